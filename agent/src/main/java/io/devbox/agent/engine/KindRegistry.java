@@ -1,0 +1,24 @@
+package io.devbox.agent.engine;
+
+import java.util.List;
+import java.util.function.Supplier;
+
+/** The kinds this build knows, in the order their sections are planned. One line per kind. */
+public final class KindRegistry {
+    private final List<Supplier<Reconciler<?, ?>>> factories;
+
+    public KindRegistry(List<Supplier<Reconciler<?, ?>>> factories) {
+        this.factories = List.copyOf(factories);
+    }
+
+    public static KindRegistry standard() {
+        List<Supplier<Reconciler<?, ?>>> kinds = new java.util.ArrayList<>();
+        // one line per kind:
+        return new KindRegistry(kinds);
+    }
+
+    /** Fresh reconcilers for one run. */
+    public List<Reconciler<?, ?>> newRun() {
+        return factories.stream().<Reconciler<?, ?>>map(Supplier::get).toList();
+    }
+}

@@ -1,0 +1,24 @@
+package io.devbox.agent.host;
+
+import java.nio.file.Path;
+
+/**
+ * The box the agent manages. Every managed path goes through {@link #path(String)}, so that {@code --root}
+ * relocates all of them; the kernel interfaces have their own overrides ({@code --sysctl-dir}, {@code --cgroup-dir}).
+ */
+public record Host(Path root, Path sysctlDir, Path cgroupDir, Facts facts, Commands commands) {
+
+    /** An absolute box path (e.g. {@code /etc/sysctl.d}) under the root. */
+    public Path path(String absolute) {
+        SafePaths.absoluteProblem(absolute).ifPresent(p -> {
+            throw new IllegalArgumentException(p);
+        });
+        String rel = absolute.replaceAll("^/+", "");
+        return rel.isEmpty() ? root : root.resolve(rel);
+    }
+
+    /** True when the agent works on a sandbox rather than the real box. */
+    public boolean sandboxed() {
+        return !root.equals(Path.of("/"));
+    }
+}
