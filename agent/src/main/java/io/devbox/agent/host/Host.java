@@ -5,8 +5,10 @@ import java.nio.file.Path;
 /**
  * The box the agent manages. Every managed path goes through {@link #path(String)}, so that {@code --root}
  * relocates all of them; the kernel interfaces have their own overrides ({@code --sysctl-dir}, {@code --cgroup-dir}).
+ * {@code stateDir} is the agent's own state directory; a kind may keep small records there (under a
+ * subdirectory named after the kind), written with {@link AtomicFiles}.
  */
-public record Host(Path root, Path sysctlDir, Path cgroupDir, Facts facts, Commands commands) {
+public record Host(Path root, Path sysctlDir, Path cgroupDir, Path stateDir, Facts facts, Commands commands) {
 
     /** An absolute box path (e.g. {@code /etc/sysctl.d}) under the root. */
     public Path path(String absolute) {

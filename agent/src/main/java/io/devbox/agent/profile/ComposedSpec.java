@@ -9,12 +9,12 @@ import java.util.Map;
  *
  * @param sections     spec key (e.g. "sysctl") to the composed section
  * @param profileNames names of the matching profiles, in application order (lowest priority first)
- * @param files        every file read from the source, for kinds that reference files ({@code file: hooks/x.sh})
+ * @param files        the source's files, for kinds that reference them ({@code file: hooks/x.sh}; validate the path
+ *                     with SafePaths first)
  */
-public record ComposedSpec(Map<String, Node> sections, List<String> profileNames, Map<String, byte[]> files) {
+public record ComposedSpec(Map<String, Node> sections, List<String> profileNames, RepoFiles files) {
     public ComposedSpec {
         sections = Map.copyOf(sections);
         profileNames = List.copyOf(profileNames);
-        files = Map.copyOf(files);
     }
 }
