@@ -91,7 +91,7 @@ public final class SysctlReconciler implements Reconciler<SysctlSetting, SysctlO
         String persisted;
         try {
             persisted = managed(host).entries().get(desired.key().name());
-            if (desired.managed() && !desired.value().equals(persisted)) checkNotShadowed(desired, host);
+            if (desired.managed()) checkNotShadowed(desired, host);
         } catch (IOException e) {
             throw new ResourceException("cannot read " + ManagedSysctlFile.PATH + ": " + e.getMessage(), e);
         }
