@@ -172,11 +172,10 @@ public final class SchemaDocs {
             if (additional.isObject()) {
                 JsonNode names = s.path("propertyNames");
                 String keyDesc = text(names, "description");
-                String label = keyDesc.isEmpty() ? "<name>" : "<name>";
-                field(out, label, additional, indent, depth);
+                field(out, "<name>", additional, indent, depth);
                 if (names.isObject()) {
                     String keyType = type(names).replaceFirst("^any, ", "").replaceFirst("^any$", "");
-                    wrap(out, indent + "    ", "<name>: " + (keyDesc.isEmpty() ? "" : keyDesc + " ") + keyType);
+                    wrap(out, indent + "    ", "Names: " + (keyDesc.isEmpty() ? "" : keyDesc + " ") + keyType);
                 }
             } else if (additional.isBoolean() && !additional.asBoolean() && s.path("properties").isObject()) {
                 wrap(out, indent, "(no other fields)");

@@ -324,7 +324,8 @@ final class YamlReader {
             Tag tag = s.getTag();
             ScalarInfo.Type type;
             String text = s.getValue();
-            if (tag.equals(Tag.STR)) {
+            if (tag.equals(Tag.STR) || tag.equals(Tag.ENV_TAG)) {
+                // the core schema of snakeyaml-engine tags a plain ${NAME} for environment substitution: ours is a string
                 type = ScalarInfo.Type.STR;
             } else if (tag.equals(Tag.INT)) {
                 type = ScalarInfo.Type.INT;
