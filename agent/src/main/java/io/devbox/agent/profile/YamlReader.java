@@ -166,7 +166,13 @@ final class YamlReader {
         Mark at = problem.or(() -> context).orElse(null);
         StringBuilder msg = new StringBuilder("YAML syntax error: ");
         String p = e.getProblem() == null ? "" : e.getProblem().strip();
-        msg.append(p.isEmpty() ? "invalid YAML" : p.replace("\t", "\\t"));
+        if (p.contains("(TAB)")) {
+            return new ProfileError(at == null ? new Origin(file, 1, 1) : origin(file, at),
+                    "YAML syntax error: tab character; YAML indentation must use spaces");
+        }
+        msg.append(p.isEmpty() ? "invalid YAML" : p);
+        if (p.contains("<block end>")) msg.append("; check the indentation");
+        if (p.startsWith("mapping values are not allowed")) msg.append(" (quote a value that contains ': ', or check the indentation)");
         if (e.getContext() != null && !e.getContext().isBlank()) {
             msg.append(" (").append(e.getContext().strip());
             if (context.isPresent() && problem.isPresent() && context.get().getLine() != problem.get().getLine()) {
