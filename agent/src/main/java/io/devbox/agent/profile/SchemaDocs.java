@@ -43,7 +43,7 @@ public final class SchemaDocs {
             out.append("Profile (apiVersion: devbox/v1, kind: Profile)\n");
             wrap(out, "", text(root, "description"));
             out.append('\n');
-            new Renderer(root, 2).properties(out, root, "");
+            new Renderer(root, 2).body(out, root, "  ", 0);
             return out.toString();
         }
         JsonNode ref = root.path("properties").path("spec").path("properties").path(k);
@@ -154,10 +154,6 @@ public final class SchemaDocs {
                 case "array" -> "list";
                 default -> t;
             };
-        }
-
-        void properties(StringBuilder out, JsonNode s, String indent) {
-            body(out, s, indent + "  ", 0);
         }
 
         void body(StringBuilder out, JsonNode s, String indent, int depth) {
