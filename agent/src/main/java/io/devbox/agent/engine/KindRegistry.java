@@ -14,6 +14,8 @@ public final class KindRegistry {
     public static KindRegistry standard() {
         List<Supplier<Reconciler<?, ?>>> kinds = new java.util.ArrayList<>();
         // one line per kind:
+        kinds.add(io.devbox.agent.kinds.ports.PortsReconciler::new);
+        kinds.add(io.devbox.agent.kinds.wsl.WslReconciler::new);
         return new KindRegistry(kinds);
     }
 
