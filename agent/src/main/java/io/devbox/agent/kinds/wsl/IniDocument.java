@@ -136,8 +136,11 @@ public final class IniDocument {
     /** How a value is written so that {@link #parse} reads it back unchanged. */
     static String encode(String value) {
         StringBuilder sb = new StringBuilder();
+        // quoted when '#', edge whitespace or a run of whitespace is in it (git-style readers collapse unquoted runs);
+        // single inner spaces stay unquoted, as in `command = service docker start`
         boolean quote = value.isEmpty() || value.indexOf('#') >= 0 || Character.isWhitespace(value.charAt(0))
-                || Character.isWhitespace(value.charAt(value.length() - 1));
+                || Character.isWhitespace(value.charAt(value.length() - 1)) || value.matches("(?s).*\\s\\s.*")
+                || value.indexOf('\t') >= 0;
         for (char c : value.toCharArray()) {
             switch (c) {
                 case '\\' -> sb.append("\\\\");

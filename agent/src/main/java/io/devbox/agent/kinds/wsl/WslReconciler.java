@@ -152,8 +152,10 @@ public final class WslReconciler implements Reconciler<WslSetting, WslObserved> 
 
     private static Optional<String> pathProblem(String p) {
         if (p.indexOf('\n') >= 0 || p.indexOf('\r') >= 0 || p.indexOf('\0') >= 0) return Optional.of("may not contain a line break");
-        if (isWindowsPath(p)) return p.contains("\\..\\") || p.endsWith("\\..") ? Optional.of("may not contain '..'") : Optional.empty();
-        return SafePaths.absoluteProblem(p);
+        if (List.of(p.split("[/\\\\]")).contains("..")) return Optional.of("may not contain '..': " + p);
+        if (isWindowsPath(p)) return Optional.empty();
+        if (!p.startsWith("/")) return Optional.of("must be an absolute Linux path or a Windows path like C:\\Users\\me\\.wslconfig: " + p);
+        return SafePaths.absoluteProblem(p).map(x -> "is not a safe path (" + x + ")");
     }
 
     private static boolean isWindowsPath(String p) {
