@@ -16,7 +16,7 @@ public final class WslKeys {
         CGROUPS("v1 or v2"), NETWORKING_MODE("nat, mirrored, virtioproxy or none"),
         MEMORY_RECLAIM("disabled, gradual or dropcache"), PORT_LIST("a comma-separated list of ports");
 
-        private static final Pattern SIZE_RE = Pattern.compile("(?i)[0-9]+(B|KB|MB|GB|TB)?");
+        private static final Pattern SIZE_RE = Pattern.compile("(?i)[0-9]+([KMGT]B?|B)?");
         private static final Pattern PORTS_RE = Pattern.compile("[0-9]{1,5}(\\s*,\\s*[0-9]{1,5})*");
         private final String expected;
 
