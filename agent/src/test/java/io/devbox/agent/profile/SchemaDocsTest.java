@@ -14,7 +14,9 @@ class SchemaDocsTest {
 
     @Test
     void specKeysAreTheKnownKinds() {
-        assertThat(SchemaDocs.specKeys()).containsExactly("sysctl");
+        assertThat(SchemaDocs.specKeys()).as("the schema and the kind registry know the same kinds")
+                .containsExactlyInAnyOrderElementsOf(io.devbox.agent.engine.KindRegistry.standard().newRun().stream()
+                        .map(io.devbox.agent.engine.Reconciler::specKey).distinct().toList());
     }
 
     @Test
@@ -43,6 +45,6 @@ class SchemaDocsTest {
     void anUnknownKindIsAnIllegalArgument() {
         assertThatThrownBy(() -> SchemaDocs.summary("cgroupz"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown kind 'cgroupz' (known: sysctl, or 'profile' for the envelope)");
+                .hasMessage("unknown kind 'cgroupz' (known: " + String.join(", ", SchemaDocs.specKeys()) + ", or 'profile' for the envelope)");
     }
 }

@@ -147,4 +147,11 @@ class SysctlReconcilerTest {
         assertThat(kind.warnings(setting("vm.swappiness", "10"), Sandboxes.host(root, true, true))).isEmpty();
         assertThat(kind.warnings(setting("vm.swappiness", "10"), Sandboxes.host(root, false, false))).isEmpty();
     }
+
+    @Test
+    void aBootCommandRunningSysctlSystemClearsTheWslWarning(@TempDir Path root) throws Exception {
+        Files.createDirectories(root.resolve("etc"));
+        Files.writeString(root.resolve("etc/wsl.conf"), "[boot]\ncommand = sysctl --system; service ssh start\n");
+        assertThat(new SysctlReconciler().warnings(setting("vm.swappiness", "10"), Sandboxes.host(root, true, false))).isEmpty();
+    }
 }
