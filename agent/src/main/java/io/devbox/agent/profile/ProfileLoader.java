@@ -64,7 +64,13 @@ public final class ProfileLoader {
             if (parsed.isEmpty()) continue;
             String key = schema == null ? null : key(schema, f.content());
             if (key == null || !cache.knownValid(key)) {
-                if (!SchemaValidator.validate(parsed.get(), errors)) continue;
+                if (!SchemaValidator.validate(parsed.get(), errors)) {
+                    // still report unknown variables: every error of a file in one run
+                    if (parsed.get().root() instanceof Node.Mapping root && root.get("spec") instanceof Node.Mapping spec) {
+                        Variables.check(spec, parsed.get().scalars(), errors);
+                    }
+                    continue;
+                }
                 if (key != null) nowValid.add(key);
             }
             int before = errors.size();
