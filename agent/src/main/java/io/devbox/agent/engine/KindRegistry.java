@@ -15,6 +15,7 @@ public final class KindRegistry {
         List<Supplier<Reconciler<?, ?>>> kinds = new java.util.ArrayList<>();
         // one line per kind:
         kinds.add(io.devbox.agent.kinds.go.GoReconciler::new);
+        kinds.add(io.devbox.agent.kinds.hooks.HooksReconciler::new);
         return new KindRegistry(kinds);
     }
 
