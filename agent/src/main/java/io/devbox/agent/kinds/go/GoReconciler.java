@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -128,30 +129,30 @@ public final class GoReconciler implements Reconciler<GoResource, GoObserved> {
     public List<Change> diff(GoResource desired, GoObserved observed) {
         List<Change> changes = new ArrayList<>();
         if (desired instanceof GoResource.Version v) {
-                GoObserved.VersionState s = (GoObserved.VersionState) observed;
-                String from = describe(v, s);
-                if (v.present() && !(s.exists() && s.marker() && s.problem() == null)) {
-                    changes.add(Change.of(v.id(), INSTALLED, Layer.PERSISTED, from, v.dir(), v.origin()));
-                } else if (!v.present() && s.exists() && s.marker()) {
-                    changes.add(Change.of(v.id(), INSTALLED, Layer.PERSISTED, from, null, null));
-                }
+            GoObserved.VersionState s = (GoObserved.VersionState) observed;
+            String from = describe(v, s);
+            if (v.present() && !(s.exists() && s.marker() && s.problem() == null)) {
+                changes.add(Change.of(v.id(), INSTALLED, Layer.PERSISTED, from, v.dir(), v.origin()));
+            } else if (!v.present() && s.exists() && s.marker()) {
+                changes.add(Change.of(v.id(), INSTALLED, Layer.PERSISTED, from, null, null));
+            }
         } else if (desired instanceof GoResource.Default d) {
-                GoObserved.DefaultState s = (GoObserved.DefaultState) observed;
-                String wantCurrent = d.version() == null ? null : GoLayout.versionDir(d.installDir(), d.version());
-                String wantScript = d.version() == null ? null : GoLayout.fingerprint(GoLayout.profileScript(d.installDir()));
-                if (!java.util.Objects.equals(s.current(), wantCurrent)) {
-                    Change c = Change.of(d.id(), CURRENT, Layer.PERSISTED, s.current(), wantCurrent, d.origin());
-                    // switching the default changes the go every shell and IDE gets
-                    changes.add(s.current() != null ? c.asDisruptive() : c);
-                }
-                if (!java.util.Objects.equals(s.script(), wantScript)) {
-                    changes.add(Change.of(d.id(), SCRIPT, Layer.PERSISTED, s.script(), wantScript, d.origin()));
-                }
+            GoObserved.DefaultState s = (GoObserved.DefaultState) observed;
+            String wantCurrent = d.version() == null ? null : GoLayout.versionDir(d.installDir(), d.version());
+            String wantScript = d.version() == null ? null : GoLayout.fingerprint(GoLayout.profileScript(d.installDir()));
+            if (!Objects.equals(s.current(), wantCurrent)) {
+                Change c = Change.of(d.id(), CURRENT, Layer.PERSISTED, s.current(), wantCurrent, d.origin());
+                // switching the default changes the go every shell and IDE gets
+                changes.add(s.current() != null ? c.asDisruptive() : c);
+            }
+            if (!Objects.equals(s.script(), wantScript)) {
+                changes.add(Change.of(d.id(), SCRIPT, Layer.PERSISTED, s.script(), wantScript, d.origin()));
+            }
         } else if (desired instanceof GoResource.EnvKey e) {
-                GoObserved.EnvState s = (GoObserved.EnvState) observed;
-                if (!java.util.Objects.equals(s.value(), e.value())) {
-                    changes.add(Change.of(e.id(), VALUE, Layer.PERSISTED, s.value(), e.value(), e.origin()));
-                }
+            GoObserved.EnvState s = (GoObserved.EnvState) observed;
+            if (!Objects.equals(s.value(), e.value())) {
+                changes.add(Change.of(e.id(), VALUE, Layer.PERSISTED, s.value(), e.value(), e.origin()));
+            }
         }
         return changes;
     }
