@@ -260,6 +260,7 @@ public final class GoReconciler implements Reconciler<GoResource, GoObserved> {
     /** Removes what a killed earlier run left under the install directories this run worked in. */
     @Override
     public void finish(Host host) throws ResourceException {
+        if (parsed != null) installDirsTouched.add(host.path(parsed.installDir()));
         for (Path dir : installDirsTouched) {
             try {
                 FileTrees.removeLeftovers(dir);

@@ -179,6 +179,7 @@ public final class HooksReconciler implements Reconciler<HookResource, HookObser
     private void install(HookResource.Hook h, Path dir, Host host) throws IOException, ResourceException {
         if (h.global()) Ownership.createDirectoriesFor(dir, host.facts());
         else Files.createDirectories(dir);
+        AtomicFiles.removeLeftovers(dir); // temp files of a write that a killed run left behind
         Path hook = dir.resolve(h.name());
         Path legacy = dir.resolve(h.name() + HookScripts.LEGACY_SUFFIX);
         Path payload = dir.resolve(h.name() + HookScripts.PAYLOAD_SUFFIX);

@@ -308,6 +308,25 @@ class GoReconcilerTest {
     }
 
     @Test
+    void theEnvFileBelongsToTheDeveloperWhenTheAgentRunsAsRoot() throws Exception {
+        SystemTests.requireRoot();
+        // "nobody" stands in for the developer: an account that exists on every Debian box
+        Host asRoot = Sandboxes.host(root, "nobody", "/home/dev");
+        Files.createDirectories(root.resolve("home/dev"));
+        GoReconciler r = reconciler();
+        var ctx = new DesiredContext(new HostIdentity("dev-42", Map.of(), "nobody", "/home/dev"),
+                new ComposedSpec(Map.of(), List.of("go-team"), RepoFiles.NONE), asRoot);
+        List<GoResource> env = r.desired(TestNodes.yaml("p.yaml", "versions: [\"1.22.5\"]\nenv: {GOPRIVATE: x}\n"), ctx)
+                .stream().filter(g -> g instanceof GoResource.EnvKey).toList();
+        for (GoResource d : env) for (Change c : r.diff(d, r.probe(d, asRoot))) r.apply(d, c, asRoot);
+        for (String p : List.of("home/dev/.config", "home/dev/.config/go", "home/dev/.config/go/env")) {
+            assertThat(Files.getOwner(root.resolve(p)).getName()).as(p).isEqualTo("nobody");
+        }
+        assertThat(Files.getOwner(root.resolve("home/dev")).getName()).isEqualTo("root");
+        assertThat(Files.readString(root.resolve("home/dev/.config/go/env"))).isEqualTo("GOPRIVATE=x\n");
+    }
+
+    @Test
     void offlineDirectoryMirrorWithIndexJson() throws Exception {
         Path mirror = root.resolve("srv/go-mirror");
         Files.createDirectories(mirror);
