@@ -63,14 +63,25 @@ final class GitConfig {
         return files.get(1);
     }
 
+    /** The value of {@code key} in the box's system git config (/etc/gitconfig), or null. */
+    static String systemGet(Host host, String key) throws ResourceException {
+        return fileGet(host, host.path("/etc/gitconfig"), key);
+    }
+
+    private static String fileGet(Host host, Path f, String key) throws ResourceException {
+        if (!Files.isRegularFile(f)) return null;
+        CommandResult r = git(host, List.of("git", "config", "--file", f.toString(), "--get", key), Map.of());
+        if (r.ok()) return r.stdout().strip();
+        if (r.exitCode() != 1) throw new ResourceException("cannot read " + f + ": " + r.describe());
+        return null;
+    }
+
     /** The value of {@code key} in the developer's global config (last one wins), or null. */
     static String globalGet(Host host, String key) throws ResourceException {
         String value = null;
         for (Path f : globalFiles(host)) {
-            if (!Files.isRegularFile(f)) continue;
-            CommandResult r = git(host, List.of("git", "config", "--file", f.toString(), "--get", key), Map.of());
-            if (r.ok()) value = r.stdout().strip();
-            else if (r.exitCode() != 1) throw new ResourceException("cannot read " + f + ": " + r.describe());
+            String v = fileGet(host, f, key);
+            if (v != null) value = v;
         }
         return value;
     }

@@ -99,6 +99,11 @@ final class HookSpecParser {
                 warnings.add("the developer's global git config sets core.hooksPath=" + globalHooksPath
                         + ": git ignores the repository's hooks directory unless the repository sets its own core.hooksPath");
             }
+            String systemHooksPath = GitConfig.systemGet(context.host(), "core.hooksPath");
+            if (systemHooksPath != null) {
+                warnings.add("/etc/gitconfig sets core.hooksPath=" + systemHooksPath
+                        + ": git ignores the repository's hooks directory unless the repository sets its own core.hooksPath");
+            }
         } catch (ResourceException e) {
             warnings.add("cannot read the developer's global git config: " + e.getMessage());
         }

@@ -46,6 +46,16 @@ public final class HooksReconciler implements Reconciler<HookResource, HookObser
     }
 
     @Override
+    public Optional<String> unsupported(Host host) {
+        try {
+            if (host.commands().run(List.of("git", "--version")).ok()) return Optional.empty();
+            return Optional.of("git does not run on this box (git --version failed)");
+        } catch (IOException e) {
+            return Optional.of("git is not installed (no git on PATH)");
+        }
+    }
+
+    @Override
     public List<HookResource> desired(Node section, DesiredContext context) throws ProfileException {
         return HookSpecParser.parse(section, context);
     }

@@ -184,6 +184,15 @@ class HooksReconcilerTest {
     }
 
     @Test
+    void aGlobalCoreHooksPathOfTheDeveloperIsAWarningOnEveryRepoHook() throws Exception {
+        Files.createDirectories(root.resolve("home/dev"));
+        Files.writeString(root.resolve("home/dev/.gitconfig"), "[core]\n\thooksPath = ~/my-hooks\n");
+        assertThat(desired(blockerSpec(), RepoFiles.NONE, host)).hasSize(2).allSatisfy(r -> assertThat(r.warnings())
+                .singleElement().asString().contains("core.hooksPath=~/my-hooks"));
+        assertThat(reconciler.unsupported(host)).isEmpty();
+    }
+
+    @Test
     void aRepositoryLevelCoreHooksPathIsRespected() throws Exception {
         Path repo = root.resolve("home/dev/src/web");
         git(repo, "config", "core.hooksPath", ".githooks");
