@@ -17,6 +17,8 @@ public final class KindRegistry {
         kinds.add(io.devbox.agent.kinds.sysctl.SysctlReconciler::new);
         kinds.add(io.devbox.agent.kinds.ports.PortsReconciler::new);
         kinds.add(io.devbox.agent.kinds.wsl.WslReconciler::new);
+        kinds.add(io.devbox.agent.kinds.go.GoReconciler::new);
+        kinds.add(io.devbox.agent.kinds.hooks.HooksReconciler::new);
         return new KindRegistry(kinds);
     }
 

@@ -104,7 +104,7 @@ public final class Session {
         ProfileLoader loader = new ProfileLoader(validationCache());
         loader.parse(snap.profiles());
         ComposedSpec spec = loader.load(snap.profiles(), identity(), snap.files());
-        planner(AppliedState.empty()).check(new DesiredContext(identity(), spec));
+        planner(AppliedState.empty()).check(new DesiredContext(identity(), spec, host));
         return new Loaded(snap, spec, Digests.profiles(snap.profiles()));
     }
 
@@ -132,7 +132,7 @@ public final class Session {
         try (RunLock ignored = lock(command)) {
             Loaded loaded = load(Optional.empty());
             AppliedState applied = state.loadApplied();
-            Plan plan = planner(applied).plan(new DesiredContext(identity(), loaded.spec()), only);
+            Plan plan = planner(applied).plan(new DesiredContext(identity(), loaded.spec(), host), only);
             return record(command, start, loaded, plan.resources(), List.of());
         }
     }
@@ -155,7 +155,7 @@ public final class Session {
             }
             AppliedState applied = state.loadApplied();
             Planner planner = planner(applied);
-            Plan plan = planner.plan(new DesiredContext(identity(), loaded.spec()), only);
+            Plan plan = planner.plan(new DesiredContext(identity(), loaded.spec(), host), only);
             Applier applier = new Applier(planner, host, applied, clock);
             Applier.Outcome outcome = applier.apply(plan, saved.map(SavedPlan::fingerprints), loaded.snapshot().commit(), stop);
             state.saveApplied(applied);

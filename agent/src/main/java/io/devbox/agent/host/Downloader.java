@@ -1,0 +1,292 @@
+package io.devbox.agent.host;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+
+/**
+ * Fetches a file from {@code http(s)://}, {@code file://} or a plain absolute path into a temp file, hashing sha256
+ * while streaming. Temp files carry {@link AtomicFiles#TEMP_PREFIX}, so that what a killed run left behind is found
+ * and removed by {@link FileTrees#removeLeftovers}. A stalled transfer is aborted after the idle timeout. A progress
+ * bar is drawn only when a progress stream is given (see {@link #standard()}: only on a terminal).
+ */
+public final class Downloader {
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+
+    /** A completed download: the temp file (the caller moves or deletes it), its sha256 (lower-case hex), size. */
+    public record Fetched(Path file, String sha256, long size) {
+    }
+
+    /** The content's sha256 is not the expected one; the downloaded file has already been deleted. */
+    public static final class ChecksumMismatch extends IOException {
+        private final String expected;
+        private final String actual;
+
+        public ChecksumMismatch(String source, String expected, String actual) {
+            super("sha256 mismatch for " + source + ": expected " + expected + ", got " + actual, null);
+            this.expected = expected;
+            this.actual = actual;
+        }
+
+        public String expected() {
+            return expected;
+        }
+
+        public String actual() {
+            return actual;
+        }
+    }
+
+    private final HttpClient http;
+    private final Duration idleTimeout;
+    private final PrintStream progress;
+
+    /**
+     * @param idleTimeout a transfer that delivers no byte for this long is aborted
+     * @param progress    where to draw a progress bar, or null for none
+     */
+    public Downloader(HttpClient http, Duration idleTimeout, PrintStream progress) {
+        this.http = http;
+        this.idleTimeout = idleTimeout;
+        this.progress = progress;
+    }
+
+    /** Redirects followed (never https to http), 20 s to connect, 60 s idle, a progress bar only on a terminal. */
+    public static Downloader standard() {
+        HttpClient client = HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .connectTimeout(Duration.ofSeconds(20))
+                .build();
+        return new Downloader(client, Duration.ofSeconds(60), System.console() != null ? System.err : null);
+    }
+
+    /** True for a well-formed sha256 in lower-case hex. */
+    public static boolean isSha256(String s) {
+        return s != null && SHA256.matcher(s).matches();
+    }
+
+    /** {@code base} (a URL, file:// URL or directory) joined with a file name, e.g. a mirror and a tarball name. */
+    public static String child(String base, String name) {
+        if (name.contains("/") || name.contains("?") || name.contains("#")) throw new IllegalArgumentException("not a file name: " + name);
+        return base.endsWith("/") ? base + name : base + "/" + name;
+    }
+
+    /** Downloads {@code source} into a temp file in {@code tempDir}; fails when it is larger than {@code maxBytes}. */
+    public Fetched fetch(String source, Path tempDir, long maxBytes) throws IOException {
+        Files.createDirectories(tempDir);
+        Path tmp = Files.createTempFile(tempDir, AtomicFiles.TEMP_PREFIX + "download-", ".part");
+        boolean done = false;
+        try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            MessageDigest sha = sha256();
+            long size = transfer(source, maxBytes, (buf, n) -> {
+                out.write(buf, 0, n);
+                sha.update(buf, 0, n);
+            });
+            done = true;
+            return new Fetched(tmp, HexFormat.of().formatHex(sha.digest()), size);
+        } finally {
+            if (!done) Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Downloads and checks the sha256. On a mismatch the file is deleted and {@link ChecksumMismatch} names the
+     * expected and the actual sum.
+     */
+    public Fetched fetchVerified(String source, Path tempDir, long maxBytes, String expectedSha256) throws IOException {
+        String expected = expectedSha256.toLowerCase(Locale.ROOT);
+        if (!isSha256(expected)) throw new IllegalArgumentException("not a sha256: " + expectedSha256);
+        Fetched f = fetch(source, tempDir, maxBytes);
+        if (!f.sha256().equals(expected)) {
+            Files.deleteIfExists(f.file());
+            throw new ChecksumMismatch(source, expected, f.sha256());
+        }
+        return f;
+    }
+
+    /** Reads a small document (e.g. a JSON listing) into memory, at most {@code maxBytes}. */
+    public byte[] read(String source, long maxBytes) throws IOException {
+        var buf = new java.io.ByteArrayOutputStream();
+        transfer(source, maxBytes, (b, n) -> buf.write(b, 0, n));
+        return buf.toByteArray();
+    }
+
+    @FunctionalInterface
+    private interface Sink {
+        void accept(byte[] buf, int n) throws IOException;
+    }
+
+    private long transfer(String source, long maxBytes, Sink sink) throws IOException {
+        if (source.startsWith("http://") || source.startsWith("https://")) return transferHttp(source, maxBytes, sink);
+        Path file = localPath(source);
+        long total;
+        try {
+            total = Files.size(file);
+        } catch (NoSuchFileException e) {
+            throw new IOException("not found: " + source, null);
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            return copy(source, in, total, maxBytes, sink);
+        }
+    }
+
+    private static Path localPath(String source) throws IOException {
+        if (source.startsWith("file:")) {
+            try {
+                return Path.of(new URI(source));
+            } catch (URISyntaxException | IllegalArgumentException e) {
+                throw new IOException("not a usable file URL: " + source, null);
+            }
+        }
+        if (source.startsWith("/")) return Path.of(source);
+        throw new IOException("unsupported source (use http(s)://, file:// or an absolute path): " + source, null);
+    }
+
+    private long transferHttp(String source, long maxBytes, Sink sink) throws IOException {
+        HttpRequest request;
+        try {
+            request = HttpRequest.newBuilder(new URI(source)).timeout(idleTimeout).GET().build();
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            throw new IOException("not a usable URL: " + source, null);
+        }
+        HttpResponse<InputStream> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while downloading " + source, e);
+        } catch (IOException e) {
+            throw new IOException("cannot download " + source + ": " + describe(e), e);
+        }
+        try (InputStream in = response.body()) {
+            if (response.statusCode() != 200) {
+                throw new IOException("cannot download " + source + ": HTTP " + response.statusCode(), null);
+            }
+            long total = response.headers().firstValueAsLong("content-length").orElse(-1);
+            return copy(source, in, total, maxBytes, sink);
+        }
+    }
+
+    private long copy(String source, InputStream in, long total, long maxBytes, Sink sink) throws IOException {
+        if (total > maxBytes) throw new IOException(source + " is " + total + " bytes, more than the limit of " + maxBytes, null);
+        AtomicLong lastProgress = new AtomicLong(System.nanoTime());
+        ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "download-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
+        long idleNanos = idleTimeout.toNanos();
+        java.util.concurrent.atomic.AtomicBoolean stalled = new java.util.concurrent.atomic.AtomicBoolean();
+        ScheduledFuture<?> check = watchdog.scheduleAtFixedRate(() -> {
+            if (System.nanoTime() - lastProgress.get() > idleNanos) {
+                stalled.set(true);
+                try {
+                    in.close(); // unblocks the reading thread
+                } catch (IOException ignored) {
+                    // closing is best effort: the read fails either way
+                }
+            }
+        }, Math.max(50, idleTimeout.toMillis() / 4), Math.max(50, idleTimeout.toMillis() / 4), TimeUnit.MILLISECONDS);
+        ProgressBar bar = progress != null ? new ProgressBar(progress, source, total) : null;
+        long size = 0;
+        try {
+            byte[] buf = new byte[64 * 1024];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                lastProgress.set(System.nanoTime());
+                size += n;
+                if (size > maxBytes) throw new IOException(source + " exceeds the limit of " + maxBytes + " bytes", null);
+                sink.accept(buf, n);
+                if (bar != null) bar.update(size);
+            }
+        } catch (IOException e) {
+            if (stalled.get()) throw new IOException("download of " + source + " stalled: no data for " + idleTimeout.toSeconds() + " s", e);
+            if (e.getMessage() != null && e.getMessage().startsWith(source)) throw e;
+            throw new IOException("download of " + source + " failed after " + size + " bytes: " + describe(e), e);
+        } finally {
+            check.cancel(false);
+            watchdog.shutdownNow();
+            if (bar != null) bar.finish(size);
+        }
+        if (stalled.get()) throw new IOException("download of " + source + " stalled: no data for " + idleTimeout.toSeconds() + " s", null);
+        if (total >= 0 && size != total) {
+            throw new IOException("download of " + source + " is truncated: " + size + " of " + total + " bytes", null);
+        }
+        return size;
+    }
+
+    private static String describe(IOException e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK lacks SHA-256", e);
+        }
+    }
+
+    /** A one-line bar redrawn with a carriage return, at most ten times a second. */
+    private static final class ProgressBar {
+        private final PrintStream out;
+        private final String name;
+        private final long total;
+        private long lastDraw;
+
+        ProgressBar(PrintStream out, String source, long total) {
+            this.out = out;
+            this.name = source.substring(source.lastIndexOf('/') + 1);
+            this.total = total;
+        }
+
+        void update(long done) {
+            long now = System.nanoTime();
+            if (now - lastDraw < 100_000_000L) return;
+            lastDraw = now;
+            draw(done);
+        }
+
+        void finish(long done) {
+            draw(done);
+            out.print("\n");
+            out.flush();
+        }
+
+        private void draw(long done) {
+            StringBuilder sb = new StringBuilder("\r").append(name).append(' ');
+            if (total > 0) {
+                int width = 30;
+                int filled = (int) Math.min(width, done * width / total);
+                sb.append('[').append("#".repeat(filled)).append(" ".repeat(width - filled)).append("] ")
+                        .append(done * 100 / total).append("% ");
+            }
+            sb.append(done / (1024 * 1024)).append(" MiB");
+            if (total > 0) sb.append(" of ").append(total / (1024 * 1024)).append(" MiB");
+            out.print(sb);
+            out.flush();
+        }
+    }
+}

@@ -1,0 +1,272 @@
+package io.devbox.agent.kinds.go;
+
+import io.devbox.agent.engine.Change;
+import io.devbox.agent.engine.DesiredContext;
+import io.devbox.agent.engine.Layer;
+import io.devbox.agent.engine.Reconciler;
+import io.devbox.agent.engine.ResourceException;
+import io.devbox.agent.host.AtomicFiles;
+import io.devbox.agent.host.Downloader;
+import io.devbox.agent.host.FileTrees;
+import io.devbox.agent.host.Host;
+import io.devbox.agent.host.Ownership;
+import io.devbox.agent.host.SafePaths;
+import io.devbox.agent.host.TarGzExtractor;
+import io.devbox.agent.profile.Node;
+import io.devbox.agent.profile.ProfileException;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Go toolchains: {@code go[1.22.5]} per version under {@code installDir}, {@code go[default]} (the {@code current}
+ * symlink and /etc/profile.d/devbox-go.sh), {@code go[env:KEY]} per managed key of the developer's Go env file.
+ */
+public final class GoReconciler implements Reconciler<GoResource, GoObserved> {
+    static final String INSTALLED = "installed";
+    static final String CURRENT = "current";
+    static final String SCRIPT = "profile.d";
+    static final String VALUE = "value";
+
+    private final GoInstaller installer;
+    /** Settings of this run's go section, for removal(); null when the section is absent (then nothing is pruned). */
+    private GoSpecParser.Parsed parsed;
+    private final Set<Path> installDirsTouched = new LinkedHashSet<>();
+
+    public GoReconciler() {
+        this(Downloader.standard(), TarGzExtractor.standard());
+    }
+
+    public GoReconciler(Downloader downloader, TarGzExtractor extractor) {
+        this.installer = new GoInstaller(downloader, extractor);
+    }
+
+    @Override
+    public String kind() {
+        return "go";
+    }
+
+    @Override
+    public String specKey() {
+        return "go";
+    }
+
+    @Override
+    public List<GoResource> desired(Node section, DesiredContext context) throws ProfileException {
+        parsed = GoSpecParser.parse(section);
+        return parsed.resources();
+    }
+
+    @Override
+    public Optional<GoResource> removal(String resourceId, Map<String, String> lastApplied) {
+        if (!resourceId.startsWith("go[") || !resourceId.endsWith("]")) return Optional.empty();
+        String name = resourceId.substring(3, resourceId.length() - 1);
+        String installDir = parsed != null ? parsed.installDir() : GoLayout.DEFAULT_INSTALL_DIR;
+        if (name.equals("default")) {
+            String current = lastApplied.get(CURRENT + "@" + Layer.PERSISTED.label());
+            String dir = parentOf(current);
+            return Optional.of(new GoResource.Default(null, dir != null ? dir : installDir, null));
+        }
+        if (name.startsWith("env:")) {
+            return Optional.of(new GoResource.EnvKey(name.substring(4), null, null, List.of()));
+        }
+        if (GoSpecParser.VERSION.matcher(name).matches()) {
+            // pruning is opt-in: only with prune: true in this run's go section
+            if (parsed == null || !parsed.prune()) return Optional.empty();
+            String dir = parentOf(lastApplied.get(INSTALLED + "@" + Layer.PERSISTED.label()));
+            return Optional.of(new GoResource.Version(name, dir != null ? dir : installDir, false, parsed.mirror(), null, null));
+        }
+        return Optional.empty();
+    }
+
+    private static String parentOf(String boxPath) {
+        if (boxPath == null || SafePaths.absoluteProblem(boxPath).isPresent()) return null;
+        int slash = boxPath.lastIndexOf('/');
+        return slash > 0 ? boxPath.substring(0, slash) : null;
+    }
+
+    @Override
+    public GoObserved probe(GoResource desired, Host host) throws ResourceException {
+        if (desired instanceof GoResource.Version v) return GoInstaller.inspect(host, v.dir(), v.version());
+        if (desired instanceof GoResource.Default d) return probeDefault(d, host);
+        GoResource.EnvKey e = (GoResource.EnvKey) desired;
+        return new GoObserved.EnvState(GoEnvFile.get(readEnvFile(host), e.key()));
+    }
+
+    private GoObserved.DefaultState probeDefault(GoResource.Default d, Host host) throws ResourceException {
+        Path current = host.path(d.installDir()).resolve(GoLayout.CURRENT);
+        String currentValue = null;
+        try {
+            if (Files.isSymbolicLink(current)) {
+                Path target = Files.readSymbolicLink(current);
+                currentValue = target.isAbsolute() ? target.toString() : d.installDir() + "/" + target;
+            } else if (Files.exists(current, LinkOption.NOFOLLOW_LINKS)) {
+                currentValue = "(not a symlink)";
+            }
+            Path script = host.path(GoLayout.PROFILE_SCRIPT);
+            String scriptValue = Files.isRegularFile(script, LinkOption.NOFOLLOW_LINKS)
+                    ? GoLayout.fingerprint(Files.readString(script, StandardCharsets.UTF_8)) : null;
+            return new GoObserved.DefaultState(currentValue, scriptValue);
+        } catch (IOException e) {
+            throw new ResourceException("cannot read " + d.installDir() + "/current or " + GoLayout.PROFILE_SCRIPT + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<Change> diff(GoResource desired, GoObserved observed) {
+        List<Change> changes = new ArrayList<>();
+        if (desired instanceof GoResource.Version v) {
+            GoObserved.VersionState s = (GoObserved.VersionState) observed;
+            String from = describe(v, s);
+            if (v.present() && !(s.exists() && s.marker() && s.problem() == null)) {
+                changes.add(Change.of(v.id(), INSTALLED, Layer.PERSISTED, from, v.dir(), v.origin()));
+            } else if (!v.present() && s.exists() && s.marker()) {
+                changes.add(Change.of(v.id(), INSTALLED, Layer.PERSISTED, from, null, null));
+            }
+        } else if (desired instanceof GoResource.Default d) {
+            GoObserved.DefaultState s = (GoObserved.DefaultState) observed;
+            String wantCurrent = d.version() == null ? null : GoLayout.versionDir(d.installDir(), d.version());
+            String wantScript = d.version() == null ? null : GoLayout.fingerprint(GoLayout.profileScript(d.installDir()));
+            if (!Objects.equals(s.current(), wantCurrent)) {
+                Change c = Change.of(d.id(), CURRENT, Layer.PERSISTED, s.current(), wantCurrent, d.origin());
+                // switching the default changes the go every shell and IDE gets
+                changes.add(s.current() != null ? c.asDisruptive() : c);
+            }
+            if (!Objects.equals(s.script(), wantScript)) {
+                changes.add(Change.of(d.id(), SCRIPT, Layer.PERSISTED, s.script(), wantScript, d.origin()));
+            }
+        } else if (desired instanceof GoResource.EnvKey e) {
+            GoObserved.EnvState s = (GoObserved.EnvState) observed;
+            if (!Objects.equals(s.value(), e.value())) {
+                changes.add(Change.of(e.id(), VALUE, Layer.PERSISTED, s.value(), e.value(), e.origin()));
+            }
+        }
+        return changes;
+    }
+
+    /** The observed value of a version in plans: its directory when installed, else what is wrong (null: absent). */
+    private static String describe(GoResource.Version v, GoObserved.VersionState s) {
+        if (!s.exists()) return null;
+        if (!s.marker()) return "present but not installed by devbox-agent" + (s.problem() != null ? " (" + s.problem() + ")" : "");
+        if (s.problem() != null) return "incomplete (" + s.problem() + ")";
+        return v.dir();
+    }
+
+    @Override
+    public void apply(GoResource desired, Change change, Host host) throws ResourceException {
+        if (desired instanceof GoResource.Version v) {
+            installDirsTouched.add(host.path(v.installDir()));
+            if (v.present()) installer.install(v, host);
+            else installer.remove(v, host);
+        } else if (desired instanceof GoResource.Default d) {
+            installDirsTouched.add(host.path(d.installDir()));
+            if (change.field().equals(CURRENT)) applyCurrent(d, host);
+            else applyScript(d, host);
+        } else if (desired instanceof GoResource.EnvKey e) {
+            applyEnv(e, host);
+        }
+    }
+
+    private void applyCurrent(GoResource.Default d, Host host) throws ResourceException {
+        Path installDir = host.path(d.installDir());
+        Path current = installDir.resolve(GoLayout.CURRENT);
+        try {
+            if (d.version() == null) {
+                if (Files.isSymbolicLink(current)) AtomicFiles.delete(current);
+                return;
+            }
+            String problem = GoInstaller.versionProblem(host, host.path(GoLayout.versionDir(d.installDir(), d.version())), d.version());
+            boolean marker = Files.isRegularFile(host.path(GoLayout.versionDir(d.installDir(), d.version())).resolve(GoLayout.MARKER));
+            if (problem != null || !marker) {
+                throw new ResourceException("cannot make Go " + d.version() + " the default: it is not installed"
+                        + (problem != null ? " (" + problem + ")" : ""));
+            }
+            if (Files.exists(current, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(current)) {
+                throw new ResourceException(d.installDir() + "/current exists and is not a symlink; not replacing it");
+            }
+            // a new symlink under a temp name renamed over the old one: readers see the old or the new default
+            Path tmp = installDir.resolve(AtomicFiles.TEMP_PREFIX + "current-" + UUID.randomUUID());
+            Files.createSymbolicLink(tmp, Path.of("go" + d.version()));
+            try {
+                Files.move(tmp, current, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+            AtomicFiles.fsyncDirectory(installDir);
+        } catch (IOException e) {
+            throw new ResourceException("cannot switch " + d.installDir() + "/current: " + e.getMessage(), e);
+        }
+    }
+
+    private void applyScript(GoResource.Default d, Host host) throws ResourceException {
+        Path script = host.path(GoLayout.PROFILE_SCRIPT);
+        try {
+            if (d.version() == null) AtomicFiles.delete(script);
+            else AtomicFiles.write(script, GoLayout.profileScript(d.installDir()).getBytes(StandardCharsets.UTF_8), "rw-r--r--");
+        } catch (IOException e) {
+            throw new ResourceException("cannot write " + GoLayout.PROFILE_SCRIPT + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void applyEnv(GoResource.EnvKey e, Host host) throws ResourceException {
+        Path file = envFile(host);
+        try {
+            String before = readEnvFile(host);
+            String after = GoEnvFile.set(before, e.key(), e.value());
+            if (after.equals(before) && Files.exists(file)) return;
+            if (e.value() == null && !Files.exists(file)) return;
+            boolean existed = Files.exists(file);
+            Ownership.createDirectoriesFor(file.getParent(), host.facts());
+            AtomicFiles.write(file, after.getBytes(StandardCharsets.UTF_8), existed ? null : "rw-r--r--");
+            // the rename made a new inode owned by the agent: hand it (back) to the developer
+            Ownership.giveTo(file, host.facts());
+        } catch (IOException ex) {
+            throw new ResourceException("cannot update the Go env file " + file + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    private static Path envFile(Host host) throws ResourceException {
+        String home = host.facts().home();
+        if (home == null || SafePaths.absoluteProblem(home).isPresent()) {
+            throw new ResourceException("the developer's home directory is unknown (" + home + "); cannot manage the Go env file");
+        }
+        return host.path(home).resolve(".config/go/env");
+    }
+
+    private static String readEnvFile(Host host) throws ResourceException {
+        Path file = envFile(host);
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return "";
+        } catch (IOException e) {
+            throw new ResourceException("cannot read the Go env file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Removes what a killed earlier run left under the install directories this run worked in. */
+    @Override
+    public void finish(Host host) throws ResourceException {
+        if (parsed != null) installDirsTouched.add(host.path(parsed.installDir()));
+        for (Path dir : installDirsTouched) {
+            try {
+                FileTrees.removeLeftovers(dir);
+            } catch (IOException e) {
+                throw new ResourceException("cannot clean temp files in " + dir + ": " + e.getMessage(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package io.devbox.agent.host;
+
+import io.devbox.agent.testing.LoopbackServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DownloaderTest {
+    @TempDir
+    Path tmp;
+    LoopbackServer server;
+    final byte[] payload = "0123456789".repeat(100_000).getBytes(StandardCharsets.US_ASCII);
+    final Downloader downloader = new Downloader(HttpClient.newHttpClient(), Duration.ofMillis(800), null);
+
+    @BeforeEach
+    void start() throws IOException {
+        server = new LoopbackServer();
+        server.put("/f.bin", payload);
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    static String sha(byte[] b) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+    }
+
+    private long filesIn(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.count();
+        }
+    }
+
+    @Test
+    void downloadsOverHttpHashingAsItGoes() throws Exception {
+        Downloader.Fetched f = downloader.fetchVerified(server.url("/f.bin"), tmp.resolve("t"), 10_000_000, sha(payload).toUpperCase());
+        assertThat(f.sha256()).isEqualTo(sha(payload));
+        assertThat(f.size()).isEqualTo(payload.length);
+        assertThat(Files.readAllBytes(f.file())).isEqualTo(payload);
+        assertThat(f.file().getFileName().toString()).startsWith(AtomicFiles.TEMP_PREFIX);
+    }
+
+    @Test
+    void checksumMismatchNamesBothSumsAndLeavesNothing() throws Exception {
+        String wrong = "ab".repeat(32);
+        assertThatThrownBy(() -> downloader.fetchVerified(server.url("/f.bin"), tmp, 10_000_000, wrong))
+                .isInstanceOfSatisfying(Downloader.ChecksumMismatch.class, e -> {
+                    assertThat(e.expected()).isEqualTo(wrong);
+                    assertThat(e.getMessage()).contains(wrong).contains(e.actual());
+                });
+        assertThat(filesIn(tmp)).isZero();
+    }
+
+    @Test
+    void serverDyingMidDownloadFailsAndLeavesNothing() throws Exception {
+        server.dieAfter("/f.bin", 300_000);
+        assertThatThrownBy(() -> downloader.fetch(server.url("/f.bin"), tmp, 10_000_000))
+                .isInstanceOf(IOException.class).hasMessageContaining("/f.bin");
+        assertThat(filesIn(tmp)).isZero();
+    }
+
+    @Test
+    void stalledTransferIsAborted() throws Exception {
+        server.stallAfter("/f.bin", 300_000);
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> downloader.fetch(server.url("/f.bin"), tmp, 10_000_000))
+                .isInstanceOf(IOException.class).hasMessageContaining("stalled");
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(4));
+        assertThat(filesIn(tmp)).isZero();
+    }
+
+    @Test
+    void refusesOversizedAndMissing() throws Exception {
+        assertThatThrownBy(() -> downloader.fetch(server.url("/f.bin"), tmp, 1000)).hasMessageContaining("limit of 1000");
+        assertThatThrownBy(() -> downloader.fetch(server.url("/nope"), tmp, 1000)).hasMessageContaining("HTTP 404");
+        assertThat(filesIn(tmp)).isZero();
+    }
+
+    @Test
+    void fileUrlsAndPlainPathsWork() throws Exception {
+        Path src = tmp.resolve("mirror/f.bin");
+        Files.createDirectories(src.getParent());
+        Files.write(src, payload);
+        assertThat(downloader.fetch(src.toUri().toString(), tmp.resolve("t1"), 10_000_000).sha256()).isEqualTo(sha(payload));
+        assertThat(downloader.fetch(Downloader.child(tmp.resolve("mirror").toString(), "f.bin"), tmp.resolve("t2"), 10_000_000).sha256())
+                .isEqualTo(sha(payload));
+        assertThat(new String(downloader.read(Downloader.child(src.getParent().toUri().toString(), "f.bin"), 10_000_000),
+                StandardCharsets.US_ASCII)).startsWith("0123");
+        assertThatThrownBy(() -> downloader.fetch(tmp.resolve("mirror/none").toString(), tmp, 10)).hasMessageContaining("not found");
+    }
+
+    @Test
+    void drawsAProgressBarOnlyWhenAskedTo() throws Exception {
+        ByteArrayOutputStream bar = new ByteArrayOutputStream();
+        new Downloader(HttpClient.newHttpClient(), Duration.ofSeconds(5), new PrintStream(bar, true, StandardCharsets.UTF_8))
+                .fetch(server.url("/f.bin"), tmp, 10_000_000);
+        assertThat(bar.toString(StandardCharsets.UTF_8)).contains("f.bin [").contains("100%");
+    }
+}
