@@ -30,7 +30,7 @@ class BundledProfilesTest {
     void everyFileNamesTheSchemaByACorrectRelativePath() throws IOException {
         List<ProfileFile> files = bundled();
         assertThat(files).extracting(ProfileFile::path)
-                .containsExactly("profiles/backend.yaml", "profiles/base.yaml", "profiles/hosts/dev-42.yaml");
+                .containsExactly("profiles/backend.yaml", "profiles/base.yaml", "profiles/go-team.yaml", "profiles/hosts/dev-42.yaml");
         for (ProfileFile f : files) {
             String first = new String(f.content()).lines().findFirst().orElse("");
             assertThat(first).startsWith("# yaml-language-server: $schema=");
@@ -44,7 +44,7 @@ class BundledProfilesTest {
     void theFleetComposesForABackendBoxNamedDev42() throws Exception {
         ComposedSpec spec = new ProfileLoader(ValidationCache.NONE).load(bundled(),
                 new HostIdentity("dev-42", Map.of("team", "backend"), "dev", "/home/dev"), RepoFiles.NONE);
-        assertThat(spec.profileNames()).containsExactly("base", "backend", "dev-42");
+        assertThat(spec.profileNames()).containsExactly("base", "backend", "go-team", "dev-42");
         Node.Mapping sysctl = (Node.Mapping) spec.sections().get("sysctl");
         assertThat(value(sysctl, "fs.inotify.max_user_watches")).isEqualTo("1048576");
         assertThat(sysctl.get("fs.inotify.max_user_watches").origin().file()).isEqualTo("profiles/hosts/dev-42.yaml");
