@@ -58,7 +58,9 @@ public final class Downloader {
         }
     }
 
-    private final HttpClient http;
+    /** Made on first use: building an HttpClient loads TLS and starts threads, which a plan never needs. */
+    private final java.util.function.Supplier<HttpClient> http;
+    private HttpClient client;
     private final Duration idleTimeout;
     private final PrintStream progress;
 
@@ -67,6 +69,10 @@ public final class Downloader {
      * @param progress    where to draw a progress bar, or null for none
      */
     public Downloader(HttpClient http, Duration idleTimeout, PrintStream progress) {
+        this(() -> http, idleTimeout, progress);
+    }
+
+    private Downloader(java.util.function.Supplier<HttpClient> http, Duration idleTimeout, PrintStream progress) {
         this.http = http;
         this.idleTimeout = idleTimeout;
         this.progress = progress;
@@ -74,11 +80,15 @@ public final class Downloader {
 
     /** Redirects followed (never https to http), 20 s to connect, 60 s idle, a progress bar only on a terminal. */
     public static Downloader standard() {
-        HttpClient client = HttpClient.newBuilder()
+        return new Downloader(() -> HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .connectTimeout(Duration.ofSeconds(20))
-                .build();
-        return new Downloader(client, Duration.ofSeconds(60), System.console() != null ? System.err : null);
+                .build(), Duration.ofSeconds(60), System.console() != null ? System.err : null);
+    }
+
+    private synchronized HttpClient client() {
+        if (client == null) client = http.get();
+        return client;
     }
 
     /** True for a well-formed sha256 in lower-case hex. */
@@ -172,7 +182,7 @@ public final class Downloader {
         }
         HttpResponse<InputStream> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            response = client().send(request, HttpResponse.BodyHandlers.ofInputStream());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while downloading " + source, e);

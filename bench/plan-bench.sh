@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Whole-process benchmark of `agent plan` (issue 2): median wall time and peak RSS over RUNS runs of
+#   A) 50 real net.* sysctls, each run in a fresh network namespace (unshare -n), persisted file in a sandbox;
+#   B) 2,000 sysctls in a --root sandbox (a fake /proc/sys tree).
+# Needs root (unshare), git, GNU time. Build first: mvn -B -q package -DskipTests
+# Usage: bench/plan-bench.sh [RUNS]   (default 15)
+set -euo pipefail
+runs=${1:-15}
+here=$(cd "$(dirname "$0")" && pwd)
+agent="$here/../agent/bin/agent"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=b@example.com GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=b@example.com
+
+make_repo() { # dir, then "key: value" lines on stdin
+    mkdir -p "$1/profiles"
+    { printf 'apiVersion: devbox/v1\nkind: Profile\nmetadata: {name: bench}\nspec:\n  sysctl:\n'; sed 's/^/    /'; } > "$1/profiles/bench.yaml"
+    git -C "$1" init -q -b main && git -C "$1" add -A && git -C "$1" commit -q -m bench
+}
+
+measure() { # label, then the command
+    local label=$1; shift
+    "$@" >/dev/null 2>&1 || true   # warm-up: validation cache, page cache
+    local times=() rss=()
+    for _ in $(seq "$runs"); do
+        local out
+        /usr/bin/time -o "$work/time" -f '%e %M' "$@" >/dev/null 2>&1 || true
+        out=$(tail -n 1 "$work/time")
+        times+=("${out% *}"); rss+=("${out#* }")
+    done
+    local med_t med_r
+    med_t=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+    med_r=$(printf '%s\n' "${rss[@]}" | sort -n | awk '{a[NR]=$1} END {print a[NR]}')
+    printf '%-44s median %6.3f s   peak RSS %6.1f MB   (%d runs)\n' "$label" "$med_t" "$(echo "$med_r/1024" | bc -l)" "$runs"  >&2
+    echo "$med_t"
+}
+
+# A) the 50 writable net.* keys of a fresh network namespace, each planned to a new value
+unshare -n sh -c 'cd /proc/sys && find net -type f -perm -200 | sort' > "$work/all-keys"
+grep -v -E 'conf/(all|default|lo)/|neigh/|route/flush|stable_secret' "$work/all-keys" | sed -n 1,50p > "$work/keys"
+[ "$(wc -l < "$work/keys")" -eq 50 ] || { echo "fewer than 50 writable net.* keys here" >&2; exit 1; }
+while read -r k; do
+    v=$(unshare -n cat "/proc/sys/$k" | awk '{print $1}')
+    case "$v" in ''|*[!0-9]*) v=1;; esac
+    echo "$(echo "$k" | tr / .): $((v == 0 ? 1 : v))"
+done < "$work/keys" | make_repo "$work/net"
+mkdir -p "$work/net-box/etc/sysctl.d"
+a=$(measure "A  plan, 50 real net.* sysctls (unshare -n)" unshare -n "$agent" plan --repo "$work/net" --root "$work/net-box" \
+    --sysctl-dir /proc/sys --state-dir "$work/state-a" --hostname bench | tail -n 1)
+measure "A' same, no-op plan after apply" sh -c "unshare -n sh -c '\"$agent\" apply --yes --repo \"$work/net\" --root \"$work/net-box\" --sysctl-dir /proc/sys --state-dir \"$work/state-a2\" --hostname bench >/dev/null && \"$agent\" plan --repo \"$work/net\" --root \"$work/net-box\" --sysctl-dir /proc/sys --state-dir \"$work/state-a2\" --hostname bench'" >/dev/null || true
+
+# B) 2,000 sysctls in a sandbox, and 50 in the same sandbox for the ratio
+gen() { # n
+    for i in $(seq "$1"); do echo "bench.group$((i % 40)).key$i: $((i + 1))"; done
+}
+for n in 50 2000; do
+    gen "$n" | make_repo "$work/sb$n"
+    for i in $(seq "$n"); do
+        f="$work/box$n/proc/sys/bench/group$((i % 40))/key$i"; mkdir -p "${f%/*}"; printf '%s\n' "$i" > "$f"
+    done
+done
+b50=$(measure "B  plan, 50 sysctls, --root sandbox" "$agent" plan --repo "$work/sb50" --root "$work/box50" --state-dir "$work/state-b50" --hostname bench | tail -n 1)
+b2k=$(measure "B  plan, 2000 sysctls, --root sandbox" "$agent" plan --repo "$work/sb2000" --root "$work/box2000" --state-dir "$work/state-b2k" --hostname bench | tail -n 1)
+printf 'ratio 2000/50: %.2f   (target < 2.5)\n' "$(echo "$b2k / $b50" | bc -l)"
+printf 'A median: %s s   (target <= 0.5 s)\n' "$a"
