@@ -41,14 +41,6 @@ public interface Reconciler<D extends DesiredResource, O> {
     /** Idempotent: makes one change true on the box. */
     void apply(D desired, Change change, Host host) throws ResourceException;
 
-    /**
-     * Warnings for the plan that depend on what the probe found (a field this box cannot express, a layer that
-     * cannot persist here). Pure, like {@link #diff}. Defaults to {@link DesiredResource#warnings()}.
-     */
-    default List<String> warnings(D desired, O observed) {
-        return desired.warnings();
-    }
-
     /** When the whole kind cannot work on this box, the reason; its resources are then {@code skipped}. */
     default Optional<String> unsupported(Host host) {
         return Optional.empty();

@@ -161,8 +161,18 @@ public final class CgroupReconciler implements Reconciler<CgroupResource, Cgroup
         return changes;
     }
 
+    /** The plan's warnings: fields this box cannot express, limits that will not survive a reboot. Read-only. */
     @Override
-    public List<String> warnings(CgroupResource r, CgroupObserved o) {
+    public List<String> warnings(CgroupResource r, Host host) {
+        try {
+            return warningsFor(r, probe(r, host));
+        } catch (ResourceException e) {
+            return List.of(); // the probe's failure is the resource's status already
+        }
+    }
+
+    /** Pure: the warnings for a resource given what the probe found. */
+    public List<String> warningsFor(CgroupResource r, CgroupObserved o) {
         if (r.isRemoval()) return List.of();
         List<String> w = new ArrayList<>();
         CgroupTargets.of(r, o).skips().forEach(s -> w.add(s.message()));

@@ -49,7 +49,7 @@ class CgroupDiffTest {
                 org.assertj.core.groups.Tuple.tuple("cpu.shares", null, "2048"),
                 org.assertj.core.groups.Tuple.tuple("pids.max", null, "64"));
         assertThat(changes).allMatch(c -> c.layer() == Layer.RUNTIME && !c.disruptive());
-        assertThat(r.warnings(res, obs)).containsExactly(
+        assertThat(r.warningsFor(res, obs)).containsExactly(
                 "memory.high: cgroup v1 has no equivalent of memory.high (memory.soft_limit_in_bytes is only a reclaim hint); skipped",
                 "io.weight: this kernel offers no blkio.weight (the I/O scheduler is not CFQ; blkio.bfq.weight is not managed); skipped",
                 "limits are runtime-only: systemd is not PID 1 here, so nothing restores them after a reboot");
@@ -97,7 +97,7 @@ class CgroupDiffTest {
                 new TreeMap<>(Map.of("", true)), new TreeMap<>(Map.of("pids.max", "10")),
                 new TreeMap<>(Map.of("", new TreeSet<>(Set.of("pids")))), null);
         assertThat(r.diff(res, obs)).isEmpty();
-        assertThat(r.warnings(res, obs)).first().asString()
+        assertThat(r.warningsFor(res, obs)).first().asString()
                 .isEqualTo("io.weight: the io controller is not available here (not in cgroup.controllers); skipped");
     }
 
@@ -118,7 +118,7 @@ class CgroupDiffTest {
             assertThat(c.from()).isNull();
             assertThat(c.to()).isEqualTo("[Slice] MemoryMax=8589934592 CPUQuota=150% CPUWeight=200 TasksMax=infinity");
         });
-        assertThat(r.warnings(res, withoutDropin)).isEmpty();
+        assertThat(r.warningsFor(res, withoutDropin)).isEmpty();
         var withEditedComment = new CgroupObserved(withoutDropin.version(), 4096, true, withoutDropin.available(),
                 withoutDropin.rootFiles(), withoutDropin.directories(), withoutDropin.files(), withoutDropin.subtreeControl(),
                 rendered.replace("# Written", "# someone touched this\n# Written"));
@@ -132,7 +132,7 @@ class CgroupDiffTest {
                 new TreeMap<>(Map.of("", true)), new TreeMap<>(Map.of("pids.max", "10")),
                 new TreeMap<>(Map.of("", new TreeSet<>(Set.of("pids")))), null);
         assertThat(r.diff(res, obs)).isEmpty();
-        assertThat(r.warnings(res, obs)).containsExactly(
+        assertThat(r.warningsFor(res, obs)).containsExactly(
                 "limits are runtime-only: jobs is not a systemd slice (*.slice), so no drop-in persists them");
     }
 

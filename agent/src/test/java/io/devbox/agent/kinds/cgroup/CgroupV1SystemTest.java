@@ -104,7 +104,7 @@ class CgroupV1SystemTest {
         // idempotent: the re-plan is empty although the kernel holds a different number than the profile says
         var observed = r.probe(res, host);
         assertThat(r.diff(res, observed)).isEmpty();
-        assertThat(r.warnings(res, observed)).anyMatch(w -> w.startsWith("memory.high: cgroup v1 has no equivalent"))
+        assertThat(r.warningsFor(res, observed)).anyMatch(w -> w.startsWith("memory.high: cgroup v1 has no equivalent"))
                 .anyMatch(w -> w.startsWith("limits are runtime-only"));
 
         // enforcement: a shell placed in the cgroup can have one child, the second fork fails
