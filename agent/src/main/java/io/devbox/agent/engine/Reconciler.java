@@ -54,6 +54,11 @@ public interface Reconciler<D extends DesiredResource, O> {
         return Optional.empty();
     }
 
+    /** Warnings the plan shows for a resource on this box; by default those the resource itself carries. */
+    default List<String> warnings(D desired, Host host) {
+        return desired.warnings();
+    }
+
     /** Called once after every apply of the run, for batched work (e.g. a daemon-reload). */
     default void finish(Host host) throws ResourceException {
     }

@@ -1,0 +1,46 @@
+package io.devbox.agent.engine;
+
+import io.devbox.agent.profile.Origin;
+
+import java.util.List;
+
+/**
+ * One resource's line in a plan or report.
+ *
+ * @param fingerprint sha256 of what the probe observed; a saved plan is refused for an item whose fingerprint moved
+ * @param position    1-based position in the dependency order
+ */
+public record ResourcePlan(String id, String kind, String name, Status status, List<Change> changes, Origin origin,
+                           String reason, List<String> warnings, String fingerprint, List<String> dependsOn,
+                           int position) {
+    public ResourcePlan {
+        changes = List.copyOf(changes);
+        warnings = List.copyOf(warnings);
+        dependsOn = List.copyOf(dependsOn);
+    }
+
+    public ResourcePlan withStatus(Status newStatus, String newReason) {
+        return new ResourcePlan(id, kind, name, newStatus, changes, origin, newReason, warnings, fingerprint, dependsOn, position);
+    }
+
+    public ResourcePlan withChanges(Status newStatus, List<Change> newChanges, String newReason) {
+        return new ResourcePlan(id, kind, name, newStatus, newChanges, origin, newReason, warnings, fingerprint, dependsOn, position);
+    }
+
+    /** True when applying would do something. */
+    public boolean pending() {
+        return status == Status.CHANGE || status == Status.DRIFT;
+    }
+
+    /** The name inside the brackets of the id: {@code vm.swappiness} for {@code sysctl[vm.swappiness]}. */
+    public static String nameOf(String id) {
+        int open = id.indexOf('[');
+        return open >= 0 && id.endsWith("]") ? id.substring(open + 1, id.length() - 1) : id;
+    }
+
+    /** The prefix of the id before the brackets. */
+    public static String prefixOf(String id) {
+        int open = id.indexOf('[');
+        return open >= 0 ? id.substring(0, open) : id;
+    }
+}

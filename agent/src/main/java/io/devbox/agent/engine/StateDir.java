@@ -1,0 +1,85 @@
+package io.devbox.agent.engine;
+
+import io.devbox.agent.host.AtomicFiles;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The agent's state directory: last applied values (for drift provenance), run records, the lock, caches.
+ * Every write is atomic.
+ */
+public final class StateDir {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private final Path dir;
+
+    public StateDir(Path dir) {
+        this.dir = dir;
+    }
+
+    public Path path() {
+        return dir;
+    }
+
+    public Path resolve(String name) {
+        return dir.resolve(name);
+    }
+
+    /** Creates the directory (mode 0700: run records may name private repositories) and removes temp leftovers. */
+    public void prepare() throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        }
+        AtomicFiles.removeLeftovers(dir);
+        AtomicFiles.removeLeftovers(dir.resolve("runs"));
+    }
+
+    public AppliedState loadApplied() throws IOException {
+        Path f = dir.resolve("applied.json");
+        JsonNode root;
+        try {
+            root = JSON.readTree(Files.readAllBytes(f));
+        } catch (NoSuchFileException e) {
+            return AppliedState.empty();
+        } catch (JacksonException e) {
+            throw new IOException("state file " + f + " is not valid JSON (" + e.getOriginalMessage()
+                    + "); move it away to start afresh", e);
+        }
+        Map<String, AppliedState.Entry> out = new LinkedHashMap<>();
+        JsonNode res = root.path("resources");
+        for (Map.Entry<String, JsonNode> e : res.properties()) {
+            JsonNode n = e.getValue();
+            Map<String, String> values = new LinkedHashMap<>();
+            for (Map.Entry<String, JsonNode> v : n.path("values").properties()) {
+                values.put(v.getKey(), v.getValue().isNull() ? null : v.getValue().asString());
+            }
+            out.put(e.getKey(), new AppliedState.Entry(n.path("kind").asString(), values,
+                    n.path("appliedAt").asString(null), n.path("commit").asString(null)));
+        }
+        return new AppliedState(out);
+    }
+
+    public void saveApplied(AppliedState state) throws IOException {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("formatVersion", 1);
+        ObjectNode res = root.putObject("resources");
+        state.resources().forEach((id, e) -> {
+            ObjectNode n = res.putObject(id);
+            n.put("kind", e.kind());
+            ObjectNode values = n.putObject("values");
+            e.values().forEach(values::put);
+            n.put("appliedAt", e.appliedAt());
+            n.put("commit", e.commit());
+        });
+        AtomicFiles.write(dir.resolve("applied.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root), "rw-------");
+    }
+}

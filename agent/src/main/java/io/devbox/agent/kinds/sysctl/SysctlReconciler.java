@@ -1,0 +1,188 @@
+package io.devbox.agent.kinds.sysctl;
+
+import io.devbox.agent.engine.Change;
+import io.devbox.agent.engine.DesiredContext;
+import io.devbox.agent.engine.Layer;
+import io.devbox.agent.engine.Reconciler;
+import io.devbox.agent.engine.ResourceException;
+import io.devbox.agent.host.Host;
+import io.devbox.agent.profile.Node;
+import io.devbox.agent.profile.ProfileError;
+import io.devbox.agent.profile.ProfileException;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Kernel parameters, in two layers: the running value under /proc/sys and the persisted value in the agent's
+ * sysctl.d file. One instance serves one run and caches the sysctl.d view until it writes.
+ */
+public final class SysctlReconciler implements Reconciler<SysctlSetting, SysctlObserved> {
+    static final String RUNTIME = "runtime";
+    static final String PERSISTED = "persisted";
+
+    private ManagedSysctlFile managed;
+    private Map<String, SysctlConfFiles.Assignment> effective;
+
+    @Override
+    public String kind() {
+        return "sysctl";
+    }
+
+    @Override
+    public String specKey() {
+        return "sysctl";
+    }
+
+    @Override
+    public List<SysctlSetting> desired(Node section, DesiredContext context) throws ProfileException {
+        if (!(section instanceof Node.Mapping map)) {
+            throw new ProfileException(section.origin(), "spec.sysctl must be a mapping of key: value");
+        }
+        List<SysctlSetting> out = new ArrayList<>();
+        List<ProfileError> errors = new ArrayList<>();
+        for (Map.Entry<String, Node> e : map.entries().entrySet()) {
+            SysctlKey key;
+            try {
+                key = SysctlKey.parse(e.getKey());
+            } catch (IllegalArgumentException ex) {
+                errors.add(new ProfileError(map.keyOrigin(e.getKey()), ex.getMessage()));
+                continue;
+            }
+            if (!(e.getValue() instanceof Node.Scalar s) || s.isNull()) {
+                errors.add(new ProfileError(e.getValue().origin(), "sysctl " + key.name() + ": expected a number or a string"));
+                continue;
+            }
+            String v = SysctlValue.normalize(s.text());
+            if (s.text().indexOf('\n') >= 0 || s.text().indexOf('\r') >= 0 || s.text().indexOf('\0') >= 0) {
+                errors.add(new ProfileError(s.origin(), "sysctl " + key.name() + ": value may not contain a line break or NUL"));
+            } else if (v.isEmpty()) {
+                errors.add(new ProfileError(s.origin(), "sysctl " + key.name() + ": empty value"));
+            } else {
+                out.add(new SysctlSetting(key, v, s.origin()));
+            }
+        }
+        if (!errors.isEmpty()) throw new ProfileException(errors);
+        return out;
+    }
+
+    @Override
+    public List<String> warnings(SysctlSetting desired, Host host) {
+        if (desired.managed() && host.facts().wsl() && !host.facts().systemd()) {
+            return List.of("persisted: nothing applies /etc/sysctl.d at boot on WSL without systemd; enable systemd in "
+                    + "/etc/wsl.conf or set wsl.persistSysctls, else the value is lost at the next WSL restart");
+        }
+        return List.of();
+    }
+
+    @Override
+    public SysctlObserved probe(SysctlSetting desired, Host host) throws ResourceException {
+        String persisted;
+        try {
+            persisted = managed(host).entries().get(desired.key().name());
+            if (desired.managed() && !desired.value().equals(persisted)) checkNotShadowed(desired, host);
+        } catch (IOException e) {
+            throw new ResourceException("cannot read " + ManagedSysctlFile.PATH + ": " + e.getMessage(), e);
+        }
+        if (!desired.managed()) return new SysctlObserved(null, persisted);
+        Path file = desired.key().under(host.sysctlDir());
+        String runtime;
+        try {
+            runtime = SysctlValue.normalize(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (NoSuchFileException e) {
+            throw new ResourceException("no such kernel parameter: " + file + " does not exist"
+                    + (desired.key().isNetwork() ? " (module not loaded, or the key exists only in the initial network namespace)"
+                    : " (module not loaded, or not available on this kernel)"));
+        } catch (IOException e) {
+            throw new ResourceException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        if (!desired.value().equals(runtime) && !Files.isWritable(file)) {
+            throw new ResourceException("kernel parameter " + desired.key().name() + " is read-only here ("
+                    + file + "); it is " + runtime + ", wanted " + desired.value());
+        }
+        return new SysctlObserved(runtime, persisted);
+    }
+
+    /** A later sysctl.d file or /etc/sysctl.conf that sets the key would win at boot over the agent's file. */
+    private void checkNotShadowed(SysctlSetting desired, Host host) throws IOException, ResourceException {
+        if (effective == null) effective = SysctlConfFiles.effective(host::path);
+        SysctlConfFiles.Assignment a = effective.get(desired.key().name());
+        Path ours = host.path(ManagedSysctlFile.PATH);
+        if (a != null && !a.file().equals(ours) && isAfterOurs(a.file(), host) && !a.value().equals(desired.value())) {
+            throw new ResourceException("persisted: " + a.file() + " sets " + desired.key().name() + " = " + a.value()
+                    + " and is read after " + ManagedSysctlFile.PATH + ", so it would win at boot; remove it there");
+        }
+    }
+
+    private static boolean isAfterOurs(Path other, Host host) {
+        if (other.equals(host.path(SysctlConfFiles.SYSCTL_CONF))) return true;
+        return other.getFileName().toString().compareTo("90-devbox-agent.conf") > 0;
+    }
+
+    @Override
+    public List<Change> diff(SysctlSetting desired, SysctlObserved observed) {
+        List<Change> changes = new ArrayList<>(2);
+        if (desired.managed() && !desired.value().equals(observed.runtime())) {
+            changes.add(Change.of(desired.id(), RUNTIME, Layer.RUNTIME, observed.runtime(), desired.value(), desired.origin()));
+        }
+        if (!java.util.Objects.equals(desired.value(), observed.persisted())) {
+            changes.add(Change.of(desired.id(), PERSISTED, Layer.PERSISTED, observed.persisted(), desired.value(), desired.origin()));
+        }
+        return changes;
+    }
+
+    @Override
+    public void apply(SysctlSetting desired, Change change, Host host) throws ResourceException {
+        if (change.layer() == Layer.RUNTIME) {
+            writeRuntime(desired, host);
+        } else {
+            try {
+                managed(host).put(desired.key().name(), desired.value());
+                effective = null;
+            } catch (IOException e) {
+                throw new ResourceException("cannot write " + host.path(ManagedSysctlFile.PATH) + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static void writeRuntime(SysctlSetting desired, Host host) throws ResourceException {
+        Path file = desired.key().under(host.sysctlDir());
+        try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            out.write((desired.value() + "\n").getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchFileException e) {
+            throw new ResourceException("no such kernel parameter: " + file + " does not exist");
+        } catch (AccessDeniedException e) {
+            throw new ResourceException("kernel parameter " + desired.key().name() + " is read-only here (" + file + ")");
+        } catch (IOException e) {
+            String why = e.getMessage() != null && e.getMessage().contains("Invalid argument")
+                    ? "the kernel rejected the value " + desired.value() + " (Invalid argument)" : e.getMessage();
+            throw new ResourceException("cannot set " + desired.key().name() + ": " + why, e);
+        }
+    }
+
+    @Override
+    public Optional<SysctlSetting> removal(String resourceId, Map<String, String> lastApplied) {
+        String name = resourceId.substring("sysctl[".length(), resourceId.length() - 1);
+        try {
+            SysctlKey key = SysctlKey.fromName(name);
+            return Optional.of(new SysctlSetting(key, null, null));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private ManagedSysctlFile managed(Host host) {
+        if (managed == null) managed = new ManagedSysctlFile(host.path(ManagedSysctlFile.PATH));
+        return managed;
+    }
+}

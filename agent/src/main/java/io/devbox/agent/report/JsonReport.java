@@ -1,0 +1,100 @@
+package io.devbox.agent.report;
+
+import io.devbox.agent.engine.Change;
+import io.devbox.agent.engine.ResourcePlan;
+import io.devbox.agent.engine.Summary;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The one JSON document of plans, drift reports and run records (DESIGN.md "JSON output"). */
+public final class JsonReport {
+    public static final int FORMAT_VERSION = 1;
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private JsonReport() {
+    }
+
+    public static ObjectNode document(RunInfo run) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("formatVersion", FORMAT_VERSION);
+        root.put("id", run.id());
+        root.put("command", run.command());
+        root.put("startedAt", run.startedAt());
+        root.put("durationMs", run.durationMillis());
+        ObjectNode source = root.putObject("source");
+        if (run.source() != null) {
+            source.put("repo", run.source().repo());
+            source.put("ref", run.source().ref());
+            source.put("commit", run.source().commit());
+            source.put("signature", run.source().signature());
+        }
+        ObjectNode host = root.putObject("host");
+        host.put("hostname", run.host().hostname());
+        host.put("bootId", run.host().bootId());
+        host.put("wsl", run.host().wsl());
+        host.put("systemd", run.host().systemd());
+        ArrayNode profiles = root.putArray("profiles");
+        run.profiles().forEach(profiles::add);
+        root.put("profilesDigest", run.profilesDigest());
+        ArrayNode resources = root.putArray("resources");
+        for (ResourcePlan r : run.resources()) resources.add(resource(r));
+        root.set("summary", summary(run.summary()));
+        ArrayNode errors = root.putArray("errors");
+        run.errors().forEach(errors::add);
+        return root;
+    }
+
+    static ObjectNode resource(ResourcePlan r) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("id", r.id());
+        n.put("kind", r.kind());
+        n.put("name", r.name());
+        n.put("status", r.status().label());
+        ArrayNode changes = n.putArray("changes");
+        for (Change c : r.changes()) {
+            ObjectNode cn = changes.addObject();
+            cn.put("field", c.field());
+            cn.put("layer", c.layer().label());
+            cn.put("from", c.from());
+            cn.put("to", c.to());
+            cn.put("disruptive", c.disruptive());
+            if (c.origin() != null) cn.put("origin", c.origin().shortForm());
+        }
+        ObjectNode origin = n.putObject("origin");
+        if (r.origin() != null) {
+            origin.put("file", r.origin().file());
+            origin.put("line", r.origin().line());
+        }
+        n.put("reason", r.reason());
+        ArrayNode warnings = n.putArray("warnings");
+        r.warnings().forEach(warnings::add);
+        n.put("fingerprint", r.fingerprint());
+        ArrayNode deps = n.putArray("dependsOn");
+        r.dependsOn().forEach(deps::add);
+        n.put("position", r.position());
+        return n;
+    }
+
+    static ObjectNode summary(Summary s) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("ok", s.ok());
+        n.put("change", s.add() + s.change() + s.remove() - s.drift());
+        n.put("drift", s.drift());
+        n.put("override", s.override());
+        n.put("skipped", s.skipped());
+        n.put("error", s.error());
+        n.put("add", s.add());
+        n.put("update", s.change());
+        n.put("remove", s.remove());
+        return n;
+    }
+
+    public static String pretty(ObjectNode doc) {
+        return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(doc) + "\n";
+    }
+
+    public static JsonMapper mapper() {
+        return JSON;
+    }
+}

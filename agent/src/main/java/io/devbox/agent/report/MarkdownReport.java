@@ -1,0 +1,51 @@
+package io.devbox.agent.report;
+
+import io.devbox.agent.engine.Change;
+import io.devbox.agent.engine.ResourcePlan;
+import io.devbox.agent.engine.Status;
+import io.devbox.agent.engine.Summary;
+
+/** A drift report fit to paste into an issue: rollout, drift and overrides in separate sections. */
+public final class MarkdownReport {
+    private MarkdownReport() {
+    }
+
+    public static String render(RunInfo run) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("## devbox-agent drift report: ").append(run.host().hostname()).append("\n\n");
+        if (run.source() != null) {
+            sb.append("Source `").append(run.source().repo()).append("` at `")
+                    .append(run.source().commit() == null ? "working tree" : run.source().commit()).append("`, ");
+        }
+        sb.append("run ").append(run.startedAt()).append(".\n\n");
+        Summary s = run.summary();
+        sb.append("| ok | rollout | drift | override | skipped | error |\n|---:|---:|---:|---:|---:|---:|\n");
+        sb.append("| ").append(s.ok()).append(" | ").append(s.pending() - s.drift()).append(" | ").append(s.drift())
+                .append(" | ").append(s.override()).append(" | ").append(s.skipped()).append(" | ").append(s.error()).append(" |\n");
+        section(sb, run, Status.DRIFT, "Drift (changed on the box behind the agent's back)");
+        section(sb, run, Status.CHANGE, "Rollout (profiles changed, not applied yet)");
+        section(sb, run, Status.OVERRIDE, "Overrides");
+        section(sb, run, Status.ERROR, "Errors");
+        return sb.toString();
+    }
+
+    private static void section(StringBuilder sb, RunInfo run, Status status, String title) {
+        var rs = run.resources().stream().filter(r -> r.status() == status).toList();
+        if (rs.isEmpty()) return;
+        sb.append("\n### ").append(title).append("\n\n| resource | field | box | profile | declared at |\n|---|---|---|---|---|\n");
+        for (ResourcePlan r : rs) {
+            if (r.changes().isEmpty()) {
+                sb.append("| `").append(r.id()).append("` | | | | ").append(cell(r.reason())).append(" |\n");
+            }
+            for (Change c : r.changes()) {
+                sb.append("| `").append(r.id()).append("` | ").append(c.field()).append(" | ").append(cell(Values.show(c.from())))
+                        .append(" | ").append(cell(Values.show(c.to()))).append(" | ")
+                        .append(r.origin() == null ? "" : "`" + r.origin().shortForm() + "`").append(" |\n");
+            }
+        }
+    }
+
+    private static String cell(String s) {
+        return s == null ? "" : s.replace("|", "\\|").replace("\n", " ");
+    }
+}

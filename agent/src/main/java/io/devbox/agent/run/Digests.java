@@ -1,0 +1,31 @@
+package io.devbox.agent.run;
+
+import io.devbox.agent.profile.ProfileFile;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+
+final class Digests {
+    private Digests() {
+    }
+
+    /** A digest of the profile files (paths and contents), to tell whether a saved plan's inputs changed. */
+    static String profiles(List<ProfileFile> files) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            for (ProfileFile f : files.stream().sorted(Comparator.comparing(ProfileFile::path)).toList()) {
+                md.update(f.path().getBytes(StandardCharsets.UTF_8));
+                md.update((byte) 0);
+                md.update(f.content());
+                md.update((byte) 0);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package io.devbox.agent.source;
+
+import io.devbox.agent.host.SafePaths;
+import io.devbox.agent.profile.ProfileFile;
+import org.eclipse.jgit.errors.RepositoryNotFoundException;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevTree;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.treewalk.TreeWalk;
+import org.eclipse.jgit.treewalk.filter.PathFilter;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Profiles from the committed tree of a local git repository at {@code ref} (default: HEAD), read through JGit
+ * object by object: the working tree is never read or touched, so a half-edited checkout cannot leak in.
+ */
+public final class GitTreeSource implements ProfileSource {
+    private final Path repoDir;
+    private final String ref;
+    private final String path;
+    private final String description;
+
+    public GitTreeSource(Path repoDir, String ref, String path, String description) {
+        this.repoDir = repoDir;
+        this.ref = ref;
+        this.path = path;
+        this.description = description;
+    }
+
+    /** The git directory of the repository containing {@code dir}, if any. */
+    public static Optional<Path> findRepository(Path dir) {
+        FileRepositoryBuilder b = new FileRepositoryBuilder().readEnvironment().findGitDir(dir.toFile());
+        File gitDir = b.getGitDir();
+        return gitDir == null ? Optional.empty() : Optional.of(gitDir.toPath());
+    }
+
+    @Override
+    public Snapshot snapshot() throws SourceException {
+        String rel = ProfilePaths.normalize(path);
+        Repository repo = open();
+        try (RevWalk walk = new RevWalk(repo)) {
+            RevCommit commit = walk.parseCommit(resolve(repo));
+            RevTree tree = commit.getTree();
+            List<ProfileFile> files = new ArrayList<>();
+            try (TreeWalk tw = new TreeWalk(repo)) {
+                tw.addTree(tree);
+                tw.setRecursive(true);
+                if (!rel.isEmpty()) tw.setFilter(PathFilter.create(rel));
+                while (tw.next()) {
+                    if (tw.getFileMode(0) != FileMode.REGULAR_FILE && tw.getFileMode(0) != FileMode.EXECUTABLE_FILE) continue;
+                    if (!ProfilePaths.isProfile(tw.getNameString())) continue;
+                    files.add(new ProfileFile(tw.getPathString(), repo.open(tw.getObjectId(0), Constants.OBJ_BLOB).getBytes()));
+                }
+            }
+            if (files.isEmpty() && !rel.isEmpty() && TreeWalk.forPath(repo, rel, tree) == null) {
+                throw new SourceException("no " + rel + "/ in " + description + " at " + commit.abbreviate(7).name()
+                        + " (is the profiles directory committed? --worktree reads uncommitted files)");
+            }
+            String commitId = commit.name();
+            return new Snapshot(description, ref, commitId, files, p -> readBlob(repo, tree, p));
+        } catch (IOException e) {
+            throw new SourceException("cannot read " + description + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Repository open() throws SourceException {
+        try {
+            FileRepositoryBuilder b = new FileRepositoryBuilder().setMustExist(true);
+            File dir = repoDir.toFile();
+            if (new File(dir, ".git").exists()) b.setWorkTree(dir);
+            else b.setGitDir(dir);
+            return b.setup().build();
+        } catch (RepositoryNotFoundException e) {
+            throw new SourceException("not a git repository: " + repoDir + " (use --worktree to read a plain directory)");
+        } catch (IOException | IllegalArgumentException e) {
+            throw new SourceException("cannot open git repository " + repoDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private ObjectId resolve(Repository repo) throws IOException, SourceException {
+        String spec = ref == null || ref.isBlank() ? Constants.HEAD : ref;
+        for (String candidate : List.of(spec, Constants.R_HEADS + spec, Constants.R_TAGS + spec, Constants.R_REMOTES + "origin/" + spec)) {
+            ObjectId id = repo.resolve(candidate + "^{commit}");
+            if (id != null) return id;
+        }
+        if (spec.equals(Constants.HEAD)) throw new SourceException(description + " has no commits yet (HEAD does not resolve)");
+        throw new SourceException("no ref or commit '" + spec + "' in " + description);
+    }
+
+    private static Optional<byte[]> readBlob(Repository repo, RevTree tree, String repoRelative) throws IOException {
+        SafePaths.relativeProblem(repoRelative).ifPresent(p -> {
+            throw new IllegalArgumentException(p);
+        });
+        try (TreeWalk tw = TreeWalk.forPath(repo, repoRelative, tree)) {
+            if (tw == null || (tw.getFileMode(0) != FileMode.REGULAR_FILE && tw.getFileMode(0) != FileMode.EXECUTABLE_FILE)) {
+                return Optional.empty();
+            }
+            return Optional.of(repo.open(tw.getObjectId(0), Constants.OBJ_BLOB).getBytes());
+        }
+    }
+}
