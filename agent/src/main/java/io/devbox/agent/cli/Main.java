@@ -2,6 +2,10 @@ package io.devbox.agent.cli;
 
 import picocli.CommandLine;
 
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+
 /** Entry point: {@code agent COMMAND [options]}. */
 public final class Main {
     private Main() {
@@ -13,6 +17,15 @@ public final class Main {
 
     public static int run(String... args) {
         CommandLine cmd = AgentCommand.commandLine();
-        return cmd.execute(args);
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8));
+        cmd.setOut(out);
+        cmd.setErr(err);
+        try {
+            return cmd.execute(args);
+        } finally {
+            out.flush();
+            err.flush();
+        }
     }
 }

@@ -14,6 +14,7 @@ public final class KindRegistry {
     public static KindRegistry standard() {
         List<Supplier<Reconciler<?, ?>>> kinds = new java.util.ArrayList<>();
         // one line per kind:
+        kinds.add(io.devbox.agent.kinds.sysctl.SysctlReconciler::new);
         return new KindRegistry(kinds);
     }
 

@@ -59,7 +59,7 @@ public final class FactsProbe {
 
     private static Optional<String> firstLine(Path p) {
         try {
-            String s = Files.readString(p, StandardCharsets.UTF_8).strip();
+            String s = KernelFiles.read(p).strip();
             int nl = s.indexOf('\n');
             s = nl >= 0 ? s.substring(0, nl).strip() : s;
             return s.isEmpty() ? Optional.empty() : Optional.of(s);

@@ -6,6 +6,7 @@ import io.devbox.agent.engine.Layer;
 import io.devbox.agent.engine.Reconciler;
 import io.devbox.agent.engine.ResourceException;
 import io.devbox.agent.host.Host;
+import io.devbox.agent.host.KernelFiles;
 import io.devbox.agent.profile.Node;
 import io.devbox.agent.profile.ProfileError;
 import io.devbox.agent.profile.ProfileException;
@@ -98,7 +99,7 @@ public final class SysctlReconciler implements Reconciler<SysctlSetting, SysctlO
         Path file = desired.key().under(host.sysctlDir());
         String runtime;
         try {
-            runtime = SysctlValue.normalize(Files.readString(file, StandardCharsets.UTF_8));
+            runtime = SysctlValue.normalize(KernelFiles.read(file));
         } catch (NoSuchFileException e) {
             throw new ResourceException("no such kernel parameter: " + file + " does not exist"
                     + (desired.key().isNetwork() ? " (module not loaded, or the key exists only in the initial network namespace)"
