@@ -9,6 +9,7 @@ import io.devbox.agent.engine.ResourceSkipped;
 import io.devbox.agent.host.AtomicFiles;
 import io.devbox.agent.host.CommandResult;
 import io.devbox.agent.host.Host;
+import io.devbox.agent.host.KernelFiles;
 import io.devbox.agent.host.SafePaths;
 import io.devbox.agent.profile.Node;
 import io.devbox.agent.profile.Origin;
@@ -319,7 +320,7 @@ public final class CgroupReconciler implements Reconciler<CgroupResource, Cgroup
 
     private static String read(Path p) throws IOException {
         try {
-            return Files.readString(p, StandardCharsets.UTF_8);
+            return KernelFiles.read(p);
         } catch (NoSuchFileException e) {
             return null;
         }
