@@ -43,6 +43,7 @@ public final class UnitReconciler implements Reconciler<UnitResource, UnitObserv
     static final String STATE = "state";
     static final String RESTART = "restart";
     private static final Duration SYSTEMCTL_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final Map<String, String> ENV = Map.of("SYSTEMD_PAGER", "cat", "SYSTEMD_COLORS", "0", "LC_ALL", "C");
 
     private boolean reloadOwed;
@@ -287,25 +288,33 @@ public final class UnitReconciler implements Reconciler<UnitResource, UnitObserv
     private void startAndVerify(Host host, UnitResource u, String verb) throws ResourceException, IOException {
         CommandResult r = systemctl(host, verb, "--", u.name());
         if (!r.ok()) throw failed(host, u, verb + " failed: " + r.describe());
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         long upSince = -1;
-        while (System.nanoTime() < deadline) {
-            CommandResult s = systemctl(host, "show", "-p", "ActiveState,SubState,Result", "--value", "--", u.name());
-            List<String> v = s.stdout().lines().toList();
-            String active = v.isEmpty() ? "" : v.get(0);
+        String active = "";
+        while (true) {
+            active = showProperty(host, u, "ActiveState");
             if (active.equals("failed")) throw failed(host, u, "failed after " + verb);
+            if (active.equals("inactive")) break; // a oneshot that finished, or a unit that stopped by itself: verify says
             if (active.equals("active")) {
                 if (upSince < 0) upSince = System.nanoTime();
                 if (System.nanoTime() - upSince >= settle.toNanos()) break;
-            } else if (active.equals("inactive")) {
-                // a oneshot that already finished successfully, or a unit that stopped by itself
-                break;
             } else {
                 upSince = -1;
+            }
+            if (System.nanoTime() > deadline) {
+                throw failed(host, u, "is still " + active + " " + START_TIMEOUT.toSeconds() + " s after " + verb);
             }
             sleep(100);
         }
         Files.deleteIfExists(restartMarker(host, u.name()));
+    }
+
+    private static String showProperty(Host host, UnitResource u, String property) throws ResourceException {
+        CommandResult s = systemctl(host, "show", "-p", property, "--", u.name());
+        for (String line : s.stdout().split("\n")) {
+            if (line.startsWith(property + "=")) return line.substring(property.length() + 1).strip();
+        }
+        return "";
     }
 
     private ResourceException failed(Host host, UnitResource u, String what) {
