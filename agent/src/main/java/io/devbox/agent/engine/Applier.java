@@ -56,6 +56,7 @@ public final class Applier {
             ResourcePlan view = item.view;
             if (stopRequested.getAsBoolean() || !view.pending()) {
                 if (view.status() == Status.ERROR) failed.add(view.id());
+                if (item.bound.removal() && view.status() == Status.OK) applied.forget(view.id());
                 result.add(view);
                 continue;
             }
@@ -79,7 +80,7 @@ public final class Applier {
                 }
             }
             touched.add(item.bound.reconciler());
-            ResourcePlan after = applyOne(item);
+            ResourcePlan after = applyOne(item, commit);
             if (after.status() == Status.ERROR) failed.add(view.id());
             else appliedCount++;
             item.view = after;
@@ -96,7 +97,7 @@ public final class Applier {
         return new Outcome(result, errors, appliedCount);
     }
 
-    private ResourcePlan applyOne(Plan.Item item) {
+    private ResourcePlan applyOne(Plan.Item item, String commit) {
         ResourcePlan view = item.view;
         String kind = item.bound.reconciler().kind();
         List<Change> done = new ArrayList<>();
@@ -105,12 +106,12 @@ public final class Applier {
                 item.bound.apply(c, host);
                 done.add(c);
             } catch (ResourceException | RuntimeException e) {
-                recordConverged(kind, done, planner.reprobe(item));
+                recordConverged(kind, done, planner.reprobe(item), commit);
                 return view.withStatus(Status.ERROR, "apply " + c.field() + " (" + c.layer().label() + "): " + Planner.reasonOf(e));
             }
         }
         ResourcePlan verify = planner.reprobe(item);
-        recordConverged(kind, done, verify);
+        recordConverged(kind, done, verify, commit);
         if (verify.status() == Status.ERROR) {
             return view.withStatus(Status.ERROR, "verify after apply: " + verify.reason());
         }
@@ -124,12 +125,12 @@ public final class Applier {
     }
 
     /** Remembers the applied changes that the verifying probe no longer reports. */
-    private void recordConverged(String kind, List<Change> done, ResourcePlan verify) {
+    private void recordConverged(String kind, List<Change> done, ResourcePlan verify, String commit) {
         Set<String> still = new HashSet<>();
         for (Change c : verify.changes()) still.add(c.stateKey());
         String at = clock.instant().toString();
         for (Change c : done) {
-            if (verify.status() != Status.ERROR && !still.contains(c.stateKey())) applied.record(kind, c, at, null);
+            if (verify.status() != Status.ERROR && !still.contains(c.stateKey())) applied.record(kind, c, at, commit);
         }
     }
 

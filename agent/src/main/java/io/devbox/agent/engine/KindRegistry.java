@@ -17,6 +17,8 @@ public final class KindRegistry {
         kinds.add(io.devbox.agent.kinds.sysctl.SysctlReconciler::new);
         kinds.add(io.devbox.agent.kinds.cgroup.CgroupReconciler::new);
         kinds.add(io.devbox.agent.kinds.systemd.UnitReconciler::new);
+        kinds.add(io.devbox.agent.kinds.ports.PortsReconciler::new);
+        kinds.add(io.devbox.agent.kinds.wsl.WslReconciler::new);
         return new KindRegistry(kinds);
     }
 

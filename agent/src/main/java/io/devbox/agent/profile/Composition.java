@@ -23,7 +23,7 @@ final class Composition {
 
     /** Layers must be sorted by priority, ascending. */
     Map<String, Node> compose(List<Layer> layers) {
-        Slot.Map root = new Slot.Map(null, null, Integer.MIN_VALUE);
+        Slot.Map root = new Slot.Map(null, Integer.MIN_VALUE);
         for (Layer layer : layers) merge(root, layer.spec(), layer.priority(), "spec");
         Map<String, Node> sections = new LinkedHashMap<>();
         for (Map.Entry<String, Slot> e : root.children.entrySet()) sections.put(e.getKey(), e.getValue().toNode());
@@ -41,11 +41,9 @@ final class Composition {
             final java.util.Map<String, Slot> children = new LinkedHashMap<>();
             final java.util.Map<String, Origin> keyOrigins = new LinkedHashMap<>();
             Origin origin;
-            Node.Mapping source;
             int priority;
 
-            Map(Node.Mapping source, Origin origin, int priority) {
-                this.source = source;
+            Map(Origin origin, int priority) {
                 this.origin = origin;
                 this.priority = priority;
             }
@@ -103,7 +101,7 @@ final class Composition {
 
     private static Slot newSlot(Node value, int priority) {
         if (value instanceof Node.Mapping m) {
-            Slot.Map slot = new Slot.Map(m, m.origin(), priority);
+            Slot.Map slot = new Slot.Map(m.origin(), priority);
             for (Map.Entry<String, Node> e : m.entries().entrySet()) {
                 slot.children.put(e.getKey(), newSlot(e.getValue(), priority));
                 slot.keyOrigins.put(e.getKey(), m.keyOrigin(e.getKey()));

@@ -43,7 +43,7 @@ public final class SchemaDocs {
             out.append("Profile (apiVersion: devbox/v1, kind: Profile)\n");
             wrap(out, "", text(root, "description"));
             out.append('\n');
-            new Renderer(root, 2).properties(out, root, "");
+            new Renderer(root, 2).body(out, root, "  ", 0);
             return out.toString();
         }
         JsonNode ref = root.path("properties").path("spec").path("properties").path(k);
@@ -156,10 +156,6 @@ public final class SchemaDocs {
             };
         }
 
-        void properties(StringBuilder out, JsonNode s, String indent) {
-            body(out, s, indent + "  ", 0);
-        }
-
         void body(StringBuilder out, JsonNode s, String indent, int depth) {
             s = resolve(s);
             if (depth >= maxDepth) return;
@@ -172,11 +168,10 @@ public final class SchemaDocs {
             if (additional.isObject()) {
                 JsonNode names = s.path("propertyNames");
                 String keyDesc = text(names, "description");
-                String label = keyDesc.isEmpty() ? "<name>" : "<name>";
-                field(out, label, additional, indent, depth);
+                field(out, "<name>", additional, indent, depth);
                 if (names.isObject()) {
                     String keyType = type(names).replaceFirst("^any, ", "").replaceFirst("^any$", "");
-                    wrap(out, indent + "    ", "<name>: " + (keyDesc.isEmpty() ? "" : keyDesc + " ") + keyType);
+                    wrap(out, indent + "    ", "Names: " + (keyDesc.isEmpty() ? "" : keyDesc + " ") + keyType);
                 }
             } else if (additional.isBoolean() && !additional.asBoolean() && s.path("properties").isObject()) {
                 wrap(out, indent, "(no other fields)");

@@ -142,7 +142,9 @@ final class SchemaValidator {
         if (keyword.equals("propertyNames")) {
             if (e.isCustomMessage()) return e.getMessage();
             Object[] args = e.getArguments();
-            return "invalid name" + (args != null && args.length > 1 ? ": " + args[1] : "");
+            if (args == null || args.length < 2) return "invalid name";
+            boolean custom = e.getSchemaNode() != null && e.getSchemaNode().has("errorMessage");
+            return (custom ? "" : "invalid name: ") + args[1];
         }
         if (parentPath.equals("spec")) {
             return "unknown resource kind '" + property + "' (known: " + String.join(", ", knownKinds()) + ")";

@@ -4,6 +4,7 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.common.ScalarStyle;
 import org.snakeyaml.engine.v2.composer.Composer;
 import org.snakeyaml.engine.v2.events.Event;
+import org.snakeyaml.engine.v2.events.ScalarEvent;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -57,6 +58,7 @@ final class YamlReader {
             .setMaxAliasesForCollections(MAX_ALIASES)
             .setCodePointLimit(MAX_BYTES + 1)
             .setUseMarks(true)
+            .setAllowNonScalarKeys(true) // so that we can say where the complex key is
             .build();
 
     private YamlReader() {
@@ -138,7 +140,24 @@ final class YamlReader {
             return Optional.empty();
         }
         out.flip();
-        return Optional.of(out.toString());
+        String text = out.toString();
+        int line = 1, col = 1;
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            if (!StreamReader.isPrintable(cp)) {
+                errors.add(new ProfileError(new Origin(file, line, col),
+                        String.format("control character U+%04X is not allowed in YAML", cp)));
+                return Optional.empty();
+            }
+            if (cp == '\n') {
+                line++;
+                col = 1;
+            } else {
+                col++;
+            }
+            i += Character.charCount(cp);
+        }
+        return Optional.of(text);
     }
 
     private static ProfileError syntaxError(String file, MarkedYamlEngineException e) {
@@ -147,7 +166,13 @@ final class YamlReader {
         Mark at = problem.or(() -> context).orElse(null);
         StringBuilder msg = new StringBuilder("YAML syntax error: ");
         String p = e.getProblem() == null ? "" : e.getProblem().strip();
-        msg.append(p.isEmpty() ? "invalid YAML" : p.replace("\t", "\\t"));
+        if (p.contains("(TAB)")) {
+            return new ProfileError(at == null ? new Origin(file, 1, 1) : origin(file, at),
+                    "YAML syntax error: tab character; YAML indentation must use spaces");
+        }
+        msg.append(p.isEmpty() ? "invalid YAML" : p);
+        if (p.contains("<block end>")) msg.append("; check the indentation");
+        if (p.startsWith("mapping values are not allowed")) msg.append(" (quote a value that contains ': ', or check the indentation)");
         if (e.getContext() != null && !e.getContext().isBlank()) {
             msg.append(" (").append(e.getContext().strip());
             if (context.isPresent() && problem.isPresent() && context.get().getLine() != problem.get().getLine()) {
@@ -212,6 +237,14 @@ final class YamlReader {
                     }
                 }
                 case MappingEnd, SequenceEnd -> depth--;
+                case Scalar -> {
+                    // the composer flattens merge keys away, so they are caught here, where their position is known
+                    ScalarEvent s = (ScalarEvent) e;
+                    if (s.isPlain() && s.getValue().equals("<<") && s.getTag().isEmpty()) {
+                        throw new LimitExceeded(e.getStartMark().orElse(null),
+                                "merge keys (<<) are not supported; write the values out");
+                    }
+                }
                 case Alias -> {
                     if (++aliases > MAX_ALIASES) {
                         throw new LimitExceeded(e.getStartMark().orElse(null),
@@ -231,6 +264,7 @@ final class YamlReader {
         private final List<ProfileError> errors;
         final Map<Node.Scalar, ScalarInfo> scalars = new IdentityHashMap<>();
         private int nodes;
+        private boolean overBudget;
 
         Converter(String file, List<ProfileError> errors) {
             this.file = file;
@@ -241,7 +275,8 @@ final class YamlReader {
             Origin at = origin(file, n);
             if (++nodes > MAX_NODES || depth > 2 * MAX_DEPTH) {
                 // aliases can multiply a small file into a huge or endless (recursive) tree
-                if (nodes == MAX_NODES + 1 || depth == 2 * MAX_DEPTH + 1) {
+                if (!overBudget) {
+                    overBudget = true;
                     errors.add(new ProfileError(at, depth > 2 * MAX_DEPTH
                             ? "aliases nest too deep (a recursive alias?)"
                             : "aliases expand to more than " + MAX_NODES + " values"));
@@ -295,7 +330,8 @@ final class YamlReader {
             Tag tag = s.getTag();
             ScalarInfo.Type type;
             String text = s.getValue();
-            if (tag.equals(Tag.STR)) {
+            if (tag.equals(Tag.STR) || tag.equals(Tag.ENV_TAG)) {
+                // the core schema of snakeyaml-engine tags a plain ${NAME} for environment substitution: ours is a string
                 type = ScalarInfo.Type.STR;
             } else if (tag.equals(Tag.INT)) {
                 type = ScalarInfo.Type.INT;

@@ -7,6 +7,7 @@ import io.devbox.agent.engine.Reconciler;
 import io.devbox.agent.engine.ResourceException;
 import io.devbox.agent.host.Host;
 import io.devbox.agent.host.KernelFiles;
+import io.devbox.agent.kinds.wsl.PersistSysctls;
 import io.devbox.agent.profile.Node;
 import io.devbox.agent.profile.ProfileError;
 import io.devbox.agent.profile.ProfileException;
@@ -34,6 +35,7 @@ public final class SysctlReconciler implements Reconciler<SysctlSetting, SysctlO
 
     private ManagedSysctlFile managed;
     private Map<String, SysctlConfFiles.Assignment> effective;
+    private Boolean bootCommandPersists;
 
     @Override
     public String kind() {
@@ -79,11 +81,17 @@ public final class SysctlReconciler implements Reconciler<SysctlSetting, SysctlO
 
     @Override
     public List<String> warnings(SysctlSetting desired, Host host) {
-        if (desired.managed() && host.facts().wsl() && !host.facts().systemd()) {
+        if (desired.managed() && host.facts().wsl() && !host.facts().systemd() && !bootCommandPersists(host)) {
             return List.of("persisted: nothing applies /etc/sysctl.d at boot on WSL without systemd; enable systemd in "
-                    + "/etc/wsl.conf or set wsl.persistSysctls, else the value is lost at the next WSL restart");
+                    + "/etc/wsl.conf or set wsl.persistSysctls: true, else the value is lost at the next WSL restart");
         }
         return List.of();
+    }
+
+    /** wsl.persistSysctls makes /etc/wsl.conf's boot command run {@code sysctl --system}; read once per run. */
+    private boolean bootCommandPersists(Host host) {
+        if (bootCommandPersists == null) bootCommandPersists = PersistSysctls.configured(host);
+        return bootCommandPersists;
     }
 
     @Override
@@ -91,7 +99,7 @@ public final class SysctlReconciler implements Reconciler<SysctlSetting, SysctlO
         String persisted;
         try {
             persisted = managed(host).entries().get(desired.key().name());
-            if (desired.managed() && !desired.value().equals(persisted)) checkNotShadowed(desired, host);
+            if (desired.managed()) checkNotShadowed(desired, host);
         } catch (IOException e) {
             throw new ResourceException("cannot read " + ManagedSysctlFile.PATH + ": " + e.getMessage(), e);
         }

@@ -1,0 +1,33 @@
+package io.devbox.agent.kinds.ports;
+
+import io.devbox.agent.profile.Origin;
+
+/**
+ * A Windows {@code netsh interface portproxy} v4tov4 rule from {@code listenAddress:port} to the distro's IPv4
+ * address on {@code iface} and {@code targetPort}, plus (with {@code firewall}) an inbound allow rule
+ * {@code devbox-agent tcp/PORT}.
+ */
+public record PortProxyRule(int port, int targetPort, String listenAddress, boolean firewall, String iface,
+                            boolean present, Origin origin) implements PortResource {
+
+    public static String idOf(int port) {
+        return "port[tcp/" + port + "]";
+    }
+
+    public static PortProxyRule gone(int port) {
+        return new PortProxyRule(port, port, null, false, null, false, null);
+    }
+
+    @Override
+    public String id() {
+        return idOf(port);
+    }
+
+    public String firewallRuleName() {
+        return firewallRuleName(port);
+    }
+
+    public static String firewallRuleName(int port) {
+        return "devbox-agent tcp/" + port;
+    }
+}

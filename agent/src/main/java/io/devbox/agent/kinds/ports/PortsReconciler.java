@@ -1,0 +1,350 @@
+package io.devbox.agent.kinds.ports;
+
+import io.devbox.agent.engine.Change;
+import io.devbox.agent.engine.DesiredContext;
+import io.devbox.agent.engine.Layer;
+import io.devbox.agent.engine.Reconciler;
+import io.devbox.agent.engine.ResourceException;
+import io.devbox.agent.engine.ResourceSkipped;
+import io.devbox.agent.host.Host;
+import io.devbox.agent.kinds.wsl.WslEnvironment;
+import io.devbox.agent.profile.Node;
+import io.devbox.agent.profile.Origin;
+import io.devbox.agent.profile.ProfileError;
+import io.devbox.agent.profile.ProfileException;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Kind {@code port} (spec key {@code ports}): Windows-to-WSL port rules. See {@link PortProxyRule} and
+ * {@link LocalhostRule}.
+ */
+public final class PortsReconciler implements Reconciler<PortResource, PortObserved> {
+    static final String FIELD_PORTPROXY = "portproxy";
+    static final String FIELD_FIREWALL = "firewall";
+    static final String FIELD_DNAT = "dnat";
+    static final String FIELD_ROUTE_LOCALNET = "route_localnet";
+    private static final List<String> ENTRY_KEYS = List.of("port", "targetPort", "protocol", "listenAddress", "firewall",
+            "localhostOnly", "interface");
+    private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+    private static final Pattern IFACE = Pattern.compile("[A-Za-z0-9_.@-]{1,15}");
+    private static final Pattern PROXY_ID = Pattern.compile("port\\[tcp/(\\d+)]");
+    private static final Pattern LOCALHOST_ID = Pattern.compile("port\\[tcp/(\\d+):localhost]");
+    private static final Pattern STALE_FIELD = Pattern.compile("portproxy\\((.+)\\)");
+    private static final Pattern IIFNAME = Pattern.compile("iifname \"([^\"]+)\"");
+
+    private final WslEnvironment wsl;
+    private String networkingMode; // per run
+
+    public PortsReconciler() {
+        this(WslEnvironment.current());
+    }
+
+    public PortsReconciler(WslEnvironment wsl) {
+        this.wsl = wsl;
+    }
+
+    @Override
+    public String kind() {
+        return "port";
+    }
+
+    @Override
+    public String specKey() {
+        return "ports";
+    }
+
+    // ---------------------------------------------------------------- desired
+
+    @Override
+    public List<PortResource> desired(Node section, DesiredContext context) throws ProfileException {
+        if (section == null || section instanceof Node.Scalar s && s.isNull()) return List.of();
+        if (!(section instanceof Node.Sequence seq)) throw new ProfileException(section.origin(), "ports must be a list of port rules");
+        List<ProfileError> errors = new ArrayList<>();
+        List<PortResource> out = new ArrayList<>();
+        Map<Integer, Origin> seenPorts = new HashMap<>();
+        Map<String, Origin> seenLocalTargets = new HashMap<>();
+        for (Node item : seq.items()) {
+            if (!(item instanceof Node.Mapping m)) {
+                errors.add(new ProfileError(item.origin(), "a port rule must be a mapping like {port: 8080}"));
+                continue;
+            }
+            int before = errors.size();
+            for (String k : m.entries().keySet()) {
+                if (!ENTRY_KEYS.contains(k)) {
+                    errors.add(new ProfileError(m.keyOrigin(k), "unknown key '" + k + "' in a port rule; known keys: " + String.join(", ", ENTRY_KEYS)));
+                }
+            }
+            Integer port = intValue(m, "port", null, errors);
+            if (port == null && m.get("port") == null) errors.add(new ProfileError(m.origin(), "a port rule needs 'port'"));
+            Integer target = intValue(m, "targetPort", port, errors);
+            String protocol = text(m, "protocol", "tcp");
+            if (!"tcp".equalsIgnoreCase(protocol)) {
+                errors.add(new ProfileError(m.get("protocol").origin(), "protocol '" + protocol + "' is not supported: Windows portproxy forwards TCP only (use tcp)"));
+            }
+            String listen = text(m, "listenAddress", "0.0.0.0");
+            if (!IPV4.matcher(listen).matches()) {
+                errors.add(new ProfileError(m.get("listenAddress").origin(), "listenAddress must be an IPv4 address like 0.0.0.0 or 127.0.0.1, not '" + listen + "'"));
+            }
+            Boolean firewall = boolValue(m, "firewall", true, errors);
+            Boolean localhostOnly = boolValue(m, "localhostOnly", false, errors);
+            String iface = text(m, "interface", "eth0");
+            if (!IFACE.matcher(iface).matches()) {
+                errors.add(new ProfileError(m.get("interface").origin(), "interface must be a network interface name like eth0, not '" + iface + "'"));
+            }
+            if (port != null) {
+                Origin prev = seenPorts.putIfAbsent(port, m.origin());
+                if (prev != null) {
+                    errors.add(new ProfileError(m.origin(), "port " + port + " is already listed at " + prev.longForm()));
+                }
+            }
+            if (Boolean.TRUE.equals(localhostOnly) && target != null) {
+                Origin prev = seenLocalTargets.putIfAbsent(iface + "/" + target, m.origin());
+                if (prev != null) {
+                    errors.add(new ProfileError(m.origin(), "targetPort " + target + " on " + iface + " is already forwarded to localhost by the rule at " + prev.longForm()));
+                }
+            }
+            if (errors.size() != before) continue;
+            out.add(new PortProxyRule(port, target, listen, firewall, iface, true, m.origin()));
+            if (localhostOnly) out.add(new LocalhostRule(port, target, iface, true, m.origin()));
+        }
+        if (!errors.isEmpty()) throw new ProfileException(errors);
+        return out;
+    }
+
+    private static String text(Node.Mapping m, String key, String dflt) {
+        Node n = m.get(key);
+        if (n instanceof Node.Scalar s && !s.isNull()) return s.text().strip();
+        return dflt;
+    }
+
+    private static Integer intValue(Node.Mapping m, String key, Integer dflt, List<ProfileError> errors) {
+        Node n = m.get(key);
+        if (n == null || n instanceof Node.Scalar s && s.isNull()) return dflt;
+        if (n instanceof Node.Scalar s && s.text().strip().matches("[0-9]{1,5}")) {
+            int v = Integer.parseInt(s.text().strip());
+            if (v >= 1 && v <= 65535) return v;
+        }
+        errors.add(new ProfileError(n.origin(), key + " must be a port number from 1 to 65535"));
+        return null;
+    }
+
+    private static Boolean boolValue(Node.Mapping m, String key, boolean dflt, List<ProfileError> errors) {
+        Node n = m.get(key);
+        if (n == null || n instanceof Node.Scalar s && s.isNull()) return dflt;
+        if (n instanceof Node.Scalar s) {
+            String t = s.text().strip().toLowerCase(Locale.ROOT);
+            if (t.equals("true")) return true;
+            if (t.equals("false")) return false;
+        }
+        errors.add(new ProfileError(n.origin(), key + " must be true or false"));
+        return null;
+    }
+
+    @Override
+    public Optional<PortResource> removal(String resourceId, Map<String, String> lastApplied) {
+        Matcher p = PROXY_ID.matcher(resourceId);
+        if (p.matches()) return Optional.of(PortProxyRule.gone(Integer.parseInt(p.group(1))));
+        Matcher l = LOCALHOST_ID.matcher(resourceId);
+        if (l.matches()) {
+            String iface = null;
+            for (String v : lastApplied.values()) {
+                Matcher i = v == null ? null : IIFNAME.matcher(v);
+                if (i != null && i.find()) iface = i.group(1);
+            }
+            return Optional.of(LocalhostRule.gone(Integer.parseInt(l.group(1)), iface));
+        }
+        return Optional.empty();
+    }
+
+    // ---------------------------------------------------------------- probe
+
+    @Override
+    public PortObserved probe(PortResource desired, Host host) throws ResourceException {
+        if (host.sandboxed()) {
+            throw new ResourceSkipped("--root sandbox: port rules act on the real Windows side and network stack, which --root does not relocate");
+        }
+        if (desired instanceof PortProxyRule r) return probeProxy(r, host);
+        return probeLocalhost((LocalhostRule) desired, host);
+    }
+
+    private PortObserved.Proxy probeProxy(PortProxyRule d, Host host) throws ResourceException {
+        if (!wsl.isWsl(host)) throw new ResourceSkipped(WslEnvironment.NOT_WSL);
+        if (networkingMode == null) networkingMode = wsl.networkingMode(host);
+        if (!networkingMode.equals("nat")) {
+            throw new ResourceSkipped(switch (networkingMode) {
+                case "mirrored" -> "mirrored networking needs no portproxy: Windows and the distro share their ports";
+                case "none" -> "WSL networking mode is none: the distro has no network to forward to";
+                default -> "WSL networking mode is " + networkingMode + ": portproxy rules apply to NAT mode only";
+            });
+        }
+        String address = d.present() ? InterfaceAddress.of(host, d.iface()) : null;
+        WindowsPortProxy windows = new WindowsPortProxy(wsl.tools(), host);
+        Map<String, String> entries = new LinkedHashMap<>();
+        String suffix = "/" + d.port();
+        for (var e : windows.entries().entrySet()) {
+            if (e.getKey().endsWith(suffix)) {
+                String listen = e.getKey().substring(0, e.getKey().length() - suffix.length());
+                entries.put(listen, e.getValue().replace('/', ':'));
+            }
+        }
+        Set<String> owned = new HashSet<>();
+        try {
+            for (String k : new OwnedRules(host.stateDir()).read().portproxy()) {
+                if (k.endsWith(suffix)) owned.add(k.substring(0, k.length() - suffix.length()));
+            }
+        } catch (IOException e) {
+            throw new ResourceException(e.getMessage());
+        }
+        int firewallRules = windows.firewallRules(PortProxyRule.firewallRuleName(d.port()));
+        return new PortObserved.Proxy(address, entries, owned, firewallRules);
+    }
+
+    private PortObserved.Localhost probeLocalhost(LocalhostRule d, Host host) throws ResourceException {
+        List<LocalhostNat.Rule> rules = LocalhostNat.list(host);
+        List<String> mine = new ArrayList<>();
+        boolean others = false;
+        for (LocalhostNat.Rule r : rules) {
+            if (d.id().equals(r.comment())) mine.add(r.body());
+            else if (d.iface() != null && r.body().contains("iifname \"" + d.iface() + "\"")) others = true;
+        }
+        String routeLocalnet = null;
+        String before = null;
+        if (d.iface() != null) {
+            try {
+                before = new OwnedRules(host.stateDir()).read().routeLocalnet().get(d.iface());
+            } catch (IOException e) {
+                throw new ResourceException(e.getMessage());
+            }
+            if (d.present() || before != null) routeLocalnet = LocalhostNat.routeLocalnet(host, d.iface());
+        }
+        return new PortObserved.Localhost(mine, routeLocalnet, before, others);
+    }
+
+    // ---------------------------------------------------------------- diff (pure)
+
+    @Override
+    public List<Change> diff(PortResource desired, PortObserved observed) {
+        if (desired instanceof PortProxyRule r) return diffProxy(r, (PortObserved.Proxy) observed);
+        return diffLocalhost((LocalhostRule) desired, (PortObserved.Localhost) observed);
+    }
+
+    static List<Change> diffProxy(PortProxyRule d, PortObserved.Proxy o) {
+        List<Change> out = new ArrayList<>();
+        String listen = d.present() ? d.listenAddress().toLowerCase(Locale.ROOT) : null;
+        if (d.present()) {
+            String want = d.iface() + ":" + d.targetPort();
+            String current = o.entries().get(listen);
+            // in sync = pointing at the interface's current address; after a WSL restart the old address shows
+            // through, which differs from the value applied last time: drift
+            String have = current == null ? null : current.equals(o.ifaceAddress() + ":" + d.targetPort()) ? want : current;
+            if (!want.equals(have)) out.add(Change.of(d.id(), FIELD_PORTPROXY, Layer.PERSISTED, have, want, d.origin()));
+        }
+        for (String mine : o.owned()) {
+            if (!mine.equals(listen) && o.entries().containsKey(mine)) {
+                out.add(Change.of(d.id(), FIELD_PORTPROXY + "(" + mine + ")", Layer.PERSISTED, o.entries().get(mine), null, d.origin()));
+            }
+        }
+        String wantFw = d.present() && d.firewall() ? "allow in tcp/" + d.port() : null;
+        String haveFw = switch (o.firewallRules()) {
+            case 0 -> null;
+            case 1 -> "allow in tcp/" + d.port();
+            default -> o.firewallRules() + " rules named '" + PortProxyRule.firewallRuleName(d.port()) + "'";
+        };
+        if (!java.util.Objects.equals(wantFw, haveFw)) out.add(Change.of(d.id(), FIELD_FIREWALL, Layer.PERSISTED, haveFw, wantFw, d.origin()));
+        return out;
+    }
+
+    static List<Change> diffLocalhost(LocalhostRule d, PortObserved.Localhost o) {
+        List<Change> out = new ArrayList<>();
+        String have = switch (o.rules().size()) {
+            case 0 -> null;
+            case 1 -> o.rules().get(0);
+            default -> o.rules().size() + " rules";
+        };
+        String want = d.present() ? d.ruleBody() : null;
+        if (!java.util.Objects.equals(have, want)) out.add(Change.of(d.id(), FIELD_DNAT, Layer.RUNTIME, have, want, d.origin()));
+        if (d.present()) {
+            if (!"1".equals(o.routeLocalnet())) out.add(Change.of(d.id(), FIELD_ROUTE_LOCALNET, Layer.RUNTIME, o.routeLocalnet(), "1", d.origin()));
+        } else if (o.routeLocalnetBefore() != null && !o.otherRulesOnIface() && o.routeLocalnet() != null
+                && !o.routeLocalnet().equals(o.routeLocalnetBefore())) {
+            out.add(Change.of(d.id(), FIELD_ROUTE_LOCALNET, Layer.RUNTIME, o.routeLocalnet(), o.routeLocalnetBefore(), d.origin()));
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- apply
+
+    @Override
+    public void apply(PortResource desired, Change change, Host host) throws ResourceException {
+        try {
+            if (desired instanceof PortProxyRule r) applyProxy(r, change, host);
+            else applyLocalhost((LocalhostRule) desired, change, host);
+        } catch (IOException e) {
+            throw new ResourceException("cannot record the rules the agent made: " + e.getMessage());
+        }
+    }
+
+    private void applyProxy(PortProxyRule d, Change c, Host host) throws ResourceException, IOException {
+        WindowsPortProxy windows = new WindowsPortProxy(wsl.tools(), host);
+        OwnedRules owned = new OwnedRules(host.stateDir());
+        Matcher stale = STALE_FIELD.matcher(c.field());
+        if (c.field().equals(FIELD_PORTPROXY) && c.to() != null) {
+            String address = InterfaceAddress.of(host, d.iface());
+            windows.add(d.listenAddress(), d.port(), address, d.targetPort());
+            owned.addPortproxy(d.listenAddress().toLowerCase(Locale.ROOT) + "/" + d.port());
+        } else if (stale.matches() && c.to() == null) {
+            windows.delete(stale.group(1), d.port());
+            owned.removePortproxy(stale.group(1) + "/" + d.port());
+        } else if (c.field().equals(FIELD_FIREWALL)) {
+            String name = PortProxyRule.firewallRuleName(d.port());
+            if (c.to() == null) {
+                windows.deleteFirewallRules(name);
+                return;
+            }
+            int n = windows.firewallRules(name);
+            if (n == 1) return;
+            if (n > 1) windows.deleteFirewallRules(name);
+            windows.addFirewallRule(name, d.port());
+        } else {
+            throw new ResourceException("unexpected change " + c.field() + " for " + d.id());
+        }
+    }
+
+    private void applyLocalhost(LocalhostRule d, Change c, Host host) throws ResourceException, IOException {
+        OwnedRules owned = new OwnedRules(host.stateDir());
+        if (c.field().equals(FIELD_DNAT)) {
+            List<LocalhostNat.Rule> rules = LocalhostNat.list(host);
+            List<Long> mine = rules.stream().filter(r -> d.id().equals(r.comment())).map(LocalhostNat.Rule::handle).toList();
+            if (c.to() != null) {
+                LocalhostNat.replace(host, d.id(), d.ruleBody(), mine);
+            } else if (!mine.isEmpty()) {
+                LocalhostNat.delete(host, mine, mine.size() == rules.size());
+            }
+        } else if (c.field().equals(FIELD_ROUTE_LOCALNET) && c.to() != null && d.iface() != null) {
+            String now = LocalhostNat.routeLocalnet(host, d.iface());
+            if (d.present()) {
+                if (!now.equals(c.to())) {
+                    owned.raisedRouteLocalnet(d.iface(), now);
+                    LocalhostNat.setRouteLocalnet(host, d.iface(), c.to());
+                }
+            } else {
+                if (!now.equals(c.to())) LocalhostNat.setRouteLocalnet(host, d.iface(), c.to());
+                owned.restoredRouteLocalnet(d.iface());
+            }
+        } else {
+            throw new ResourceException("unexpected change " + c.field() + " for " + d.id());
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.devbox.agent.kinds.wsl;
+
+import io.devbox.agent.engine.ResourceException;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where the Windows-side programs (and WSL's own helpers) are: the names on {@code PATH} first (WSL appends the
+ * Windows PATH by default), then their usual locations. Built from an environment map so tests can put stand-ins
+ * first on PATH.
+ */
+public record WindowsTools(Path netsh, Path reg, Path cmd, Path wslinfo, Path wslpath) {
+
+    public static WindowsTools lookup(Map<String, String> env) {
+        String path = env.getOrDefault("PATH", "");
+        return new WindowsTools(
+                find(path, "netsh.exe", "/mnt/c/Windows/System32/netsh.exe"),
+                find(path, "reg.exe", "/mnt/c/Windows/System32/reg.exe"),
+                find(path, "cmd.exe", "/mnt/c/Windows/System32/cmd.exe"),
+                find(path, "wslinfo", "/usr/bin/wslinfo", "/bin/wslinfo"),
+                find(path, "wslpath", "/usr/bin/wslpath", "/bin/wslpath"));
+    }
+
+    public Optional<Path> wslinfoIfPresent() {
+        return Optional.ofNullable(wslinfo);
+    }
+
+    /** The program's path, or a per-resource error naming what is missing. */
+    public static String require(Path tool, String name) throws ResourceException {
+        if (tool == null) {
+            throw new ResourceException(name + " not found on PATH or in its usual place: the Windows side is not reachable"
+                    + " from this distro (is [interop] enabled in /etc/wsl.conf?)");
+        }
+        return tool.toString();
+    }
+
+    private static Path find(String pathVar, String name, String... fallbacks) {
+        for (String dir : pathVar.split(":")) {
+            if (dir.isEmpty()) continue;
+            Path p = Path.of(dir, name);
+            if (Files.isExecutable(p) && !Files.isDirectory(p)) return p;
+        }
+        for (String f : List.of(fallbacks)) {
+            Path p = Path.of(f);
+            if (Files.isExecutable(p)) return p;
+        }
+        return null;
+    }
+}
