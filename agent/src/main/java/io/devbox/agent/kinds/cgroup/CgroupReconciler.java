@@ -274,7 +274,7 @@ public final class CgroupReconciler implements Reconciler<CgroupResource, Cgroup
 
     @Override
     public void finish(Host host) throws ResourceException {
-        if (!reloadOwed || !host.facts().systemd()) return;
+        if (!reloadOwed || !host.facts().systemd() || host.sandboxed()) return; // never reload this machine for a sandbox
         reloadOwed = false;
         try {
             CommandResult res = host.commands().run(List.of("systemctl", "daemon-reload"), Map.of(), null, Duration.ofSeconds(90));

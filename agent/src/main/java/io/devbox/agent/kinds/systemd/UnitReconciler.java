@@ -77,10 +77,8 @@ public final class UnitReconciler implements Reconciler<UnitResource, UnitObserv
 
     @Override
     public UnitObserved probe(UnitResource u, Host host) throws ResourceException {
-        boolean systemd = host.facts().systemd();
-        if (!systemd && !u.hasFiles()) {
-            throw new ResourceSkipped("systemd is not PID 1 here (no " + host.path("/run/systemd/system") + ")");
-        }
+        boolean systemd = liveSystemd(host);
+        if (!systemd && !u.hasFiles()) throw new ResourceSkipped(noSystemdReason(host));
         try {
             Path unit = host.path(u.unitPath());
             String content = null;
@@ -179,9 +177,9 @@ public final class UnitReconciler implements Reconciler<UnitResource, UnitObserv
 
     @Override
     public List<String> warnings(UnitResource u, Host host) {
-        if (host.facts().systemd() || !u.hasFiles()) return List.of();
+        if (liveSystemd(host) || !u.hasFiles()) return List.of();
         if (u.enabled() == null && u.state() == null) return List.of();
-        return List.of("systemd is not PID 1 here: the unit's files converge (persisted layer), its enablement and state are skipped");
+        return List.of(noSystemdReason(host) + ": the unit's files converge (persisted layer), its enablement and state are skipped");
     }
 
     // ---------------------------------------------------------------- apply (idempotent)
@@ -278,7 +276,7 @@ public final class UnitReconciler implements Reconciler<UnitResource, UnitObserv
     }
 
     private void reloadIfOwed(Host host) throws ResourceException {
-        if (!reloadOwed || !host.facts().systemd()) return;
+        if (!reloadOwed || !liveSystemd(host)) return;
         CommandResult r = systemctl(host, "daemon-reload");
         if (!r.ok()) throw new ResourceException("systemctl daemon-reload: " + r.describe());
         reloadOwed = false;
@@ -346,6 +344,21 @@ public final class UnitReconciler implements Reconciler<UnitResource, UnitObserv
         } catch (IOException e) {
             throw new ResourceException("cannot run systemctl: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * systemctl acts on the systemd that runs this box; under a sandbox {@code --root} it would act on the wrong one,
+     * so there only the files converge.
+     */
+    static boolean liveSystemd(Host host) {
+        return host.facts().systemd() && !host.sandboxed();
+    }
+
+    private static String noSystemdReason(Host host) {
+        if (host.sandboxed() && host.facts().systemd()) {
+            return "--root " + host.root() + " is a sandbox, and systemctl would act on this machine's systemd";
+        }
+        return "systemd is not PID 1 here (no " + host.path("/run/systemd/system") + ")";
     }
 
     static Path restartMarker(Host host, String unit) {
