@@ -191,6 +191,7 @@ class UnitNspawnSystemTest {
         profile(base + VENDOR + ": {enabled: false}\n" + FAIL + ":\n  content: |\n    [Service]\n"
                 + "    ExecStart=/bin/sh -c 'echo devbox-boom-marker; exit 3'\n  state: started\n");
         SystemTests.Result r = agent("apply", "--yes");
+        System.out.println("agent apply with a failing unit:\n" + r.all());
         assertThat(r.exitCode()).as(r.all()).isEqualTo(1);
         assertThat(r.all()).contains("unit[" + FAIL + "]", "failed", "devbox-boom-marker", "status=3");
         assertThat(box.show(FAIL, "ActiveState")).isEqualTo("failed");
@@ -212,5 +213,46 @@ class UnitNspawnSystemTest {
         // a unit the agent never wrote is not deleted
         assertThat(box.root().resolve("lib/systemd/system/" + VENDOR)).exists();
         assertThat(agent("plan", "--detailed-exitcode").exitCode()).isZero();
+    }
+
+    @Test
+    @Order(9)
+    void aSliceDropinPersistsCgroupLimitsAndAUnitInTheSliceComesAfterIt() throws Exception {
+        // the container's own cgroup files are not writable here: a v2-shaped tree stands in for the runtime layer,
+        // while the persisted layer (the slice drop-in) goes to the real systemd
+        Path fakeCgroup = Files.createDirectories(box.root().resolve("tmp/devbox-cg"));
+        Files.writeString(fakeCgroup.resolve("cgroup.controllers"), "cpu pids\n");
+        Files.writeString(fakeCgroup.resolve("cgroup.subtree_control"), "cpu pids\n");
+        Files.writeString(repo.resolve("profiles/test.yaml"), """
+                apiVersion: devbox/v1
+                kind: Profile
+                metadata: {name: units}
+                spec:
+                  cgroups:
+                    devbox-test.slice: {pids: {max: 64}, cpu: {weight: 200}}
+                  systemd:
+                    units:
+                      devbox-sliced.service:
+                        content: |
+                          [Service]
+                          Slice=devbox-test.slice
+                          ExecStart=/bin/sleep infinity
+                        state: started
+                """);
+        SystemTests.Result plan = agent("plan", "--json", "--cgroup-dir", "/tmp/devbox-cg");
+        // the implicit edge from Slice= to the declared cgroup, and the plan ordered by it
+        assertThat(plan.stdout()).containsPattern("(?s)\"id\" : \"unit\\[devbox-sliced.service]\".*?\"dependsOn\" : \\[ \"cgroup\\[devbox-test.slice]\" ]");
+        assertThat(plan.stdout().indexOf("\"id\" : \"cgroup[devbox-test.slice]\"")).isNotNegative()
+                .isLessThan(plan.stdout().indexOf("\"id\" : \"unit[devbox-sliced.service]\""));
+        SystemTests.Result r = agent("apply", "--yes", "--cgroup-dir", "/tmp/devbox-cg");
+        assertThat(r.exitCode()).as(r.all()).isZero();
+        assertThat(Files.readString(box.root().resolve("etc/systemd/system/devbox-test.slice.d/50-devbox-agent.conf")))
+                .contains("[Slice]\nTasksMax=64\nCPUWeight=200\n");
+        assertThat(box.show("devbox-test.slice", "TasksMax")).isEqualTo("64");
+        assertThat(box.show("devbox-test.slice", "CPUWeight")).isEqualTo("200");
+        assertThat(box.show("devbox-sliced.service", "Slice")).isEqualTo("devbox-test.slice");
+        assertThat(box.show("devbox-sliced.service", "ActiveState")).isEqualTo("active");
+        assertThat(Files.readString(fakeCgroup.resolve("devbox-test.slice/pids.max"))).isEqualTo("64");
+        assertThat(agent("plan", "--detailed-exitcode", "--cgroup-dir", "/tmp/devbox-cg").exitCode()).isZero();
     }
 }
