@@ -102,11 +102,12 @@ final class NspawnContainer implements AutoCloseable {
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
         NspawnContainer c = null;
         try {
+            // the leader is the child of systemd-nspawn that runs the container's init; nspawn forks short-lived
+            // helpers too, so wait for the one that has exec'd systemd
             long leader = -1;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (leader < 0 && System.nanoTime() < deadline && p.isAlive()) {
-                leader = p.toHandle().children().filter(h -> h.info().command().map(cmd -> !cmd.endsWith("/sh")).orElse(true))
-                        .mapToLong(ProcessHandle::pid).findFirst().orElse(-1);
+                leader = p.toHandle().children().filter(NspawnContainer::runsInit).mapToLong(ProcessHandle::pid).findFirst().orElse(-1);
                 if (leader < 0) Thread.sleep(50);
             }
             c = new NspawnContainer(name, p, leader, existed, log);
@@ -114,8 +115,10 @@ final class NspawnContainer implements AutoCloseable {
             String state = "";
             deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (System.nanoTime() < deadline) {
-                state = c.exec(List.of("systemctl", "is-system-running")).stdout().strip();
+                SystemTests.Result r = c.exec(List.of("systemctl", "is-system-running"));
+                state = r.stdout().strip();
                 if (state.equals("running") || state.equals("degraded")) break;
+                if (state.isEmpty()) state = r.stderr().strip();
                 Thread.sleep(100);
             }
             if (!state.equals("running") && !state.equals("degraded")) {
@@ -127,6 +130,11 @@ final class NspawnContainer implements AutoCloseable {
             else new NspawnContainer(name, p, -1, existed, log).close();
             throw e;
         }
+    }
+
+    private static boolean runsInit(ProcessHandle h) {
+        String cmd = h.info().command().orElse("");
+        return (cmd.endsWith("/systemd") || cmd.endsWith("/init")) && !cmd.contains("nspawn");
     }
 
     long leader() {
