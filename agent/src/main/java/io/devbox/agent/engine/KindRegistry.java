@@ -15,6 +15,8 @@ public final class KindRegistry {
         List<Supplier<Reconciler<?, ?>>> kinds = new java.util.ArrayList<>();
         // one line per kind:
         kinds.add(io.devbox.agent.kinds.sysctl.SysctlReconciler::new);
+        kinds.add(io.devbox.agent.kinds.cgroup.CgroupReconciler::new);
+        kinds.add(io.devbox.agent.kinds.systemd.UnitReconciler::new);
         kinds.add(io.devbox.agent.kinds.ports.PortsReconciler::new);
         kinds.add(io.devbox.agent.kinds.wsl.WslReconciler::new);
         kinds.add(io.devbox.agent.kinds.go.GoReconciler::new);

@@ -1,0 +1,345 @@
+package io.devbox.agent.kinds.cgroup;
+
+import io.devbox.agent.engine.Change;
+import io.devbox.agent.engine.DesiredContext;
+import io.devbox.agent.engine.Layer;
+import io.devbox.agent.engine.Reconciler;
+import io.devbox.agent.engine.ResourceException;
+import io.devbox.agent.engine.ResourceSkipped;
+import io.devbox.agent.host.AtomicFiles;
+import io.devbox.agent.host.CommandResult;
+import io.devbox.agent.host.Host;
+import io.devbox.agent.host.KernelFiles;
+import io.devbox.agent.host.SafePaths;
+import io.devbox.agent.profile.Node;
+import io.devbox.agent.profile.Origin;
+import io.devbox.agent.profile.ProfileException;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Kind {@code cgroup} (spec key {@code cgroups}): creates cgroups and sets their limits on cgroup v1 or v2, and
+ * where systemd is PID 1 persists a slice's limits in a drop-in. One instance serves one run.
+ */
+public final class CgroupReconciler implements Reconciler<CgroupResource, CgroupObserved> {
+    static final List<String> V1_HIERARCHIES = List.of("memory", "cpu", "blkio", "pids");
+    static final List<String> V1_FILES = List.of("memory/memory.limit_in_bytes", "cpu/cpu.cfs_quota_us",
+            "cpu/cpu.cfs_period_us", "cpu/cpu.shares", "blkio/blkio.weight", "pids/pids.max");
+    static final String CGROUP_FIELD = "cgroup";
+    static final String SUBTREE_FIELD = "subtree_control:";
+    static final String DROPIN_FIELD = "dropin";
+
+    private long pageSize;
+    private boolean reloadOwed;
+
+    @Override
+    public String kind() {
+        return "cgroup";
+    }
+
+    @Override
+    public String specKey() {
+        return "cgroups";
+    }
+
+    @Override
+    public List<CgroupResource> desired(Node section, DesiredContext context) throws ProfileException {
+        return new CgroupSpecParser().parse(section);
+    }
+
+    @Override
+    public Optional<String> unsupported(Host host) {
+        if (!Files.isDirectory(host.cgroupDir())) return Optional.of("no cgroup filesystem at " + host.cgroupDir());
+        return Optional.empty();
+    }
+
+    // ---------------------------------------------------------------- probe (read-only)
+
+    @Override
+    public CgroupObserved probe(CgroupResource r, Host host) throws ResourceException {
+        Path cg = host.cgroupDir();
+        if (!Files.isDirectory(cg)) throw new ResourceSkipped("no cgroup filesystem at " + cg);
+        try {
+            CgroupVersion version = Files.exists(cg.resolve("cgroup.controllers")) ? CgroupVersion.V2 : CgroupVersion.V1;
+            SortedSet<String> available = new TreeSet<>();
+            SortedSet<String> rootFiles = new TreeSet<>();
+            TreeMap<String, Boolean> dirs = new TreeMap<>();
+            TreeMap<String, String> files = new TreeMap<>();
+            TreeMap<String, SortedSet<String>> subtree = new TreeMap<>();
+            if (version == CgroupVersion.V2) {
+                available.addAll(words(read(cg.resolve("cgroup.controllers"))));
+                Path dir = SafePaths.under(cg, r.path());
+                dirs.put("", Files.isDirectory(dir));
+                for (Setting s : Setting.values()) {
+                    String v = read(dir.resolve(s.v2File()));
+                    if (v != null) files.put(s.v2File(), Conversions.normalizeRead(s.v2File(), v));
+                }
+                for (String anc : ancestors(r.path())) {
+                    Path ad = anc.isEmpty() ? cg : SafePaths.under(cg, anc);
+                    subtree.put(anc, new TreeSet<>(words(read(ad.resolve("cgroup.subtree_control")))));
+                }
+            } else {
+                for (String h : V1_HIERARCHIES) {
+                    if (!Files.isDirectory(cg.resolve(h))) continue;
+                    available.add(h);
+                    dirs.put(h, Files.isDirectory(SafePaths.under(cg.resolve(h), r.path())));
+                }
+                for (String key : V1_FILES) {
+                    String h = key.substring(0, key.indexOf('/'));
+                    String file = key.substring(h.length() + 1);
+                    if (!available.contains(h)) continue;
+                    if (Files.exists(cg.resolve(key))) rootFiles.add(key);
+                    String v = read(SafePaths.under(cg.resolve(h), r.path()).resolve(file));
+                    if (v != null) files.put(key, Conversions.normalizeRead(file, v));
+                }
+            }
+            String dropin = null;
+            if (r.sliceUnit() != null) dropin = read(host.path(SliceDropin.boxPath(r.sliceUnit())));
+            return new CgroupObserved(version, pageSize(host), host.facts().systemd(), available, rootFiles, dirs,
+                    files, subtree, dropin);
+        } catch (IOException e) {
+            throw new ResourceException("cannot read cgroup " + r.path() + ": " + e.getMessage(), e);
+        }
+    }
+
+    // ---------------------------------------------------------------- diff (pure)
+
+    @Override
+    public List<Change> diff(CgroupResource r, CgroupObserved o) {
+        String id = r.id();
+        List<Change> changes = new ArrayList<>();
+        if (r.isRemoval()) {
+            if (r.removal().removeDropin() && o.dropin() != null) {
+                changes.add(Change.of(id, DROPIN_FIELD, Layer.PERSISTED, SliceDropin.summary(o.dropin()), null, r.origin()));
+            }
+            for (String h : removableHierarchies(r, o)) {
+                changes.add(Change.of(id, cgroupField(h), Layer.RUNTIME, "present", null, r.origin()));
+            }
+            return changes;
+        }
+        CgroupTargets.Targets targets = CgroupTargets.of(r, o);
+        for (String h : hierarchies(r, o, targets)) {
+            if (!o.exists(h)) changes.add(Change.of(id, cgroupField(h), Layer.RUNTIME, null, "present", r.origin()));
+        }
+        if (o.version() == CgroupVersion.V2) {
+            Set<String> needed = new TreeSet<>();
+            targets.files().forEach(t -> needed.add(t.setting().v2Controller()));
+            for (String anc : ancestors(r.path())) {
+                Set<String> enabled = o.enabledIn(anc);
+                if (enabled.containsAll(needed)) continue;
+                TreeSet<String> after = new TreeSet<>(enabled);
+                after.addAll(needed);
+                changes.add(Change.of(id, SUBTREE_FIELD + (anc.isEmpty() ? "/" : anc), Layer.RUNTIME,
+                        enabled.isEmpty() ? null : String.join(" ", enabled), String.join(" ", after), r.origin()));
+            }
+        }
+        for (CgroupTargets.FileTarget t : targets.files()) {
+            String now = o.files().get(t.key());
+            if (!t.value().equals(now)) changes.add(Change.of(id, t.file(), Layer.RUNTIME, now, t.value(), t.origin()));
+        }
+        if (r.sliceUnit() != null && o.systemd()) {
+            String want = SliceDropin.summary(SliceDropin.render(r));
+            String have = SliceDropin.summary(o.dropin());
+            if (!want.equals(have)) changes.add(Change.of(id, DROPIN_FIELD, Layer.PERSISTED, have, want, r.origin()));
+        }
+        return changes;
+    }
+
+    /** The plan's warnings: fields this box cannot express, limits that will not survive a reboot. Read-only. */
+    @Override
+    public List<String> warnings(CgroupResource r, Host host) {
+        try {
+            return warningsFor(r, probe(r, host));
+        } catch (ResourceException e) {
+            return List.of(); // the probe's failure is the resource's status already
+        }
+    }
+
+    /** Pure: the warnings for a resource given what the probe found. */
+    public List<String> warningsFor(CgroupResource r, CgroupObserved o) {
+        if (r.isRemoval()) return List.of();
+        List<String> w = new ArrayList<>();
+        CgroupTargets.of(r, o).skips().forEach(s -> w.add(s.message()));
+        if (!r.limits().isEmpty()) {
+            if (!o.systemd()) {
+                w.add("limits are runtime-only: systemd is not PID 1 here, so nothing restores them after a reboot");
+            } else if (r.sliceUnit() == null) {
+                w.add("limits are runtime-only: " + r.path() + " is not a systemd slice (*.slice), so no drop-in persists them");
+            }
+        }
+        return w;
+    }
+
+    /** The hierarchies this cgroup must exist in: v2 the one; v1 those its limits use (or all, without limits). */
+    private static List<String> hierarchies(CgroupResource r, CgroupObserved o, CgroupTargets.Targets targets) {
+        if (o.version() == CgroupVersion.V2) return List.of("");
+        if (!targets.hierarchies().isEmpty()) return targets.hierarchies();
+        if (!r.limits().isEmpty()) return List.of();
+        return V1_HIERARCHIES.stream().filter(o.available()::contains).filter(h -> !h.equals("blkio")).toList();
+    }
+
+    private static List<String> removableHierarchies(CgroupResource r, CgroupObserved o) {
+        if (!r.removal().removeDirectories()) return List.of();
+        if (o.version() == CgroupVersion.V2) return o.exists("") ? List.of("") : List.of();
+        return o.directories().entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).toList();
+    }
+
+    static String cgroupField(String hierarchy) {
+        return hierarchy.isEmpty() ? CGROUP_FIELD : CGROUP_FIELD + ":" + hierarchy;
+    }
+
+    /** "a/b/c" → ["", "a", "a/b"]: every cgroup above the leaf, the root first. */
+    static List<String> ancestors(String path) {
+        List<String> out = new ArrayList<>();
+        out.add("");
+        String[] segs = path.split("/");
+        for (int i = 1; i < segs.length; i++) out.add(String.join("/", Arrays.copyOfRange(segs, 0, i)));
+        return out;
+    }
+
+    // ---------------------------------------------------------------- apply (idempotent)
+
+    @Override
+    public void apply(CgroupResource r, Change change, Host host) throws ResourceException {
+        Path cg = host.cgroupDir();
+        boolean v2 = Files.exists(cg.resolve("cgroup.controllers"));
+        String field = change.field();
+        try {
+            if (field.equals(CGROUP_FIELD) || field.startsWith(CGROUP_FIELD + ":")) {
+                String h = field.equals(CGROUP_FIELD) ? "" : field.substring(CGROUP_FIELD.length() + 1);
+                Path dir = SafePaths.under(h.isEmpty() ? cg : cg.resolve(h), r.path());
+                if (change.to() != null) Files.createDirectories(dir);
+                else removeCgroup(dir);
+            } else if (field.startsWith(SUBTREE_FIELD)) {
+                String anc = field.substring(SUBTREE_FIELD.length());
+                Path dir = anc.equals("/") ? cg : SafePaths.under(cg, anc);
+                TreeSet<String> add = new TreeSet<>(words(change.to()));
+                add.removeAll(words(change.from()));
+                if (!add.isEmpty()) {
+                    writeKernel(dir.resolve("cgroup.subtree_control"), String.join(" ", add.stream().map(c -> "+" + c).toList()));
+                }
+            } else if (field.equals(DROPIN_FIELD)) {
+                Path file = host.path(SliceDropin.boxPath(r.sliceUnit()));
+                if (change.to() != null) {
+                    if (AtomicFiles.writeIfChanged(file, SliceDropin.render(r).getBytes(StandardCharsets.UTF_8), "rw-r--r--")) {
+                        reloadOwed = true;
+                    }
+                } else if (AtomicFiles.delete(file)) {
+                    reloadOwed = true;
+                    try {
+                        Files.deleteIfExists(file.getParent());
+                    } catch (DirectoryNotEmptyException e) {
+                        // other drop-ins remain: not ours to remove
+                    }
+                }
+            } else {
+                String h = v2 ? "" : v1Hierarchy(field);
+                Path dir = SafePaths.under(h.isEmpty() ? cg : cg.resolve(h), r.path());
+                writeKernel(dir.resolve(field), Conversions.toWrite(field, change.to()));
+            }
+        } catch (IOException e) {
+            throw new ResourceException(r.id() + " " + field + ": " + reason(e), e);
+        }
+    }
+
+    @Override
+    public Optional<CgroupResource> removal(String resourceId, Map<String, String> lastApplied) {
+        if (!resourceId.startsWith("cgroup[") || !resourceId.endsWith("]")) return Optional.empty();
+        String path = resourceId.substring("cgroup[".length(), resourceId.length() - 1);
+        if (CgroupSpecParser.pathProblem(path).isPresent()) return Optional.empty();
+        boolean dirs = lastApplied.entrySet().stream()
+                .anyMatch(e -> e.getKey().startsWith(CGROUP_FIELD) && "present".equals(e.getValue()));
+        boolean dropin = lastApplied.get(DROPIN_FIELD + "@" + Layer.PERSISTED.label()) != null;
+        if (!dirs && !dropin) return Optional.empty();
+        return Optional.of(new CgroupResource(path, Origin.ofFile("(no longer in any profile)"), List.of(), List.of(),
+                new CgroupResource.Removal(dirs, dropin)));
+    }
+
+    @Override
+    public void finish(Host host) throws ResourceException {
+        if (!reloadOwed || !host.facts().systemd() || host.sandboxed()) return; // never reload this machine for a sandbox
+        reloadOwed = false;
+        try {
+            CommandResult res = host.commands().run(List.of("systemctl", "daemon-reload"), Map.of(), null, Duration.ofSeconds(90));
+            if (!res.ok()) throw new ResourceException("systemctl daemon-reload after writing slice drop-ins: " + res.describe());
+        } catch (IOException e) {
+            throw new ResourceException("systemctl daemon-reload: " + e.getMessage(), e);
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static void removeCgroup(Path dir) throws IOException {
+        try {
+            Files.deleteIfExists(dir);
+        } catch (DirectoryNotEmptyException e) {
+            throw new IOException("it still has child cgroups");
+        } catch (FileSystemException e) {
+            if (e.getMessage() != null && e.getMessage().contains("busy")) throw new IOException("it still has processes");
+            throw e;
+        }
+    }
+
+    /** Kernel interface files are written in place (no temp file + rename is possible in cgroupfs). */
+    private static void writeKernel(Path file, String text) throws IOException {
+        Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING);
+    }
+
+    static String v1Hierarchy(String file) {
+        String prefix = file.substring(0, file.indexOf('.'));
+        return switch (prefix) {
+            case "memory", "cpu", "pids", "blkio" -> prefix;
+            default -> throw new IllegalArgumentException("not a cgroup v1 file: " + file);
+        };
+    }
+
+    private static String reason(IOException e) {
+        String m = e.getMessage();
+        if (e instanceof NoSuchFileException) return "no such file " + m;
+        if (e instanceof FileSystemException fse && fse.getReason() != null) return fse.getFile() + ": " + fse.getReason();
+        return m;
+    }
+
+    private static String read(Path p) throws IOException {
+        try {
+            return KernelFiles.read(p);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    private static List<String> words(String s) {
+        if (s == null || s.isBlank()) return List.of();
+        return Arrays.stream(s.strip().split("\\s+")).map(w -> w.startsWith("+") ? w.substring(1) : w).toList();
+    }
+
+    private long pageSize(Host host) {
+        if (pageSize > 0) return pageSize;
+        pageSize = 4096;
+        try {
+            CommandResult res = host.commands().run(List.of("getconf", "PAGESIZE"), Map.of(), null, Duration.ofSeconds(10));
+            if (res.ok() && res.stdout().strip().matches("[0-9]{3,9}")) pageSize = Long.parseLong(res.stdout().strip());
+        } catch (IOException e) {
+            // keep the common 4 KiB
+        }
+        return pageSize;
+    }
+}

@@ -1,0 +1,253 @@
+package io.devbox.agent.kinds.systemd;
+
+import io.devbox.agent.engine.DesiredContext;
+import io.devbox.agent.host.SafePaths;
+import io.devbox.agent.profile.Node;
+import io.devbox.agent.profile.Origin;
+import io.devbox.agent.profile.ProfileError;
+import io.devbox.agent.profile.ProfileException;
+
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Turns the composed {@code systemd:} section into unit resources; every error is located. */
+final class UnitSpecParser {
+    private static final Pattern RESOURCE_ID = Pattern.compile("[a-z][a-z.]*\\[[^\\[\\]\\n]+\\]");
+    private static final Pattern SLICE_LINE = Pattern.compile("(?m)^\\s*Slice\\s*=\\s*(\\S+)\\s*$");
+    private static final Set<String> UNIT_KEYS = Set.of("content", "file", "dropins", "enabled", "state", "restartOnChange", "dependsOn");
+
+    private final DesiredContext context;
+    private final List<ProfileError> errors = new ArrayList<>();
+
+    UnitSpecParser(DesiredContext context) {
+        this.context = context;
+    }
+
+    List<UnitResource> parse(Node section) throws ProfileException {
+        List<UnitResource> out = new ArrayList<>();
+        if (section instanceof Node.Mapping m) {
+            for (var e : m.entries().entrySet()) {
+                if (!e.getKey().equals("units")) {
+                    errors.add(new ProfileError(m.keyOrigin(e.getKey()), "unknown systemd setting '" + e.getKey() + "' (expected units)"));
+                } else if (e.getValue() instanceof Node.Mapping units) {
+                    units.entries().forEach((name, node) -> unit(name, units.keyOrigin(name), node).ifPresent(out::add));
+                } else if (!isNull(e.getValue())) {
+                    errors.add(new ProfileError(e.getValue().origin(), "units must be a mapping of unit names to settings"));
+                }
+            }
+        } else if (!isNull(section)) {
+            errors.add(new ProfileError(section.origin(), "systemd must be a mapping with a units key"));
+        }
+        if (!errors.isEmpty()) throw new ProfileException(errors);
+        return out;
+    }
+
+    private Optional<UnitResource> unit(String name, Origin keyOrigin, Node node) {
+        Optional<String> bad = UnitNames.unitProblem(name);
+        if (bad.isPresent()) {
+            errors.add(new ProfileError(keyOrigin, bad.get()));
+            return Optional.empty();
+        }
+        int before = errors.size();
+        String content = null;
+        Map<String, String> dropins = new LinkedHashMap<>();
+        UnitResource.Enablement enabled = null;
+        UnitResource.RunState state = null;
+        boolean restartOnChange = true;
+        List<String> dependsOn = new ArrayList<>();
+        Origin contentOrigin = null;
+        Origin enabledOrigin = null;
+        Origin stateOrigin = null;
+        if (node instanceof Node.Mapping m) {
+            for (var e : m.entries().entrySet()) {
+                String key = e.getKey();
+                Node v = e.getValue();
+                if (!UNIT_KEYS.contains(key)) {
+                    errors.add(new ProfileError(m.keyOrigin(key), "unknown unit setting '" + key
+                            + "' (expected content, file, dropins, enabled, state, restartOnChange or dependsOn)"));
+                    continue;
+                }
+                switch (key) {
+                    case "content" -> {
+                        if (contentOrigin != null) {
+                            errors.add(new ProfileError(m.keyOrigin(key), "give either content or file, not both"));
+                            continue;
+                        }
+                        content = text(v, "content");
+                        contentOrigin = m.keyOrigin(key);
+                    }
+                    case "file" -> {
+                        if (contentOrigin != null) {
+                            errors.add(new ProfileError(m.keyOrigin(key), "give either content or file, not both"));
+                            continue;
+                        }
+                        content = file(v);
+                        contentOrigin = m.keyOrigin(key);
+                    }
+                    case "dropins" -> dropins(v, dropins);
+                    case "enabled" -> {
+                        enabledOrigin = v.origin();
+                        enabled = switch (scalar(v)) {
+                            case "true" -> UnitResource.Enablement.ENABLED;
+                            case "false" -> UnitResource.Enablement.DISABLED;
+                            case "masked" -> UnitResource.Enablement.MASKED;
+                            default -> {
+                                errors.add(new ProfileError(v.origin(), "enabled must be true, false or masked"));
+                                yield null;
+                            }
+                        };
+                    }
+                    case "state" -> {
+                        stateOrigin = v.origin();
+                        state = switch (scalar(v)) {
+                            case "started" -> UnitResource.RunState.STARTED;
+                            case "stopped" -> UnitResource.RunState.STOPPED;
+                            default -> {
+                                errors.add(new ProfileError(v.origin(), "state must be started or stopped"));
+                                yield null;
+                            }
+                        };
+                    }
+                    case "restartOnChange" -> {
+                        String b = scalar(v);
+                        if (b.equals("true") || b.equals("false")) restartOnChange = b.equals("true");
+                        else errors.add(new ProfileError(v.origin(), "restartOnChange must be true or false"));
+                    }
+                    case "dependsOn" -> dependsOn.addAll(dependsOn(v));
+                    default -> throw new IllegalStateException(key);
+                }
+            }
+        } else if (!isNull(node)) {
+            errors.add(new ProfileError(node.origin(), "the settings of unit " + name + " must be a mapping"));
+        }
+        if (enabled == UnitResource.Enablement.MASKED && contentOrigin != null) {
+            errors.add(new ProfileError(enabledOrigin, "a unit cannot be masked and have content: systemd masks a unit by "
+                    + "replacing /etc/systemd/system/" + name + " with a link to /dev/null"));
+        }
+        if (enabled == UnitResource.Enablement.MASKED && state == UnitResource.RunState.STARTED) {
+            errors.add(new ProfileError(stateOrigin, "a masked unit cannot be started"));
+        }
+        if (UnitNames.isTemplate(name) && (state != null || enabled == UnitResource.Enablement.ENABLED)) {
+            errors.add(new ProfileError(state != null ? stateOrigin : enabledOrigin, name
+                    + " is a template: start or enable an instance of it (e.g. " + name.replace("@.", "@main.") + ")"));
+        }
+        if (errors.size() > before) return Optional.empty();
+        dependsOn.addAll(implicitSlices(name, content, dropins, dependsOn));
+        return Optional.of(new UnitResource(name, keyOrigin, content, dropins, enabled, state, restartOnChange,
+                new ArrayList<>(new LinkedHashSet<>(dependsOn)), null));
+    }
+
+    /** A unit placed in a slice that a profile declares as a cgroup comes after that cgroup. */
+    private List<String> implicitSlices(String name, String content, Map<String, String> dropins, List<String> explicit) {
+        Node cgroups = context.spec().sections().get("cgroups");
+        if (!(cgroups instanceof Node.Mapping m)) return List.of();
+        List<String> texts = new ArrayList<>(dropins.values());
+        if (content != null) texts.add(0, content);
+        List<String> out = new ArrayList<>();
+        for (String t : texts) {
+            Matcher mt = SLICE_LINE.matcher(t);
+            while (mt.find()) {
+                String slice = mt.group(1);
+                for (String path : m.entries().keySet()) {
+                    String last = path.substring(path.lastIndexOf('/') + 1);
+                    String id = "cgroup[" + path + "]";
+                    if (last.equals(slice) && !explicit.contains(id) && !out.contains(id)) out.add(id);
+                }
+            }
+        }
+        return out;
+    }
+
+    private void dropins(Node v, Map<String, String> into) {
+        if (!(v instanceof Node.Mapping m)) {
+            errors.add(new ProfileError(v.origin(), "dropins must be a mapping of NAME.conf to text"));
+            return;
+        }
+        for (var e : m.entries().entrySet()) {
+            Optional<String> bad = UnitNames.dropinProblem(e.getKey());
+            if (bad.isPresent()) {
+                errors.add(new ProfileError(m.keyOrigin(e.getKey()), bad.get()));
+                continue;
+            }
+            String t = text(e.getValue(), "drop-in " + e.getKey());
+            if (t != null) into.put(e.getKey(), t);
+        }
+    }
+
+    private String file(Node v) {
+        String path = scalar(v);
+        Optional<String> bad = SafePaths.relativeProblem(path);
+        if (bad.isPresent()) {
+            errors.add(new ProfileError(v.origin(), "file must stay inside the profile repository: " + bad.get()));
+            return null;
+        }
+        try {
+            Optional<byte[]> bytes = context.spec().files().read(path);
+            if (bytes.isEmpty()) {
+                errors.add(new ProfileError(v.origin(), "file not found in the profile repository: " + path));
+                return null;
+            }
+            String s = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes.get())).toString();
+            return checkText(s, v.origin(), "file " + path);
+        } catch (CharacterCodingException e) {
+            errors.add(new ProfileError(v.origin(), "file " + path + " is not UTF-8 text"));
+        } catch (IOException e) {
+            errors.add(new ProfileError(v.origin(), "cannot read " + path + ": " + e.getMessage()));
+        }
+        return null;
+    }
+
+    private String text(Node v, String what) {
+        if (!(v instanceof Node.Scalar s) || s.isNull()) {
+            errors.add(new ProfileError(v.origin(), what + " must be text"));
+            return null;
+        }
+        return checkText(s.text(), v.origin(), what);
+    }
+
+    private String checkText(String t, Origin origin, String what) {
+        if (t.isBlank()) {
+            errors.add(new ProfileError(origin, what + " is empty"));
+            return null;
+        }
+        if (t.indexOf('\0') >= 0) {
+            errors.add(new ProfileError(origin, what + " contains a NUL character"));
+            return null;
+        }
+        return t.endsWith("\n") ? t : t + "\n";
+    }
+
+    private List<String> dependsOn(Node node) {
+        List<String> ids = new ArrayList<>();
+        if (!(node instanceof Node.Sequence seq)) {
+            errors.add(new ProfileError(node.origin(), "dependsOn must be a list of resource ids like cgroup[build.slice]"));
+            return ids;
+        }
+        for (Node item : seq.items()) {
+            if (item instanceof Node.Scalar s && !s.isNull() && RESOURCE_ID.matcher(s.text()).matches()) ids.add(s.text());
+            else errors.add(new ProfileError(item.origin(), "dependsOn entries must be resource ids like cgroup[build.slice] or unit[docker.service]"));
+        }
+        return ids;
+    }
+
+    private static String scalar(Node v) {
+        return v instanceof Node.Scalar s && !s.isNull() ? s.text().strip() : "";
+    }
+
+    private static boolean isNull(Node n) {
+        return n instanceof Node.Scalar s && s.isNull();
+    }
+}
