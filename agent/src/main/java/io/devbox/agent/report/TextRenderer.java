@@ -26,7 +26,12 @@ public final class TextRenderer {
             if (s.signature() != null) sb.append("  signed by ").append(s.signature());
             sb.append('\n');
             if (s.error() != null) sb.append("        ").append(paint("31", "source: " + s.error())).append('\n');
-            for (String e : s.badCommitErrors()) sb.append("          ").append(e).append('\n');
+            if (s.badCommit() != null) {
+                for (String e : s.badCommitErrors()) {
+                    sb.append("        ").append("refused commit ").append(s.badCommit(), 0, Math.min(7, s.badCommit().length()))
+                            .append(": ").append(e).append('\n');
+                }
+            }
             for (String n : s.notes()) sb.append("        ").append(paint("33", "note: " + n)).append('\n');
         }
         var h = run.host();
