@@ -153,7 +153,7 @@ public final class RemoteGitSource {
 
             if (head.equals(good)) {
                 T value = check.apply(snapshot(good));
-                state = state.withError(null, null);
+                state = state.withError(null, null).withBadCommit(null, List.of());
                 save(state);
                 return new Resolved<>(snapshot(good), value, state.signature(), state, List.of(), notes);
             }
@@ -190,7 +190,8 @@ public final class RemoteGitSource {
             }
             cache.keepGood(fetched.head());
             state = state.withGood(head, now, signature).withError(null, null);
-            if (head.equals(state.badCommit())) state = state.withBadCommit(null, List.of());
+            // a newer good head supersedes the refused one
+            state = state.withBadCommit(null, List.of());
             save(state);
             return new Resolved<>(snap, value, signature, state, List.of(), notes);
         }
