@@ -174,6 +174,9 @@ public final class CacheClone implements AutoCloseable {
                 throw new SourceException("cannot fetch " + src + " from " + GitUrls.redact(url) + ": " + e.getMessage(), e);
             }
         }
+        if (ref == null || ref.isBlank()) {
+            throw new SourceException("the remote HEAD of " + GitUrls.redact(url) + " names no branch with commits (pass --ref BRANCH)", last);
+        }
         throw new SourceException("no branch or tag '" + ref + "' in " + GitUrls.redact(url), last);
     }
 
