@@ -1,6 +1,7 @@
 package io.devbox.agent.cli;
 
 import io.devbox.agent.run.AgentOptions;
+import io.devbox.agent.run.GitOptions;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
@@ -12,7 +13,8 @@ import java.util.Map;
 /** Options every command takes, before or after the command name (picocli inherited scope). */
 public final class CommonOptions {
     @Option(names = "--repo", scope = ScopeType.INHERIT, paramLabel = "URL|DIR",
-            description = "Profile repository: a local git repository (its committed tree) or, with --worktree, a directory. "
+            description = "Profile repository: a git URL (https, ssh, git, file, user@host:path; fetched into a cache clone in the state dir), "
+                    + "a local git repository (its committed tree) or, with --worktree, a directory. "
                     + "Default: the git repository containing the current directory.")
     String repo;
 
@@ -55,12 +57,36 @@ public final class CommonOptions {
     @Option(names = "--lock-wait", scope = ScopeType.INHERIT, paramLabel = "SECONDS", description = "How long to wait for another run's lock (default: ${DEFAULT-VALUE}).", defaultValue = "5")
     int lockWaitSeconds;
 
+    @Option(names = "--verify-commits", scope = ScopeType.INHERIT, description = "The pinned commit must carry a valid signature by a key of --allowed-signers or --gpg-keys.")
+    boolean verifyCommits;
+
+    @Option(names = "--allowed-signers", scope = ScopeType.INHERIT, paramLabel = "FILE", description = "Trusted SSH signing keys (git's allowed-signers format).")
+    Path allowedSigners;
+
+    @Option(names = "--gpg-keys", scope = ScopeType.INHERIT, paramLabel = "FILE", description = "Trusted OpenPGP public keys (armored).")
+    Path gpgKeys;
+
+    @Option(names = "--require-fast-forward", scope = ScopeType.INHERIT, description = "Refuse a remote head that does not descend from the last good commit (force-push).")
+    boolean requireFastForward;
+
     @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Show stack traces of internal errors.")
     boolean debug;
 
     AgentOptions toAgentOptions() {
         return new AgentOptions(repo, ref, path, worktree, root, stateDir, sysctlDir, cgroupDir, hostname, labels, user,
                 Duration.ofSeconds(Math.max(0, lockWaitSeconds)), Path.of("").toAbsolutePath());
+    }
+
+    GitOptions toGitOptions() {
+        if (!verifyCommits && (allowedSigners != null || gpgKeys != null)) {
+            // giving trusted keys means verifying: never silently accept unsigned commits
+            return new GitOptions(true, allowedSigners, gpgKeys, requireFastForward, GitOptions.defaults().fetchTimeout());
+        }
+        if (verifyCommits && allowedSigners == null && gpgKeys == null) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--verify-commits needs --allowed-signers FILE and/or --gpg-keys FILE");
+        }
+        return new GitOptions(verifyCommits, allowedSigners, gpgKeys, requireFastForward, GitOptions.defaults().fetchTimeout());
     }
 
     boolean color() {

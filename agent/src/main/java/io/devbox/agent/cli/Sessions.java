@@ -15,7 +15,7 @@ final class Sessions {
     }
 
     static Session open(CommonOptions common) {
-        return Session.open(common.toAgentOptions(), System.getenv(), Clock.systemUTC(), KindRegistry.standard());
+        return Session.open(common.toAgentOptions(), common.toGitOptions(), System.getenv(), Clock.systemUTC(), KindRegistry.standard());
     }
 
     static Set<String> only(List<String> kinds) {

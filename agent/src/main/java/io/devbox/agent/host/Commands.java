@@ -21,11 +21,24 @@ public class Commands {
 
     public CommandResult run(List<String> argv, Map<String, String> extraEnv, Path workDir, Duration timeout)
             throws IOException {
+        return run(argv, extraEnv, workDir, timeout, null);
+    }
+
+    /** As {@link #run(List, Map, Path, Duration)}, feeding {@code stdin} (null: /dev/null) to the program. */
+    public CommandResult run(List<String> argv, Map<String, String> extraEnv, Path workDir, Duration timeout, byte[] stdin)
+            throws IOException {
         ProcessBuilder pb = new ProcessBuilder(argv);
         pb.environment().putAll(extraEnv);
         if (workDir != null) pb.directory(workDir.toFile());
-        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        if (stdin == null) pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Process p = pb.start();
+        if (stdin != null) {
+            try (var in = p.getOutputStream()) {
+                in.write(stdin);
+            } catch (IOException e) {
+                // the program may exit without reading its input; its exit code tells
+            }
+        }
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()));
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()));
         try {

@@ -28,6 +28,13 @@ public final class JsonReport {
             source.put("ref", run.source().ref());
             source.put("commit", run.source().commit());
             source.put("signature", run.source().signature());
+            source.put("fetchedAt", run.source().fetchedAt());
+            source.put("error", run.source().error());
+            source.put("badCommit", run.source().badCommit());
+            ArrayNode bad = source.putArray("badCommitErrors");
+            run.source().badCommitErrors().forEach(bad::add);
+            ArrayNode notes = source.putArray("notes");
+            run.source().notes().forEach(notes::add);
         }
         ObjectNode host = root.putObject("host");
         host.put("hostname", run.host().hostname());

@@ -26,7 +26,24 @@ public record RunInfo(String id, String command, String startedAt, long duration
         return Summary.of(resources);
     }
 
-    /** @param signature who signed the commit, or null when unsigned or not verified */
-    public record SourceInfo(String repo, String ref, String commit, String signature) {
+    /**
+     * @param signature       who signed the commit, or null when unsigned or not verified
+     * @param fetchedAt       the last successful fetch of a remote repository (null for local sources)
+     * @param error           the source problem of this run (unreachable, bad or untrusted head, refused
+     *                        force-push): the run then used {@code commit}, the last good one
+     * @param badCommit       the refused head, if any
+     * @param badCommitErrors why it was refused
+     * @param notes           not problems, but worth telling: a force-push followed, a damaged cache re-cloned
+     */
+    public record SourceInfo(String repo, String ref, String commit, String signature, String fetchedAt, String error,
+                             String badCommit, List<String> badCommitErrors, List<String> notes) {
+        public SourceInfo {
+            badCommitErrors = badCommitErrors == null ? List.of() : List.copyOf(badCommitErrors);
+            notes = notes == null ? List.of() : List.copyOf(notes);
+        }
+
+        public SourceInfo(String repo, String ref, String commit, String signature) {
+            this(repo, ref, commit, signature, null, null, null, List.of(), List.of());
+        }
     }
 }

@@ -25,6 +25,14 @@ public final class TextRenderer {
             sb.append(" @ ").append(s.commit() == null ? "working tree" : s.commit().substring(0, Math.min(7, s.commit().length())));
             if (s.signature() != null) sb.append("  signed by ").append(s.signature());
             sb.append('\n');
+            if (s.error() != null) sb.append("        ").append(paint("31", "source: " + s.error())).append('\n');
+            if (s.badCommit() != null) {
+                for (String e : s.badCommitErrors()) {
+                    sb.append("        ").append("refused commit ").append(s.badCommit(), 0, Math.min(7, s.badCommit().length()))
+                            .append(": ").append(e).append('\n');
+                }
+            }
+            for (String n : s.notes()) sb.append("        ").append(paint("33", "note: " + n)).append('\n');
         }
         var h = run.host();
         List<String> traits = new ArrayList<>();

@@ -21,6 +21,7 @@ import io.devbox.agent.profile.ProfileException;
 import io.devbox.agent.profile.ProfileLoader;
 import io.devbox.agent.report.RunInfo;
 import io.devbox.agent.report.RunRecords;
+import io.devbox.agent.source.RemoteGitSource;
 import io.devbox.agent.source.Snapshot;
 import io.devbox.agent.source.SourceException;
 
@@ -50,9 +51,11 @@ public final class Session {
     private final KindRegistry kinds;
     private final Host host;
     private final StateDir state;
+    private final GitOptions git;
 
-    private Session(AgentOptions options, Clock clock, KindRegistry kinds, Host host, StateDir state) {
+    private Session(AgentOptions options, GitOptions git, Clock clock, KindRegistry kinds, Host host, StateDir state) {
         this.options = options;
+        this.git = git;
         this.clock = clock;
         this.kinds = kinds;
         this.host = host;
@@ -60,13 +63,17 @@ public final class Session {
     }
 
     public static Session open(AgentOptions o, Map<String, String> env, Clock clock, KindRegistry kinds) {
+        return open(o, GitOptions.defaults(), env, clock, kinds);
+    }
+
+    public static Session open(AgentOptions o, GitOptions git, Map<String, String> env, Clock clock, KindRegistry kinds) {
         Path root = o.root().toAbsolutePath().normalize();
         Facts facts = new FactsProbe(root, env).gather(o.hostname(), o.user());
         Path sysctl = o.sysctlDir() != null ? o.sysctlDir() : root.resolve("proc/sys");
         Path cgroup = o.cgroupDir() != null ? o.cgroupDir() : root.resolve("sys/fs/cgroup");
         Path stateDir = o.stateDir() != null ? o.stateDir() : defaultStateDir(root, facts, env);
         Host host = new Host(root, sysctl, cgroup, stateDir, facts, new Commands());
-        return new Session(o, clock, kinds, host, new StateDir(stateDir));
+        return new Session(o, git, clock, kinds, host, new StateDir(stateDir));
     }
 
     static Path defaultStateDir(Path root, Facts facts, Map<String, String> env) {
@@ -84,28 +91,77 @@ public final class Session {
         return state;
     }
 
-    /** The pinned profiles and their composition for this box. */
-    public record Loaded(Snapshot snapshot, ComposedSpec spec, String profilesDigest) {
+    /**
+     * The pinned profiles and their composition for this box.
+     *
+     * @param source   what the run record says of the source (signature, fetch time, source problems)
+     * @param problems source problems of this run (the last good commit was used instead of the head): run errors
+     */
+    public record Loaded(Snapshot snapshot, ComposedSpec spec, String profilesDigest, RunInfo.SourceInfo source,
+                         List<String> problems) {
+        public Loaded {
+            problems = problems == null ? List.of() : List.copyOf(problems);
+        }
+
+        public Loaded(Snapshot snapshot, ComposedSpec spec, String profilesDigest) {
+            this(snapshot, spec, profilesDigest, null, List.of());
+        }
+
         RunInfo.SourceInfo sourceInfo() {
-            return new RunInfo.SourceInfo(snapshot.repo(), snapshot.ref(), snapshot.commit(), null);
+            return source != null ? source : new RunInfo.SourceInfo(snapshot.repo(), snapshot.ref(), snapshot.commit(), null);
         }
     }
 
     public Loaded load(Optional<String> pinnedCommit) throws SourceException, ProfileException, IOException {
+        if (Sources.isRemote(options)) return loadRemote(pinnedCommit);
         Snapshot snap = Sources.open(options, pinnedCommit).snapshot();
+        String signature = Sources.verifyLocal(options, git, snap);
         ProfileLoader loader = new ProfileLoader(validationCache());
         ComposedSpec spec = loader.load(snap.profiles(), identity(), snap.files());
-        return new Loaded(snap, spec, Digests.profiles(snap.profiles()));
+        return new Loaded(snap, spec, Digests.profiles(snap.profiles()),
+                new RunInfo.SourceInfo(snap.repo(), snap.ref(), snap.commit(), signature), List.of());
     }
 
-    /** Parses and validates every profile file (selected for this box or not), then composes for this box. */
-    public Loaded validate() throws SourceException, ProfileException, IOException {
-        Snapshot snap = Sources.open(options, Optional.empty()).snapshot();
+    /** The source of a remote repository: its last good commit, fetched, verified and validated (see RemoteGitSource). */
+    public RemoteGitSource remoteSource() {
+        return Sources.remote(options, git, state.path(), clock, host.commands());
+    }
+
+    private Loaded loadRemote(Optional<String> pinnedCommit) throws SourceException, ProfileException, IOException {
+        RemoteGitSource source = remoteSource();
+        if (pinnedCommit.isPresent()) {
+            Snapshot snap = source.at(pinnedCommit.get());
+            ComposedSpec spec = new ProfileLoader(validationCache()).load(snap.profiles(), identity(), snap.files());
+            var st = io.devbox.agent.source.SourceState.read(state.path());
+            return new Loaded(snap, spec, Digests.profiles(snap.profiles()), new RunInfo.SourceInfo(snap.repo(), snap.ref(),
+                    snap.commit(), pinnedCommit.get().equals(st.commit()) ? st.signature() : null, st.fetchedAt(), null, null,
+                    List.of(), List.of()), List.of());
+        }
+        RemoteGitSource.Resolved<ComposedSpec> r = source.resolve(this::checkAll);
+        Snapshot snap = r.snapshot();
+        var st = r.state();
+        RunInfo.SourceInfo info = new RunInfo.SourceInfo(snap.repo(), snap.ref(), snap.commit(), r.signature(), st.fetchedAt(),
+                r.problems().isEmpty() ? null : st.error(), r.problems().isEmpty() ? null : st.badCommit(),
+                r.problems().isEmpty() ? List.of() : st.badCommitErrors(), r.notes());
+        return new Loaded(snap, r.value(), Digests.profiles(snap.profiles()), info, r.problems());
+    }
+
+    /** Every profile file parsed and validated (selected for this box or not), composed for this box, checked by kinds. */
+    private ComposedSpec checkAll(Snapshot snap) throws ProfileException, IOException {
         ProfileLoader loader = new ProfileLoader(validationCache());
         loader.parse(snap.profiles());
         ComposedSpec spec = loader.load(snap.profiles(), identity(), snap.files());
         planner(AppliedState.empty()).check(new DesiredContext(identity(), spec, host));
-        return new Loaded(snap, spec, Digests.profiles(snap.profiles()));
+        return spec;
+    }
+
+    /** Parses and validates every profile file (selected for this box or not), then composes for this box. */
+    public Loaded validate() throws SourceException, ProfileException, IOException {
+        Snapshot snap = Sources.isRemote(options) ? remoteSource().head() : Sources.open(options, Optional.empty()).snapshot();
+        String signature = Sources.isRemote(options) ? null : Sources.verifyLocal(options, git, snap);
+        ComposedSpec spec = checkAll(snap);
+        return new Loaded(snap, spec, Digests.profiles(snap.profiles()),
+                new RunInfo.SourceInfo(snap.repo(), snap.ref(), snap.commit(), signature), List.of());
     }
 
     private io.devbox.agent.profile.ValidationCache validationCache() {
@@ -175,8 +231,10 @@ public final class Session {
             throws IOException {
         Instant end = clock.instant();
         String id = RUN_ID.format(start) + "-" + command + "-" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
+        List<String> all = new java.util.ArrayList<>(loaded.problems().stream().map(p -> "source: " + p).toList());
+        all.addAll(errors);
         RunInfo run = new RunInfo(id, command, start.toString(), end.toEpochMilli() - start.toEpochMilli(),
-                loaded.sourceInfo(), host.facts(), loaded.spec().profileNames(), loaded.profilesDigest(), resources, errors);
+                loaded.sourceInfo(), host.facts(), loaded.spec().profileNames(), loaded.profilesDigest(), resources, all);
         new RunRecords(state.resolve("runs")).write(run);
         return run;
     }

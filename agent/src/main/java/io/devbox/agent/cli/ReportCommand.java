@@ -1,0 +1,87 @@
+package io.devbox.agent.cli;
+
+import io.devbox.agent.fleet.ReportPusher;
+import io.devbox.agent.report.JsonReport;
+import io.devbox.agent.report.RunRecords;
+import io.devbox.agent.run.Session;
+import io.devbox.agent.source.GitCredentials;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "report", description = "Fleet reports through git.", subcommands = ReportCommand.Push.class)
+final class ReportCommand implements Runnable {
+    @ParentCommand
+    AgentCommand parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "push", description = "Publish this box's latest run summary (no values) as a commit on refs/devbox/reports/<hostname> of the profile repository.")
+    static final class Push implements Callable<Integer> {
+        @ParentCommand
+        ReportCommand report;
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--json", description = "Print what was pushed as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            CommonOptions common = report.parent.common;
+            Session session = Sessions.open(common);
+            List<Path> records = new RunRecords(session.state().resolve("runs")).list();
+            if (records.isEmpty()) {
+                spec.commandLine().getErr().println("agent: no run recorded yet in " + session.state().path() + "; run `agent plan` or `agent apply` first");
+                return ExitCodes.ERROR;
+            }
+            JsonNode last = JsonReport.mapper().readTree(Files.readAllBytes(records.get(0)));
+            ReportPusher.Pushed p = pusher(common, session).push(session.host().facts().hostname(), last, version());
+            PrintWriter o = spec.commandLine().getOut();
+            if (json) {
+                ObjectNode n = JsonReport.mapper().createObjectNode();
+                n.put("ref", p.ref());
+                n.put("commit", p.commit());
+                n.put("parent", p.parent());
+                n.put("attempts", p.attempts());
+                n.put("repo", p.where());
+                n.put("run", last.path("id").asString(null));
+                o.print(JsonReport.pretty(n));
+            } else {
+                o.println("Pushed the report of run " + last.path("id").asString() + " to " + p.ref() + " in " + p.where()
+                        + " (" + p.commit().substring(0, 7) + (p.attempts() > 1 ? ", after " + p.attempts() + " attempts" : "") + ")");
+            }
+            o.flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    static ReportPusher pusher(CommonOptions common, Session session) {
+        return new ReportPusher(common.repo, Path.of("").toAbsolutePath(), session.state().path(),
+                GitCredentials.forFetch(session.host().commands()), Clock.systemUTC(), Duration.ofSeconds(60));
+    }
+
+    static String version() {
+        String v = ReportCommand.class.getPackage().getImplementationVersion();
+        return v == null ? "development build" : v;
+    }
+}
