@@ -16,6 +16,10 @@ import java.util.Optional;
  * Collects every error of every file and throws them together, sorted, as one {@link ProfileException}.
  */
 public final class ProfileLoader {
+    /** All profiles of a repository together: a fleet's profiles are a few kB each. */
+    static final long MAX_TOTAL_BYTES = 8L << 20;
+    static final int MAX_TOTAL_NODES = 500_000;
+    static final int MAX_FILES = 2000;
     private final ValidationCache cache;
 
     public ProfileLoader(ValidationCache cache) {
@@ -59,9 +63,28 @@ public final class ProfileLoader {
         List<String> nowValid = new ArrayList<>();
         List<Read> result = new ArrayList<>();
         Map<String, Profile> byName = new HashMap<>();
+        if (sorted.size() > MAX_FILES) {
+            errors.add(new ProfileError(Origin.ofFile(sorted.get(MAX_FILES).path()), "more than " + MAX_FILES
+                    + " profile files; the agent reads at most " + MAX_FILES));
+            return result;
+        }
+        long totalBytes = 0;
+        long totalNodes = 0;
         for (ProfileFile f : sorted) {
+            totalBytes += f.content().length;
+            if (totalBytes > MAX_TOTAL_BYTES) {
+                errors.add(new ProfileError(Origin.ofFile(f.path()), "the profiles together exceed " + (MAX_TOTAL_BYTES >> 20)
+                        + " MiB with this file (" + totalBytes + " bytes so far); split the fleet or trim the profiles"));
+                break;
+            }
             Optional<YamlReader.Parsed> parsed = YamlReader.read(f.path(), f.content(), errors);
             if (parsed.isEmpty()) continue;
+            totalNodes += parsed.get().nodes();
+            if (totalNodes > MAX_TOTAL_NODES) {
+                errors.add(new ProfileError(Origin.ofFile(f.path()), "the profiles together hold more than " + MAX_TOTAL_NODES
+                        + " values (YAML nodes) with this file; trim the profiles"));
+                break;
+            }
             String key = schema == null ? null : key(schema, f.content());
             if (key == null || !cache.knownValid(key)) {
                 if (!SchemaValidator.validate(parsed.get(), errors)) {

@@ -42,6 +42,8 @@ final class YamlReader {
     static final int MAX_DEPTH = 64;
     static final int MAX_ALIASES = 20;
     static final int MAX_NODES = 100_000;
+    /** Longest mapping key: names of sysctls, units, cgroups and the like are far shorter. */
+    static final int MAX_KEY_CHARS = 4096;
 
     /** How a scalar was typed by the YAML core schema, and the column of its first text character (0: unknown). */
     record ScalarInfo(Type type, int textColumn) {
@@ -49,7 +51,7 @@ final class YamlReader {
     }
 
     /** A file read without errors: its root node and the YAML type of each scalar (by identity). */
-    record Parsed(String file, Node root, Map<Node.Scalar, ScalarInfo> scalars) {
+    record Parsed(String file, Node root, Map<Node.Scalar, ScalarInfo> scalars, int nodes) {
     }
 
     private static final LoadSettings SETTINGS = LoadSettings.builder()
@@ -101,7 +103,7 @@ final class YamlReader {
         int before = errors.size();
         Node root = c.convert(yaml, 0);
         if (errors.size() > before) return Optional.empty();
-        return Optional.of(new Parsed(file, root, c.scalars));
+        return Optional.of(new Parsed(file, root, c.scalars, c.nodes));
     }
 
     private static Optional<String> decode(String file, byte[] bytes, List<ProfileError> errors) {
@@ -206,6 +208,7 @@ final class YamlReader {
         private final Parser delegate;
         private int depth;
         private int aliases;
+        private int nodes;
 
         LimitingParser(Parser delegate) {
             this.delegate = delegate;
@@ -231,6 +234,7 @@ final class YamlReader {
             Event e = delegate.next();
             switch (e.getEventId()) {
                 case MappingStart, SequenceStart -> {
+                    countNode(e);
                     if (++depth > MAX_DEPTH) {
                         throw new LimitExceeded(e.getStartMark().orElse(null),
                                 "nesting deeper than " + MAX_DEPTH + " levels");
@@ -238,6 +242,7 @@ final class YamlReader {
                 }
                 case MappingEnd, SequenceEnd -> depth--;
                 case Scalar -> {
+                    countNode(e);
                     // the composer flattens merge keys away, so they are caught here, where their position is known
                     ScalarEvent s = (ScalarEvent) e;
                     if (s.isPlain() && s.getValue().equals("<<") && s.getTag().isEmpty()) {
@@ -256,6 +261,13 @@ final class YamlReader {
             }
             return e;
         }
+
+        private void countNode(Event e) {
+            if (++nodes > MAX_NODES) {
+                throw new LimitExceeded(e.getStartMark().orElse(null),
+                        "more than " + MAX_NODES + " values (YAML nodes) in one file");
+            }
+        }
     }
 
     /** snakeyaml node tree to ours, checking keys and limits; errors are collected, the result is then discarded. */
@@ -263,7 +275,7 @@ final class YamlReader {
         private final String file;
         private final List<ProfileError> errors;
         final Map<Node.Scalar, ScalarInfo> scalars = new IdentityHashMap<>();
-        private int nodes;
+        int nodes;
         private boolean overBudget;
 
         Converter(String file, List<ProfileError> errors) {
@@ -307,6 +319,11 @@ final class YamlReader {
                     continue;
                 }
                 String key = ks.getTag().equals(Tag.NULL) ? "" : ks.getValue();
+                if (key.length() > MAX_KEY_CHARS) {
+                    errors.add(new ProfileError(keyAt, "mapping key of " + key.length() + " characters; keys may be at most "
+                            + MAX_KEY_CHARS + " characters"));
+                    continue;
+                }
                 if (key.isEmpty() && ks.isPlain()) {
                     errors.add(new ProfileError(keyAt, "empty mapping key"));
                     continue;

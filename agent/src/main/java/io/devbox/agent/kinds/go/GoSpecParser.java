@@ -20,13 +20,23 @@ final class GoSpecParser {
     /** Go release names: 1.22.5, 1.21.0, 1.20 (the first releases before 1.21 had no .0), 1.23rc1, 1.22beta1. */
     static final Pattern VERSION = Pattern.compile("1\\.(0|[1-9][0-9]*)(\\.(0|[1-9][0-9]*))?((rc|beta)[1-9][0-9]*)?");
     private static final Pattern ENV_KEY = Pattern.compile("[A-Z_][A-Z0-9_]*");
-    private static final Set<String> KEYS = Set.of("versions", "default", "mirror", "checksums", "installDir", "env", "prune");
+    private static final Set<String> KEYS = Set.of("versions", "default", "mirror", "checksums", "installDir", "env", "prune", "insecure");
 
     /** The parsed section: the resources and the settings removal() needs. */
     record Parsed(List<GoResource> resources, String installDir, String mirror, boolean prune) {
     }
 
     private GoSpecParser() {
+    }
+
+    /** {@code scheme://user[:password]@host...}: credentials in a URL. */
+    static boolean hasUserInfo(String url) {
+        int scheme = url.indexOf("://");
+        if (scheme < 0) return false;
+        int start = scheme + 3;
+        int end = start;
+        while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) end++;
+        return url.substring(start, end).contains("@");
     }
 
     static Parsed parse(Node section) throws ProfileException {
@@ -51,7 +61,11 @@ final class GoSpecParser {
         String mirror = GoLayout.DEFAULT_MIRROR;
         if (m.get("mirror") != null) {
             String s = r.string(m.get("mirror"), "go.mirror");
-            if (s != null) {
+            if (s != null && hasUserInfo(s)) {
+                // never echo the URL: its user-info is a credential committed in a repository
+                r.error(m.get("mirror").origin(), "go.mirror may not carry credentials (user:password@); profiles are no place for "
+                        + "secrets: put them in the root user's ~/.netrc");
+            } else if (s != null) {
                 if (s.startsWith("https://") || s.startsWith("http://") || s.startsWith("file:///")) {
                     mirror = s;
                 } else if (s.startsWith("/")) {
@@ -116,6 +130,15 @@ final class GoSpecParser {
         }
 
         boolean prune = m.get("prune") != null && r.bool(m.get("prune"), "go.prune", false);
+        boolean insecure = m.get("insecure") != null && r.bool(m.get("insecure"), "go.insecure", false);
+        if (mirror.startsWith("http://") && !insecure) {
+            List<String> unpinned = versions.keySet().stream().filter(v -> !checksums.containsKey(v)).toList();
+            if (!unpinned.isEmpty()) {
+                r.error(m.get("mirror").origin(), "go.mirror is plain HTTP and go.checksums pins no sha256 for " + unpinned
+                        + ": a checksum read from the mirror's own listing over plain HTTP can be forged in transit. Pin them in "
+                        + "go.checksums, use an https:// mirror, or accept the risk with go.insecure: true");
+            }
+        }
 
         List<GoResource> resources = new ArrayList<>();
         for (var e : versions.entrySet()) {

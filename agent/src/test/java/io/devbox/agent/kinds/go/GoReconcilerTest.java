@@ -89,7 +89,7 @@ class GoReconcilerTest {
     }
 
     private String spec(String extra) {
-        return "versions: [\"1.22.5\", \"1.21.12\"]\ndefault: \"1.22.5\"\nmirror: " + server.url("/dl/") + "\n" + extra;
+        return "versions: [\"1.22.5\", \"1.21.12\"]\ndefault: \"1.22.5\"\nmirror: " + server.url("/dl/") + "\ninsecure: true\n" + extra;
     }
 
     /** What the engine does: probe, diff, apply each change, remember per resource the error; then verify. */
@@ -205,7 +205,7 @@ class GoReconcilerTest {
         for (var e : hostile.entrySet()) {
             serve("1.22.5", e.getValue()); // the listing vouches for it: only the archive itself is hostile
             GoReconciler r = reconciler();
-            Map<String, String> errors = converge(r, desired(r, "versions: [\"1.22.5\"]\nmirror: " + server.url("/dl/") + "\n"));
+            Map<String, String> errors = converge(r, desired(r, "versions: [\"1.22.5\"]\nmirror: " + server.url("/dl/") + "\ninsecure: true\n"));
             assertThat(errors).as(e.getKey()).containsKey("go[1.22.5]");
             assertThat(errors.get("go[1.22.5]")).as(e.getKey()).contains("nothing installed");
             assertThat(installDirContents()).as(e.getKey()).isEmpty();
@@ -217,7 +217,7 @@ class GoReconcilerTest {
     void mirrorDyingMidDownloadInstallsNothingAndTheNextRunCleansUp() throws Exception {
         server.dieAfter("/dl/" + GoLayout.tarball("1.22.5"), 100);
         GoReconciler r = reconciler();
-        String yaml = "versions: [\"1.22.5\"]\nmirror: " + server.url("/dl/") + "\n";
+        String yaml = "versions: [\"1.22.5\"]\nmirror: " + server.url("/dl/") + "\ninsecure: true\n";
         Map<String, String> errors = converge(r, desired(r, yaml));
         assertThat(errors.get("go[1.22.5]")).contains(GoLayout.tarball("1.22.5")).contains("nothing installed");
         assertThat(installDirContents()).isEmpty();
@@ -233,7 +233,7 @@ class GoReconcilerTest {
         server = new LoopbackServer();
         serve("1.22.5", Tarballs.goToolchain("1.22.5").tarGz());
         GoReconciler next = reconciler();
-        yaml = "versions: [\"1.22.5\"]\nmirror: " + server.url("/dl/") + "\n";
+        yaml = "versions: [\"1.22.5\"]\nmirror: " + server.url("/dl/") + "\ninsecure: true\n";
         assertThat(converge(next, desired(next, yaml))).isEmpty();
         assertThat(installDirContents()).containsExactly("current", "go1.22.5");
     }
@@ -245,7 +245,7 @@ class GoReconcilerTest {
         Files.write(fake, Tarballs.goToolchain("1.22.4").tarGz());
         TarGzExtractor.standard().extractTo(fake, dir, 1);
         GoReconciler r = reconciler();
-        List<GoResource> res = desired(r, "versions: [\"1.22.5\"]\nmirror: " + server.url("/dl/") + "\n");
+        List<GoResource> res = desired(r, "versions: [\"1.22.5\"]\nmirror: " + server.url("/dl/") + "\ninsecure: true\n");
         assertThat(r.diff(res.get(0), r.probe(res.get(0), host))).singleElement()
                 .extracting(Change::from).isEqualTo("present but not installed by devbox-agent (bin/go version reports 'go version go1.22.4 linux/amd64')");
         assertThatThrownBy(() -> r.apply(res.get(0), r.diff(res.get(0), r.probe(res.get(0), host)).get(0), host))
@@ -269,11 +269,11 @@ class GoReconcilerTest {
 
         // without prune: true, nothing is removed
         GoReconciler noPrune = reconciler();
-        desired(noPrune, "versions: [\"1.22.5\"]\nmirror: " + server.url("/dl/") + "\n");
+        desired(noPrune, "versions: [\"1.22.5\"]\nmirror: " + server.url("/dl/") + "\ninsecure: true\n");
         assertThat(noPrune.removal("go[1.21.12]", Map.of("installed@persisted", "/usr/local/go-versions/go1.21.12"))).isEmpty();
 
         GoReconciler prune = reconciler();
-        List<GoResource> kept = desired(prune, "versions: [\"1.22.5\"]\nprune: true\nmirror: " + server.url("/dl/") + "\n");
+        List<GoResource> kept = desired(prune, "versions: [\"1.22.5\"]\nprune: true\nmirror: " + server.url("/dl/") + "\ninsecure: true\n");
         GoResource gone = prune.removal("go[1.21.12]", Map.of("installed@persisted", "/usr/local/go-versions/go1.21.12")).orElseThrow();
         GoResource notOurs = prune.removal("go[1.20.1]", Map.of("installed@persisted", "/usr/local/go-versions/go1.20.1")).orElseThrow();
         assertThat(prune.diff(gone, prune.probe(gone, host))).singleElement().satisfies(c -> {
