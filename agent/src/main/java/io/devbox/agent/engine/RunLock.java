@@ -46,7 +46,7 @@ public final class RunLock implements AutoCloseable {
                     return new RunLock(ch, l);
                 }
                 if (Instant.now().isAfter(deadline)) {
-                    String holder = Files.readString(file, StandardCharsets.UTF_8).strip();
+                    String holder = holder(file);
                     ch.close();
                     throw new HeldException("another agent run holds the lock " + file + ": "
                             + (holder.isEmpty() ? "unknown holder" : holder) + "; waited " + wait.toSeconds() + " s");
@@ -61,6 +61,16 @@ public final class RunLock implements AutoCloseable {
             ch.close();
             throw e;
         }
+    }
+
+    /** The holder's line; a winner writes it just after taking the lock, so an empty file is read again briefly. */
+    private static String holder(Path file) throws IOException, InterruptedException {
+        String holder = "";
+        for (int i = 0; i < 20 && holder.isEmpty(); i++) {
+            if (i > 0) Thread.sleep(25);
+            holder = Files.readString(file, StandardCharsets.UTF_8).strip();
+        }
+        return holder;
     }
 
     @Override

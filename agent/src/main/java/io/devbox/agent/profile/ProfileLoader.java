@@ -68,15 +68,19 @@ public final class ProfileLoader {
                     + " profile files; the agent reads at most " + MAX_FILES));
             return result;
         }
+        // before parsing anything: a file over the per-file limit is reported by YamlReader and counts for nothing here
         long totalBytes = 0;
-        long totalNodes = 0;
         for (ProfileFile f : sorted) {
+            if (f.content().length > YamlReader.MAX_BYTES) continue;
             totalBytes += f.content().length;
             if (totalBytes > MAX_TOTAL_BYTES) {
                 errors.add(new ProfileError(Origin.ofFile(f.path()), "the profiles together exceed " + (MAX_TOTAL_BYTES >> 20)
                         + " MiB with this file (" + totalBytes + " bytes so far); split the fleet or trim the profiles"));
-                break;
+                return result;
             }
+        }
+        long totalNodes = 0;
+        for (ProfileFile f : sorted) {
             Optional<YamlReader.Parsed> parsed = YamlReader.read(f.path(), f.content(), errors);
             if (parsed.isEmpty()) continue;
             totalNodes += parsed.get().nodes();

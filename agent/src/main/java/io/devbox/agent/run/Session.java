@@ -182,6 +182,18 @@ public final class Session {
         return RunLock.acquire(state.resolve("lock"), command, options.lockWait());
     }
 
+    /** Where the per-box lock lives: {@code /run} on the box (under --root), whatever the state directory. */
+    public static final String BOX_LOCK = "/run/devbox-agent.lock";
+
+    /**
+     * The per-box lock, held while a run changes the box: two agents with different state directories never change
+     * one box at once. Taken after the profiles are read and checked (an invalid profile leaves no trace on the box)
+     * and before planning, so the plan that is applied is made after any other run finished.
+     */
+    public RunLock lockBox(String command) throws IOException, RunLock.HeldException {
+        return RunLock.acquire(host.path(BOX_LOCK), command + ", state dir " + state.path(), options.lockWait());
+    }
+
     /** Plans (read-only on the box) and records the run. */
     public RunInfo plan(String command, Set<String> only) throws Exception {
         Instant start = clock.instant();
@@ -209,14 +221,16 @@ public final class Session {
                     && !saved.get().profilesDigest().equals(loaded.profilesDigest())) {
                 throw new StalePlanException("the profiles changed since the plan was made (plan again)");
             }
-            AppliedState applied = state.loadApplied();
-            Planner planner = planner(applied);
-            Plan plan = planner.plan(new DesiredContext(identity(), loaded.spec(), host), only);
-            Applier applier = new Applier(planner, host, applied, clock);
-            Applier.Outcome outcome = applier.apply(plan, saved.map(SavedPlan::fingerprints), loaded.snapshot().commit(), stop);
-            state.saveApplied(applied);
-            RunInfo run = record("apply", start, loaded, outcome.resources(), outcome.errors());
-            return new ApplyResult(run, outcome.applied());
+            try (RunLock box = lockBox("apply")) {
+                AppliedState applied = state.loadApplied();
+                Planner planner = planner(applied);
+                Plan plan = planner.plan(new DesiredContext(identity(), loaded.spec(), host), only);
+                Applier applier = new Applier(planner, host, applied, clock);
+                Applier.Outcome outcome = applier.apply(plan, saved.map(SavedPlan::fingerprints), loaded.snapshot().commit(), stop);
+                state.saveApplied(applied);
+                RunInfo run = record("apply", start, loaded, outcome.resources(), outcome.errors());
+                return new ApplyResult(run, outcome.applied());
+            }
         }
     }
 
