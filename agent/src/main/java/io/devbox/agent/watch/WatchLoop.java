@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
@@ -282,9 +281,5 @@ public final class WatchLoop {
             log.println(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "  " + message);
             log.flush();
         }
-    }
-
-    static List<String> installSignals(Wakeup wakeup) {
-        return Signals.install(wakeup);
     }
 }
