@@ -1,10 +1,11 @@
 #!/bin/sh
 # Idle cost of `agent watch`: runs the daemon with a 60 s interval on the bundled profiles (this repository's
-# committed profiles/, as hostname dev-42 with label team=backend) against a sandboxed box for DURATION seconds
+# profiles/, committed to a temp git repository; as hostname dev-42 with label team=backend) against a sandboxed box for DURATION seconds
 # (default 300), then reports its peak and final RSS (VmHWM, VmRSS from /proc/PID/status) and its CPU time
 # (utime+stime from /proc/PID/stat) over the idle part, as a share of one core.
 # Targets (issue 3): RSS <= 64 MB, CPU <= 0.5% of one core.
 # Usage: bench/watch-idle.sh [DURATION_SECONDS]   (build first: mvn -B -q package -DskipTests)
+# WARM=1: run `agent plan` first, as on a box the agent already manages (profile validation cached).
 # Extra JVM flags for an experiment: DEVBOX_AGENT_JAVA_OPTS='-Xmx32m' bench/watch-idle.sh
 set -eu
 duration=${1:-300}
@@ -28,8 +29,20 @@ for key in fs/inotify/max_user_watches fs/inotify/max_user_instances vm/max_map_
     cat "/proc/sys/$key" > "$work/sys/$key"
 done
 printf 'bench-boot-id\n' > "$work/boot_id"
+# the bundled profiles, committed to a fresh git repository (as a team's fleet repository would be)
+mkdir -p "$work/fleet"
+cp -R "$project/profiles" "$work/fleet/"
+git -C "$work/fleet" -c init.defaultBranch=main init -q
+git -C "$work/fleet" add -A
+GIT_CONFIG_NOSYSTEM=1 git -C "$work/fleet" -c user.name=bench -c user.email=bench@example.com -c commit.gpgsign=false \
+    commit -q -m "bundled profiles"
 
-"$agent" watch --interval 60s --drift-interval 5m --repo "$project" --root "$work/root" --sysctl-dir "$work/sys" \
+if [ "${WARM:-0}" = 1 ]; then
+    # a daemon restarted on a box the agent already manages: the profiles' validation is cached in the state dir
+    "$agent" plan --repo "$work/fleet" --root "$work/root" --sysctl-dir "$work/sys" --state-dir "$work/state" \
+        --hostname dev-42 --label team=backend >/dev/null
+fi
+"$agent" watch --interval 60s --drift-interval 5m --repo "$work/fleet" --root "$work/root" --sysctl-dir "$work/sys" \
     --state-dir "$work/state" --hostname dev-42 --label team=backend --boot-id-file "$work/boot_id" \
     > "$work/watch.log" 2>&1 &
 pid=$!
