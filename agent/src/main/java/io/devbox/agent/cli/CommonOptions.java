@@ -21,7 +21,7 @@ public final class CommonOptions {
     @Option(names = "--ref", scope = ScopeType.INHERIT, paramLabel = "REF", description = "Branch, tag or commit to read (default: HEAD).")
     String ref;
 
-    @Option(names = "--path", scope = ScopeType.INHERIT, paramLabel = "DIR", description = "Profiles directory inside the repository (default: ${DEFAULT-VALUE}).", defaultValue = "profiles")
+    @Option(names = "--path", scope = ScopeType.INHERIT, paramLabel = "DIR", description = "Profiles directory inside the repository (default: profiles).")
     String path;
 
     @Option(names = "--worktree", scope = ScopeType.INHERIT, description = "Read the files as they are on disk instead of the committed tree.")
