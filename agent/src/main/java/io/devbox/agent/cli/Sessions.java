@@ -4,7 +4,9 @@ import io.devbox.agent.config.AgentConfig;
 import io.devbox.agent.config.AgentConfigLoader;
 import io.devbox.agent.engine.KindRegistry;
 import io.devbox.agent.metrics.AgentMetrics;
+import io.devbox.agent.run.GitOptions;
 import io.devbox.agent.run.Session;
+import io.devbox.agent.source.SourceException;
 
 import java.io.IOException;
 import java.time.Clock;
@@ -18,12 +20,23 @@ final class Sessions {
     private Sessions() {
     }
 
-    static Session open(CommonOptions common) throws IOException {
-        return open(common, config(common));
+    static Session open(CommonOptions common) throws IOException, SourceException {
+        AgentConfig config = config(common);
+        return open(common, config, git(common, config));
     }
 
-    static Session open(CommonOptions common, AgentConfig config) {
-        Session s = Session.open(config.overlay(common.toAgentOptions()), common.toGitOptions(), System.getenv(), Clock.systemUTC(), KindRegistry.standard())
+    /** The effective git trust settings (command line over config); verification without trusted keys is refused. */
+    static GitOptions git(CommonOptions common, AgentConfig config) throws SourceException {
+        GitOptions git = config.overlay(common.toGitOptions());
+        if (git.verifyCommits() && git.allowedSigners() == null && git.gpgKeys() == null) {
+            throw new SourceException("commit verification needs trusted keys: --allowed-signers FILE and/or --gpg-keys FILE"
+                    + " (or verify.allowedSigners / verify.gpgKeys in the agent config)");
+        }
+        return git;
+    }
+
+    static Session open(CommonOptions common, AgentConfig config, GitOptions git) {
+        Session s = Session.open(config.overlay(common.toAgentOptions()), git, System.getenv(), Clock.systemUTC(), KindRegistry.standard())
                 .useRetention(config.retention());
         if (config.metrics().textfile() != null) s.useMetrics(AgentMetrics.load(s.state().path(), config.metrics().textfile()));
         return s;

@@ -1,6 +1,7 @@
 package io.devbox.agent.cli;
 
 import io.devbox.agent.config.AgentConfig;
+import io.devbox.agent.run.GitOptions;
 import io.devbox.agent.metrics.MetricsServer;
 import io.devbox.agent.watch.Signals;
 import io.devbox.agent.watch.WatchLoop;
@@ -85,6 +86,12 @@ final class WatchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new IOException(e.getMessage());
         }
-        return new WatchLoop.Loaded(settings, () -> Sessions.open(parent.common, config));
+        GitOptions git;
+        try {
+            git = Sessions.git(parent.common, config);
+        } catch (io.devbox.agent.source.SourceException e) {
+            throw new IOException(e.getMessage());
+        }
+        return new WatchLoop.Loaded(settings, () -> Sessions.open(parent.common, config, git));
     }
 }

@@ -1,6 +1,7 @@
 package io.devbox.agent.config;
 
 import io.devbox.agent.run.AgentOptions;
+import io.devbox.agent.run.GitOptions;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,6 +37,18 @@ public record AgentConfig(Path file, String repo, String ref, String path, Durat
 
     public record Metrics(Path textfile, String address, Boolean allowRemote) {
         public static final Metrics NONE = new Metrics(null, null, null);
+    }
+
+    /**
+     * The effective git trust settings: the command line's, else the config's {@code verify}. Trusted keys from either
+     * place turn verification on: unsigned commits are never silently accepted when keys are configured.
+     */
+    public GitOptions overlay(GitOptions cli) {
+        Path signers = cli.allowedSigners() != null ? cli.allowedSigners() : verify.allowedSigners();
+        Path gpg = cli.gpgKeys() != null ? cli.gpgKeys() : verify.gpgKeys();
+        boolean verifyCommits = cli.verifyCommits() || Boolean.TRUE.equals(verify.commits()) || signers != null || gpg != null;
+        boolean fastForward = cli.requireFastForward() || Boolean.TRUE.equals(verify.requireFastForward());
+        return new GitOptions(verifyCommits, signers, gpg, fastForward, cli.fetchTimeout());
     }
 
     /** The effective options: each option given on the command line, else the config's value, else the default. */
