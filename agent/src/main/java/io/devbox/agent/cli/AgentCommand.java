@@ -10,7 +10,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "agent", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "Converges this developer box to the team's profiles: plan, apply, report drift.",
         subcommands = {ValidateCommand.class, PlanCommand.class, ApplyCommand.class, DriftCommand.class,
-                StatusCommand.class, ReportCommand.class, FleetCommand.class, SchemaCommand.class, VersionCommand.class, CompletionCommand.class},
+                StatusCommand.class, WatchCommand.class, HistoryCommand.class, OverrideCommand.class, ReportCommand.class,
+                FleetCommand.class, SchemaCommand.class, VersionCommand.class, CompletionCommand.class},
         footer = {"", "Exit codes: 0 done, nothing pending; 1 error; 2 changes pending (plan --detailed-exitcode) or drift found (drift)."})
 public final class AgentCommand implements Runnable {
     @Mixin

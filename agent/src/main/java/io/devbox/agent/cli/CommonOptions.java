@@ -21,7 +21,7 @@ public final class CommonOptions {
     @Option(names = "--ref", scope = ScopeType.INHERIT, paramLabel = "REF", description = "Branch, tag or commit to read (default: HEAD).")
     String ref;
 
-    @Option(names = "--path", scope = ScopeType.INHERIT, paramLabel = "DIR", description = "Profiles directory inside the repository (default: ${DEFAULT-VALUE}).", defaultValue = "profiles")
+    @Option(names = "--path", scope = ScopeType.INHERIT, paramLabel = "DIR", description = "Profiles directory inside the repository (default: profiles).")
     String path;
 
     @Option(names = "--worktree", scope = ScopeType.INHERIT, description = "Read the files as they are on disk instead of the committed tree.")
@@ -77,15 +77,8 @@ public final class CommonOptions {
                 Duration.ofSeconds(Math.max(0, lockWaitSeconds)), Path.of("").toAbsolutePath());
     }
 
+    /** The git trust options as given on the command line (the config file may add to them). */
     GitOptions toGitOptions() {
-        if (!verifyCommits && (allowedSigners != null || gpgKeys != null)) {
-            // giving trusted keys means verifying: never silently accept unsigned commits
-            return new GitOptions(true, allowedSigners, gpgKeys, requireFastForward, GitOptions.defaults().fetchTimeout());
-        }
-        if (verifyCommits && allowedSigners == null && gpgKeys == null) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    "--verify-commits needs --allowed-signers FILE and/or --gpg-keys FILE");
-        }
         return new GitOptions(verifyCommits, allowedSigners, gpgKeys, requireFastForward, GitOptions.defaults().fetchTimeout());
     }
 

@@ -25,6 +25,8 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
         if (ex instanceof ProfileException pe) {
             for (ProfileError e : pe.errors()) err.println(e.render());
             err.println(pe.errors().size() + (pe.errors().size() == 1 ? " error" : " errors") + " in the profiles; nothing was changed.");
+        } else if (ex instanceof io.devbox.agent.config.ConfigException) {
+            err.println(ex.getMessage());
         } else if (ex instanceof SourceException || ex instanceof RunLock.HeldException || ex instanceof Session.StalePlanException) {
             err.println("agent: " + ex.getMessage());
         } else if (ex instanceof IOException) {

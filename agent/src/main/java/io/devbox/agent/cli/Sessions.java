@@ -1,21 +1,50 @@
 package io.devbox.agent.cli;
 
+import io.devbox.agent.config.AgentConfig;
+import io.devbox.agent.config.AgentConfigLoader;
 import io.devbox.agent.engine.KindRegistry;
+import io.devbox.agent.metrics.AgentMetrics;
+import io.devbox.agent.run.GitOptions;
 import io.devbox.agent.run.Session;
+import io.devbox.agent.source.SourceException;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Opens a session from the common options. */
+/** Opens a session from the common options and the agent config file (the options win). */
 final class Sessions {
     private Sessions() {
     }
 
-    static Session open(CommonOptions common) {
-        return Session.open(common.toAgentOptions(), common.toGitOptions(), System.getenv(), Clock.systemUTC(), KindRegistry.standard());
+    static Session open(CommonOptions common) throws IOException, SourceException {
+        AgentConfig config = config(common);
+        return open(common, config, git(common, config));
+    }
+
+    /** The effective git trust settings (command line over config); verification without trusted keys is refused. */
+    static GitOptions git(CommonOptions common, AgentConfig config) throws SourceException {
+        GitOptions git = config.overlay(common.toGitOptions());
+        if (git.verifyCommits() && git.allowedSigners() == null && git.gpgKeys() == null) {
+            throw new SourceException("commit verification needs trusted keys: --allowed-signers FILE and/or --gpg-keys FILE"
+                    + " (or verify.allowedSigners / verify.gpgKeys in the agent config)");
+        }
+        return git;
+    }
+
+    static Session open(CommonOptions common, AgentConfig config, GitOptions git) {
+        Session s = Session.open(config.overlay(common.toAgentOptions()), git, System.getenv(), Clock.systemUTC(), KindRegistry.standard())
+                .useRetention(config.retention());
+        if (config.metrics().textfile() != null) s.useMetrics(AgentMetrics.load(s.state().path(), config.metrics().textfile()));
+        return s;
+    }
+
+    /** The config of --config FILE, else of /etc/devbox-agent/agent.yaml when it exists (the real one, not under --root). */
+    static AgentConfig config(CommonOptions common) throws IOException {
+        return AgentConfigLoader.load(common.config, AgentConfig.DEFAULT_FILE);
     }
 
     static Set<String> only(List<String> kinds) {

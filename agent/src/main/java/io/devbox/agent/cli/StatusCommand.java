@@ -27,8 +27,11 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Session session = Sessions.open(parent.common);
-        ObjectNode status = StatusReport.build(session.host().facts(), new RunRecords(session.state().resolve("runs")),
+        ObjectNode status = StatusReport.build(session.host().facts(), session.runRecords(),
                 session.state().loadApplied());
+        StatusReport.addDetails(status, session.state().path(), session.host().facts().bootId(),
+                session.overrides().active(java.time.Instant.now()).stream()
+                        .map(e -> new StatusReport.OverrideInfo(e.resource(), e.reason(), e.by(), e.expiresAt().toString())).toList());
         spec.commandLine().getOut().print(json ? JsonReport.pretty(status) : StatusReport.text(status));
         spec.commandLine().getOut().flush();
         return ExitCodes.OK;

@@ -32,15 +32,19 @@ public final class MarkdownReport {
     private static void section(StringBuilder sb, RunInfo run, Status status, String title) {
         var rs = run.resources().stream().filter(r -> r.status() == status).toList();
         if (rs.isEmpty()) return;
-        sb.append("\n### ").append(title).append("\n\n| resource | field | box | profile | declared at |\n|---|---|---|---|---|\n");
+        // an override's reason says who allowed the difference, why and until when: it belongs in every row
+        boolean why = status == Status.OVERRIDE;
+        sb.append("\n### ").append(title).append("\n\n| resource | field | box | profile | declared at |")
+                .append(why ? " override |\n|---|---|---|---|---|---|\n" : "\n|---|---|---|---|---|\n");
         for (ResourcePlan r : rs) {
+            String tail = why ? " " + cell(r.reason()) + " |\n" : "\n";
             if (r.changes().isEmpty()) {
-                sb.append("| `").append(r.id()).append("` | | | | ").append(cell(r.reason())).append(" |\n");
+                sb.append("| `").append(r.id()).append("` | | | | ").append(why ? " |" + tail : cell(r.reason()) + " |\n");
             }
             for (Change c : r.changes()) {
                 sb.append("| `").append(r.id()).append("` | ").append(c.field()).append(" | ").append(cell(Values.show(c.from())))
                         .append(" | ").append(cell(Values.show(c.to()))).append(" | ")
-                        .append(r.origin() == null ? "" : "`" + r.origin().shortForm() + "`").append(" |\n");
+                        .append(r.origin() == null ? "" : "`" + r.origin().shortForm() + "`").append(" |").append(tail);
             }
         }
     }

@@ -1,29 +1,64 @@
 package io.devbox.agent.report;
 
 import io.devbox.agent.host.AtomicFiles;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-/** One JSON run record per run under {@code <state>/runs}, newest last by name; old ones pruned by count. */
+/**
+ * One JSON run record per run under {@code <state>/runs}, newest last by name; old ones pruned by count and by age
+ * (both limits apply) after every write.
+ */
 public final class RunRecords {
     public static final int KEEP = 500;
+    private static final DateTimeFormatter NAME_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
+    private static final Pattern ID = Pattern.compile("[0-9]{8}T[0-9]{6}Z-[A-Za-z0-9.-]+");
+
+    /** How many records to keep, and for how long. */
+    public record Retention(int keep, Duration maxAge) {
+        public static final Retention DEFAULT = new Retention(KEEP, Duration.ofDays(30));
+
+        public Retention {
+            if (keep < 1) throw new IllegalArgumentException("keep at least one run record");
+        }
+    }
+
     private final Path dir;
+    private final Retention retention;
+    private final Clock clock;
 
     public RunRecords(Path dir) {
+        this(dir, Retention.DEFAULT, Clock.systemUTC());
+    }
+
+    public RunRecords(Path dir, Retention retention, Clock clock) {
         this.dir = dir;
+        this.retention = retention;
+        this.clock = clock;
     }
 
     public Path write(RunInfo run) throws IOException {
         Path file = dir.resolve(run.id() + ".json");
         AtomicFiles.write(file, JsonReport.pretty(JsonReport.document(run)).getBytes(StandardCharsets.UTF_8), "rw-------");
-        prune(KEEP);
+        prune();
         return file;
     }
 
@@ -31,14 +66,70 @@ public final class RunRecords {
     public List<Path> list() throws IOException {
         if (!Files.isDirectory(dir)) return List.of();
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().endsWith(".json"))
+            return s.filter(p -> ID.matcher(idOf(p)).matches())
                     .sorted(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed())
                     .toList();
         }
     }
 
+    /** The record with this id (or a unique prefix of one), parsed; empty when there is none. */
+    public Optional<JsonNode> read(String idOrPrefix) throws IOException {
+        if (idOrPrefix.isEmpty() || idOrPrefix.contains("/") || idOrPrefix.contains("\0")) return Optional.empty();
+        List<Path> matches = list().stream().filter(p -> idOf(p).equals(idOrPrefix)).toList();
+        if (matches.isEmpty()) matches = list().stream().filter(p -> idOf(p).startsWith(idOrPrefix)).toList();
+        if (matches.size() > 1) throw new IOException("run id prefix '" + idOrPrefix + "' is ambiguous ("
+                + matches.size() + " runs); give more of it");
+        if (matches.isEmpty()) return Optional.empty();
+        return Optional.ofNullable(parse(matches.get(0)));
+    }
+
+    /** A record's JSON, or null when it vanished or cannot be read (a damaged record never hides the others). */
+    public static JsonNode parse(Path file) throws IOException {
+        try {
+            return JsonReport.mapper().readTree(Files.readAllBytes(file));
+        } catch (NoSuchFileException | JacksonException e) {
+            return null;
+        }
+    }
+
+    public static String idOf(Path file) {
+        String n = file.getFileName().toString();
+        return n.endsWith(".json") ? n.substring(0, n.length() - 5) : n;
+    }
+
+    /** Removes records beyond the count limit and those older than the age limit; returns how many. */
+    public int prune() throws IOException {
+        List<Path> all = new ArrayList<>(list());
+        Instant cutoff = clock.instant().minus(retention.maxAge());
+        int removed = 0;
+        for (int i = 0; i < all.size(); i++) {
+            Path p = all.get(i);
+            if (i >= retention.keep() || startedAt(p).isBefore(cutoff)) {
+                if (Files.deleteIfExists(p)) removed++;
+            }
+        }
+        return removed;
+    }
+
     void prune(int keep) throws IOException {
         List<Path> all = new ArrayList<>(list());
         for (int i = keep; i < all.size(); i++) Files.deleteIfExists(all.get(i));
+    }
+
+    /** When a run started: from its id (the file name), else the file's modification time. */
+    static Instant startedAt(Path file) throws IOException {
+        String id = idOf(file);
+        if (id.length() >= 16) {
+            try {
+                return LocalDateTime.parse(id.substring(0, 16), NAME_TIME).toInstant(ZoneOffset.UTC);
+            } catch (DateTimeParseException e) {
+                // fall through
+            }
+        }
+        try {
+            return Files.getLastModifiedTime(file).toInstant();
+        } catch (NoSuchFileException e) {
+            return Instant.MAX;
+        }
     }
 }

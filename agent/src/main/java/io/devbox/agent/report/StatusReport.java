@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /** {@code agent status}: the box, the source and summary of the last run, its drift, what the agent manages. */
 public final class StatusReport {
@@ -45,6 +46,55 @@ public final class StatusReport {
         return root;
     }
 
+    /** An active override, as status shows it. */
+    public record OverrideInfo(String resource, String reason, String by, String expiresAt) {
+    }
+
+    /**
+     * Adds what the state directory knows beyond the last run: the source state ({@code source.json}, kept by the
+     * remote source: fetch time, error, a refused bad commit), whether a WSL restart is pending in this boot
+     * ({@code wsl/restart-pending.json}), the watch daemon ({@code watch.json}) and the active overrides.
+     */
+    public static void addDetails(ObjectNode status, Path stateDir, String currentBootId, List<OverrideInfo> overrides) {
+        ObjectNode source = (ObjectNode) status.path("source");
+        for (String f : List.of("repo", "ref", "commit", "signature")) if (!source.has(f)) source.putNull(f);
+        source.putNull("fetchedAt");
+        source.putNull("error");
+        JsonNode state = readJson(stateDir.resolve("source.json"));
+        if (state != null && state.isObject()) {
+            for (Map.Entry<String, JsonNode> e : state.properties()) {
+                if (e.getKey().equals("formatVersion")) continue;
+                if (e.getValue().isNull() && source.hasNonNull(e.getKey())) continue;
+                source.set(e.getKey(), e.getValue());
+            }
+        }
+        JsonNode pending = readJson(stateDir.resolve("wsl").resolve("restart-pending.json"));
+        boolean restartPending = pending != null && currentBootId != null
+                && currentBootId.strip().equals(pending.path("bootId").asString(""));
+        ((ObjectNode) status.path("host")).put("restartPending", restartPending);
+        JsonNode watch = readJson(stateDir.resolve("watch.json"));
+        if (watch != null && watch.isObject()) {
+            ObjectNode w = status.putObject("watch");
+            for (String f : List.of("lastCycleAt", "lastRunId", "stoppedAt", "stopReason", "pid")) w.set(f, watch.path(f).isMissingNode() ? null : watch.path(f));
+        }
+        ArrayNode arr = status.putArray("overrides");
+        for (OverrideInfo o : overrides) {
+            ObjectNode n = arr.addObject();
+            n.put("resource", o.resource());
+            n.put("reason", o.reason());
+            n.put("by", o.by());
+            n.put("expiresAt", o.expiresAt());
+        }
+    }
+
+    private static JsonNode readJson(Path file) {
+        try {
+            return JsonReport.mapper().readTree(Files.readAllBytes(file));
+        } catch (IOException | JacksonException e) {
+            return null;
+        }
+    }
+
     private static JsonNode lastRecord(List<Path> newestFirst) throws IOException {
         for (Path p : newestFirst) {
             try {
@@ -62,9 +112,25 @@ public final class StatusReport {
         sb.append("Host     ").append(h.path("hostname").asString()).append("  ").append(h.path("wsl").asBoolean() ? "WSL2" : "Linux")
                 .append(", ").append(h.path("systemd").asBoolean() ? "systemd" : "no systemd").append('\n');
         JsonNode s = status.path("source");
-        if (s.has("repo")) {
-            sb.append("Source   ").append(s.path("repo").asString()).append(" @ ")
-                    .append(s.path("commit").isNull() ? "working tree" : s.path("commit").asString()).append('\n');
+        if (s.path("repo").isString()) {
+            sb.append("Source   ").append(s.path("repo").asString());
+            if (s.path("ref").isString()) sb.append("  ").append(s.path("ref").asString());
+            sb.append(" @ ").append(s.path("commit").isString() ? s.path("commit").asString() : "working tree");
+            if (s.path("signature").isString()) sb.append("  signed by ").append(s.path("signature").asString());
+            sb.append('\n');
+            if (s.path("fetchedAt").isString()) sb.append("         fetched ").append(s.path("fetchedAt").asString()).append('\n');
+            if (s.path("error").isString()) sb.append("         source error: ").append(s.path("error").asString()).append('\n');
+            if (s.path("badCommit").isString()) {
+                sb.append("         refused commit ").append(s.path("badCommit").asString()).append('\n');
+                for (JsonNode e : s.path("badCommitErrors")) sb.append("           ").append(e.asString()).append('\n');
+            }
+        }
+        if (h.path("restartPending").asBoolean(false)) sb.append("         a WSL restart is pending (wsl --shutdown) for changed WSL settings\n");
+        JsonNode w = status.path("watch");
+        if (w.isObject()) {
+            sb.append("Watch    ").append(w.path("stoppedAt").isString() ? "stopped " + w.path("stoppedAt").asString()
+                    + (w.path("stopReason").isString() ? " (" + w.path("stopReason").asString() + ")" : "")
+                    : "pid " + w.path("pid").asLong() + ", last cycle " + w.path("lastCycleAt").asString("none")).append('\n');
         }
         JsonNode lr = status.path("lastRun");
         if (lr.isNull() || lr.isMissingNode()) {
@@ -77,6 +143,10 @@ public final class StatusReport {
                     .append(sum.path("error").asInt()).append(" error\n");
         }
         for (JsonNode d : status.path("drift")) sb.append("  ! ").append(d.asString()).append("  drift\n");
+        for (JsonNode o : status.path("overrides")) {
+            sb.append("  = ").append(o.path("resource").asString()).append("  override until ").append(o.path("expiresAt").asString())
+                    .append(" by ").append(o.path("by").asString()).append(": ").append(o.path("reason").asString()).append('\n');
+        }
         sb.append("Managed  ").append(status.path("managedResources").asInt()).append(" resources applied by the agent\n");
         return sb.toString();
     }

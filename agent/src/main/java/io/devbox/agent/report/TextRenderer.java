@@ -91,6 +91,7 @@ public final class TextRenderer {
             }
         }
         String left = "  " + symbol + " " + r.id() + tag;
+        if (!r.dependsOn().isEmpty()) left += "  #" + r.position() + " after " + String.join(", ", r.dependsOn());
         String where = r.origin() != null ? r.origin().shortForm() : (r.reason() != null && r.status() != Status.ERROR ? r.reason() : "");
         sb.append(paint(paint, pad(left, 50) + " " + where).stripTrailing()).append('\n');
         for (Change c : r.changes()) {

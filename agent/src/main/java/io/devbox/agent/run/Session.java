@@ -14,6 +14,7 @@ import io.devbox.agent.host.Commands;
 import io.devbox.agent.host.Facts;
 import io.devbox.agent.host.FactsProbe;
 import io.devbox.agent.host.Host;
+import io.devbox.agent.metrics.AgentMetrics;
 import io.devbox.agent.profile.ComposedSpec;
 import io.devbox.agent.profile.FileValidationCache;
 import io.devbox.agent.profile.HostIdentity;
@@ -26,6 +27,8 @@ import io.devbox.agent.source.Snapshot;
 import io.devbox.agent.source.SourceException;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -52,6 +55,8 @@ public final class Session {
     private final Host host;
     private final StateDir state;
     private final GitOptions git;
+    private AgentMetrics metrics;
+    private RunRecords.Retention retention = RunRecords.Retention.DEFAULT;
 
     private Session(AgentOptions options, GitOptions git, Clock clock, KindRegistry kinds, Host host, StateDir state) {
         this.options = options;
@@ -90,6 +95,37 @@ public final class Session {
     public StateDir state() {
         return state;
     }
+
+    /** Metrics to update after every run (default: this state directory's, written to {@code metrics.prom}). */
+    public Session useMetrics(AgentMetrics m) {
+        this.metrics = m;
+        return this;
+    }
+
+    /** How many run records to keep (default {@link RunRecords.Retention#DEFAULT}). */
+    public Session useRetention(RunRecords.Retention r) {
+        this.retention = r;
+        return this;
+    }
+
+    public RunRecords runRecords() {
+        return new RunRecords(state.resolve("runs"), retention, clock);
+    }
+
+    public Overrides overrides() {
+        return new Overrides(state.path());
+    }
+
+    /** What the source holds now: the pinned commit and a digest of the profile files (no parsing, no validation). */
+    public record Revision(String commit, String profilesDigest) {
+    }
+
+    /** Pins the source's current revision; cheap enough for {@code agent watch} to call every interval. */
+    public Revision revision() throws SourceException {
+        Snapshot snap = Sources.isRemote(options) ? remoteSource().head() : Sources.open(options, Optional.empty()).snapshot();
+        return new Revision(snap.commit(), Digests.profiles(snap.profiles()));
+    }
+
 
     /**
      * The pinned profiles and their composition for this box.
@@ -151,7 +187,7 @@ public final class Session {
         ProfileLoader loader = new ProfileLoader(validationCache());
         loader.parse(snap.profiles());
         ComposedSpec spec = loader.load(snap.profiles(), identity(), snap.files());
-        planner(AppliedState.empty()).check(new DesiredContext(identity(), spec, host));
+        planner(AppliedState.empty(), List.of()).check(new DesiredContext(identity(), spec, host));
         return spec;
     }
 
@@ -173,8 +209,8 @@ public final class Session {
         return new HostIdentity(f.hostname(), options.labels(), f.user(), f.home());
     }
 
-    private Planner planner(AppliedState applied) {
-        return new Planner(kinds.newRun(), host, applied, id -> Optional.empty());
+    private Planner planner(AppliedState applied, List<Overrides.Entry> activeOverrides) {
+        return new Planner(kinds.newRun(), host, applied, Overrides.lookup(activeOverrides));
     }
 
     public RunLock lock(String command) throws IOException, RunLock.HeldException {
@@ -198,10 +234,16 @@ public final class Session {
     public RunInfo plan(String command, Set<String> only) throws Exception {
         Instant start = clock.instant();
         try (RunLock ignored = lock(command)) {
-            Loaded loaded = load(Optional.empty());
-            AppliedState applied = state.loadApplied();
-            Plan plan = planner(applied).plan(new DesiredContext(identity(), loaded.spec(), host), only);
-            return record(command, start, loaded, plan.resources(), List.of());
+            try {
+                Loaded loaded = load(Optional.empty());
+                AppliedState applied = state.loadApplied();
+                List<Overrides.Entry> active = overrides().active(clock.instant());
+                Plan plan = planner(applied, active).plan(new DesiredContext(identity(), loaded.spec(), host), only);
+                return record(command, start, loaded, plan.resources(), List.of(), false, active.size());
+            } catch (Exception e) {
+                aborted(command, start, e);
+                throw e;
+            }
         }
     }
 
@@ -214,23 +256,39 @@ public final class Session {
      * applied; an item whose probed state moved since is refused.
      */
     public ApplyResult apply(Set<String> only, Optional<SavedPlan> saved, BooleanSupplier stop) throws Exception {
+        return apply("apply", only, saved, stop);
+    }
+
+    /** {@link #apply(Set, Optional, BooleanSupplier)}, recorded under {@code command} (e.g. a watch cycle). */
+    public ApplyResult apply(String command, Set<String> only, Optional<SavedPlan> saved, BooleanSupplier stop) throws Exception {
         Instant start = clock.instant();
-        try (RunLock ignored = lock("apply")) {
-            Loaded loaded = load(saved.map(SavedPlan::commit));
-            if (saved.isPresent() && saved.get().profilesDigest() != null
-                    && !saved.get().profilesDigest().equals(loaded.profilesDigest())) {
-                throw new StalePlanException("the profiles changed since the plan was made (plan again)");
+        try (RunLock ignored = lock(command)) {
+            try {
+                return applyLocked(command, start, only, saved, stop);
+            } catch (Exception e) {
+                aborted(command, start, e);
+                throw e;
             }
-            try (RunLock box = lockBox("apply")) {
-                AppliedState applied = state.loadApplied();
-                Planner planner = planner(applied);
-                Plan plan = planner.plan(new DesiredContext(identity(), loaded.spec(), host), only);
-                Applier applier = new Applier(planner, host, applied, clock);
-                Applier.Outcome outcome = applier.apply(plan, saved.map(SavedPlan::fingerprints), loaded.snapshot().commit(), stop);
-                state.saveApplied(applied);
-                RunInfo run = record("apply", start, loaded, outcome.resources(), outcome.errors());
-                return new ApplyResult(run, outcome.applied());
-            }
+        }
+    }
+
+    private ApplyResult applyLocked(String command, Instant start, Set<String> only, Optional<SavedPlan> saved,
+                                    BooleanSupplier stop) throws Exception {
+        Loaded loaded = load(saved.map(SavedPlan::commit));
+        if (saved.isPresent() && saved.get().profilesDigest() != null
+                && !saved.get().profilesDigest().equals(loaded.profilesDigest())) {
+            throw new StalePlanException("the profiles changed since the plan was made (plan again)");
+        }
+        try (RunLock box = lockBox(command)) {
+            AppliedState applied = state.loadApplied();
+            List<Overrides.Entry> active = overrides().active(clock.instant());
+            Planner planner = planner(applied, active);
+            Plan plan = planner.plan(new DesiredContext(identity(), loaded.spec(), host), only);
+            Applier applier = new Applier(planner, host, applied, clock);
+            Applier.Outcome outcome = applier.apply(plan, saved.map(SavedPlan::fingerprints), loaded.snapshot().commit(), stop);
+            state.saveApplied(applied);
+            RunInfo run = record(command, start, loaded, outcome.resources(), outcome.errors(), true, active.size());
+            return new ApplyResult(run, outcome.applied());
         }
     }
 
@@ -241,16 +299,52 @@ public final class Session {
         }
     }
 
-    private RunInfo record(String command, Instant start, Loaded loaded, List<ResourcePlan> resources, List<String> errors)
-            throws IOException {
+    private RunInfo record(String command, Instant start, Loaded loaded, List<ResourcePlan> resources, List<String> errors,
+                           boolean applies, int activeOverrides) throws IOException {
         Instant end = clock.instant();
         String id = RUN_ID.format(start) + "-" + command + "-" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
         List<String> all = new java.util.ArrayList<>(loaded.problems().stream().map(p -> "source: " + p).toList());
         all.addAll(errors);
         RunInfo run = new RunInfo(id, command, start.toString(), end.toEpochMilli() - start.toEpochMilli(),
                 loaded.sourceInfo(), host.facts(), loaded.spec().profileNames(), loaded.profilesDigest(), resources, all);
-        new RunRecords(state.resolve("runs")).write(run);
+        runRecords().write(run);
+        AgentMetrics m = metrics();
+        m.reload();
+        if (sourceStateError()) m.sourceFetchError();
+        m.runFinished(command, !failed(run), Duration.between(start, end), end, resources, loaded.snapshot().commit(),
+                applies && !failed(run), activeOverrides);
+        m.write();
         return run;
+    }
+
+    /** Counts a run that ended before its record (the lock is held: a run that never got it is no run). */
+    private void aborted(String command, Instant start, Exception e) {
+        try {
+            AgentMetrics m = metrics();
+            m.reload();
+            if (e instanceof SourceException) m.sourceFetchError();
+            Instant end = clock.instant();
+            m.runAborted(command, Duration.between(start, end), end);
+            m.write();
+        } catch (IOException | RuntimeException metricsFailed) {
+            e.addSuppressed(metricsFailed);
+        }
+    }
+
+    private AgentMetrics metrics() {
+        if (metrics == null) metrics = AgentMetrics.load(state.path(), null);
+        return metrics;
+    }
+
+    /** True when the source state ({@code <state>/source.json}, kept by the remote source) records a fetch error. */
+    private boolean sourceStateError() {
+        try {
+            var n = io.devbox.agent.report.JsonReport.mapper().readTree(Files.readAllBytes(state.resolve("source.json")));
+            var err = n.path("error");
+            return err.isString() && !err.asString().isBlank();
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** True when the run left something pending or failed. */

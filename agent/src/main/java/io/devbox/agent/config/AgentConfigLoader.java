@@ -1,0 +1,190 @@
+package io.devbox.agent.config;
+
+import com.networknt.schema.InputFormat;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SchemaRegistryConfig;
+import com.networknt.schema.SpecificationVersion;
+import com.networknt.schema.path.NodePath;
+import io.devbox.agent.profile.Node;
+import io.devbox.agent.profile.Origin;
+import io.devbox.agent.profile.ProfileError;
+import io.devbox.agent.profile.YamlDocuments;
+import tools.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads the agent config file: YAML with positions (the profile loader's reader), validated against
+ * {@code schema/agent-config.schema.json}; every problem is a located error and nothing of a bad file is used.
+ */
+public final class AgentConfigLoader {
+    static final String SCHEMA = "schema/agent-config.schema.json";
+    private static final Set<String> KEY_KEYWORDS = Set.of("additionalProperties", "propertyNames", "unevaluatedProperties");
+
+    private AgentConfigLoader() {
+    }
+
+    /**
+     * The config of {@code explicit} (which must exist), else of {@code defaultFile} when it exists, else none.
+     */
+    public static AgentConfig load(Path explicit, Path defaultFile) throws IOException {
+        Path file = explicit != null ? explicit : defaultFile;
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            if (explicit == null) return AgentConfig.NONE;
+            throw new IOException("--config " + explicit + ": no such file");
+        }
+        return parse(file, bytes);
+    }
+
+    static AgentConfig parse(Path file, byte[] bytes) throws ConfigException {
+        String name = file.toString();
+        if (new String(bytes, StandardCharsets.UTF_8).lines().allMatch(l -> l.isBlank() || l.strip().startsWith("#"))) {
+            return new AgentConfig(file, null, null, null, null, null, null, AgentConfig.Verify.NONE, Map.of(), null, null,
+                    null, AgentConfig.History.NONE, AgentConfig.Metrics.NONE);
+        }
+        List<ProfileError> errors = new ArrayList<>();
+        Optional<YamlDocuments.Document> doc = YamlDocuments.read(name, bytes, errors);
+        if (doc.isEmpty()) throw new ConfigException(errors);
+        if (!(doc.get().root() instanceof Node.Mapping root)) {
+            throw new ConfigException(List.of(new ProfileError(doc.get().root().origin(), "the agent config must be a mapping of settings")));
+        }
+        for (com.networknt.schema.Error e : Holder.SCHEMA.validate(doc.get().json())) errors.add(locate(name, root, e));
+        if (!errors.isEmpty()) {
+            errors.sort(null);
+            throw new ConfigException(errors);
+        }
+        Node.Mapping verify = mapping(root, "verify");
+        Node.Mapping history = mapping(root, "history");
+        Node.Mapping metrics = mapping(root, "metrics");
+        Map<String, String> labels = new LinkedHashMap<>();
+        mapping(root, "labels").entries().forEach((k, v) -> labels.put(k, text(v)));
+        return new AgentConfig(file, text(root.get("repo")), text(root.get("ref")), text(root.get("path")),
+                duration(root.get("interval")), duration(root.get("driftInterval")), text(root.get("mode")),
+                new AgentConfig.Verify(bool(verify.get("commits")), path(verify.get("allowedSigners")),
+                        path(verify.get("gpgKeys")), bool(verify.get("requireFastForward"))),
+                labels, text(root.get("hostname")), text(root.get("user")), path(root.get("stateDir")),
+                new AgentConfig.History(history.get("keep") == null ? null : Integer.valueOf(text(history.get("keep"))),
+                        duration(history.get("maxAge"))),
+                new AgentConfig.Metrics(path(metrics.get("textfile")), text(metrics.get("address")), bool(metrics.get("allowRemote"))));
+    }
+
+    private static final class Holder {
+        static final Schema SCHEMA = load();
+
+        private static Schema load() {
+            try (InputStream in = AgentConfigLoader.class.getClassLoader().getResourceAsStream(AgentConfigLoader.SCHEMA)) {
+                if (in == null) throw new IllegalStateException("the agent config schema is missing from the classpath");
+                SchemaRegistryConfig config = SchemaRegistryConfig.builder().errorMessageKeyword("errorMessage")
+                        .formatAssertionsEnabled(false).build();
+                SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
+                        b -> b.schemaRegistryConfig(config));
+                return registry.getSchema(new String(in.readAllBytes(), StandardCharsets.UTF_8), InputFormat.JSON);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read " + AgentConfigLoader.SCHEMA, e);
+            }
+        }
+    }
+
+    /** Points a schema violation at the offending key or value. */
+    private static ProfileError locate(String file, Node.Mapping root, com.networknt.schema.Error e) {
+        NodePath loc = e.getInstanceLocation();
+        Node node = root;
+        Node.Mapping parent = null;
+        String lastKey = null;
+        StringBuilder path = new StringBuilder();
+        for (int i = 0; i < loc.getNameCount() && node != null; i++) {
+            Object el = loc.getElement(i);
+            if (el instanceof Integer idx && node instanceof Node.Sequence seq) {
+                path.append('[').append(idx).append(']');
+                node = idx < seq.items().size() ? seq.items().get(idx) : null;
+                parent = null;
+            } else if (node instanceof Node.Mapping m) {
+                lastKey = String.valueOf(el);
+                if (path.length() > 0) path.append('.');
+                path.append(lastKey);
+                parent = m;
+                node = m.get(lastKey);
+            } else {
+                break;
+            }
+        }
+        String keyword = e.getKeyword() == null ? "" : e.getKeyword();
+        String where = path.length() == 0 ? "config" : path.toString();
+        Origin fallback = new Origin(file, 1, 1);
+        if (KEY_KEYWORDS.contains(keyword) && e.getProperty() != null && node instanceof Node.Mapping m) {
+            String prop = e.getProperty();
+            String message = keyword.equals("propertyNames") ? "invalid name '" + prop + "'"
+                    : "unknown setting '" + prop + "'" + allowed(path.toString());
+            return new ProfileError(m.keyOrigins().getOrDefault(prop, m.origin()),
+                    (path.length() == 0 ? prop : path + "." + prop) + ": " + message);
+        }
+        if (keyword.equals("required")) {
+            Origin at = parent != null ? parent.keyOrigin(lastKey) : node != null ? node.origin() : fallback;
+            return new ProfileError(at, where + ": missing required setting '" + e.getProperty() + "'");
+        }
+        Origin at = node != null ? node.origin() : fallback;
+        String message = e.isCustomMessage() ? e.getMessage() : switch (keyword) {
+            case "type" -> "expected " + e.getSchemaNode() + ", got " + typeName(e.getInstanceNode());
+            case "enum" -> "must be one of " + e.getSchemaNode() + "; got " + e.getInstanceNode();
+            case "minimum" -> "must be at least " + e.getSchemaNode() + ", got " + e.getInstanceNode();
+            case "maximum" -> "must be at most " + e.getSchemaNode() + ", got " + e.getInstanceNode();
+            case "minLength" -> "must not be empty";
+            default -> e.getMessage();
+        };
+        return new ProfileError(at, where + ": " + message);
+    }
+
+    private static String allowed(String parentPath) {
+        JsonNode s = Holder.SCHEMA.getSchemaNode();
+        if (!parentPath.isEmpty()) for (String seg : parentPath.split("\\.")) s = s.path("properties").path(seg);
+        JsonNode props = s.path("properties");
+        return props.isObject() && !props.isEmpty() ? " (allowed: " + String.join(", ", props.propertyNames()) + ")" : "";
+    }
+
+    private static String typeName(JsonNode n) {
+        if (n == null || n.isNull() || n.isMissingNode()) return "an empty value";
+        if (n.isBoolean()) return "boolean";
+        if (n.isNumber()) return "number";
+        if (n.isString()) return "string";
+        if (n.isArray()) return "list";
+        return "mapping";
+    }
+
+    private static Node.Mapping mapping(Node.Mapping root, String key) {
+        return root.get(key) instanceof Node.Mapping m ? m : new Node.Mapping(Map.of(), Map.of(), root.origin());
+    }
+
+    private static String text(Node n) {
+        return n instanceof Node.Scalar s && !s.isNull() ? s.text() : null;
+    }
+
+    private static Boolean bool(Node n) {
+        String t = text(n);
+        return t == null ? null : Boolean.valueOf(t.equalsIgnoreCase("true"));
+    }
+
+    private static Path path(Node n) {
+        String t = text(n);
+        return t == null ? null : Path.of(t);
+    }
+
+    private static java.time.Duration duration(Node n) {
+        String t = text(n);
+        return t == null ? null : Durations.parse(t);
+    }
+}

@@ -1,0 +1,80 @@
+package io.devbox.agent.report;
+
+import io.devbox.agent.engine.ResourcePlan;
+import io.devbox.agent.engine.Status;
+import io.devbox.agent.host.Facts;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RunRecordsTest {
+    @TempDir
+    Path dir;
+    private static final Facts HOST = new Facts("dev-1", "boot", false, false, "dev", "/home/dev", true);
+
+    private static RunInfo run(String id, String command, String commit, Status... statuses) {
+        List<ResourcePlan> rs = new java.util.ArrayList<>();
+        int i = 0;
+        for (Status s : statuses) {
+            rs.add(new ResourcePlan("sysctl[k" + i + "]", "sysctl", "k" + i, s, List.of(), null, s == Status.OVERRIDE ? "override until X by a: why" : null,
+                    List.of(), null, List.of(), ++i));
+        }
+        return new RunInfo(id, command, id.substring(0, 4) + "-01-01T00:00:00Z", 42, new RunInfo.SourceInfo("/srv/fleet", null, commit, null),
+                HOST, List.of("base"), "d", rs, List.of());
+    }
+
+    @Test
+    void prunesByCountAndByAge() throws Exception {
+        Clock clock = Clock.fixed(Instant.parse("2026-11-29T12:00:00Z"), ZoneOffset.UTC);
+        RunRecords records = new RunRecords(dir, new RunRecords.Retention(3, Duration.ofDays(30)), clock);
+        records.write(run("20261001T000000Z-plan-0001", "plan", "c1", Status.OK));
+        assertThat(records.list()).as("older than 30 days: pruned at once").isEmpty();
+        for (int d = 1; d <= 5; d++) records.write(run("2026112" + d + "T000000Z-apply-000" + d, "apply", "c" + d, Status.OK));
+        assertThat(records.list()).extracting(RunRecords::idOf).containsExactly(
+                "20261125T000000Z-apply-0005", "20261124T000000Z-apply-0004", "20261123T000000Z-apply-0003");
+        Files.writeString(dir.resolve("notes.txt"), "not a record");
+        assertThat(records.list()).hasSize(3);
+    }
+
+    @Test
+    void historyListsNewestFirstAndShowsOne() throws Exception {
+        RunRecords records = new RunRecords(dir, RunRecords.Retention.DEFAULT, Clock.fixed(Instant.parse("2026-11-29T12:00:00Z"), ZoneOffset.UTC));
+        records.write(run("20261128T100000Z-plan-aaaa", "plan", "1111111aaaa", Status.OK, Status.DRIFT));
+        records.write(run("20261128T110000Z-apply-bbbb", "apply", "2222222bbbb", Status.OK, Status.OVERRIDE));
+        Files.writeString(dir.resolve("20261128T120000Z-plan-cccc.json"), "{damaged");
+        var list = History.list(records, 10);
+        assertThat(list.path("runs")).hasSize(2);
+        var first = list.path("runs").get(0);
+        assertThat(first.path("id").asString()).isEqualTo("20261128T110000Z-apply-bbbb");
+        assertThat(first.path("commit").asString()).isEqualTo("2222222bbbb");
+        assertThat(first.path("durationMs").asLong()).isEqualTo(42);
+        assertThat(first.path("summary").path("override").asInt()).isEqualTo(1);
+        assertThat(History.list(records, 1).path("runs")).hasSize(1);
+        assertThat(History.table(list)).contains("20261128T100000Z-plan-aaaa", "1111111", "1 ok, 0 change, 1 drift");
+
+        Optional<tools.jackson.databind.JsonNode> shown = records.read("20261128T11");
+        assertThat(shown).isPresent();
+        assertThat(History.show(shown.get())).contains("apply", "= sysctl[k1]  override", "override until X by a: why");
+        assertThat(records.read("20261128T100000Z-plan-aaaa")).isPresent();
+        assertThat(records.read("2027")).isEmpty();
+        assertThat(records.read("../etc")).isEmpty();
+        assertThatThrownBy(() -> records.read("20261128T1")).hasMessageContaining("ambiguous");
+    }
+
+    @Test
+    void markdownShowsOverrideReasonsInTheirOwnSection() {
+        String md = MarkdownReport.render(run("20261128T110000Z-drift-bbbb", "drift", "c", Status.DRIFT, Status.OVERRIDE, Status.CHANGE));
+        assertThat(md).contains("### Drift", "### Rollout", "### Overrides", "| override |", "override until X by a: why");
+    }
+}
