@@ -11,8 +11,16 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.LinkOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Every file the agent writes goes through here: a temp file in the same directory, fsync, rename over the
@@ -21,6 +29,11 @@ import java.util.Set;
 public final class AtomicFiles {
     /** Prefix of temp files, so that leftovers of a crashed run can be recognised and removed. */
     public static final String TEMP_PREFIX = ".devbox-agent-tmp-";
+    /** Temp names carry the writer's pid ({@code .devbox-agent-tmp-p<pid>-...}): a leftover of a dead writer is stale. */
+    private static final String OWNER = "p" + ProcessHandle.current().pid() + "-";
+    private static final Pattern WITH_PID = Pattern.compile(Pattern.quote(TEMP_PREFIX) + "p([0-9]{1,10})-.*");
+    /** A temp file in another format (older agents, tools) counts as a leftover once it is this old. */
+    private static final Duration LEGACY_AGE = Duration.ofMinutes(10);
 
     private AtomicFiles() {
     }
@@ -34,7 +47,9 @@ public final class AtomicFiles {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Set<PosixFilePermission> perms = mode != null ? PosixFilePermissions.fromString(mode) : existingOrDefault(target);
-        Path tmp = Files.createTempFile(dir, TEMP_PREFIX, ".tmp");
+        // what a killed run left in this directory goes before the next write into it
+        removeLeftovers(dir);
+        Path tmp = createTemp(dir, ".tmp");
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 ByteBuffer buf = ByteBuffer.wrap(content);
@@ -74,11 +89,44 @@ public final class AtomicFiles {
         return existed;
     }
 
-    /** Removes temp files left in {@code dir} by a run that was killed mid-write. */
+    /** A new empty temp file in {@code dir}, named so that {@link #removeLeftovers} knows its writer. */
+    public static Path createTemp(Path dir, String suffix) throws IOException {
+        return Files.createTempFile(dir, TEMP_PREFIX + OWNER, suffix);
+    }
+
+    /** A fresh temp name in {@code dir} (for symlinks and directories renamed into place). */
+    public static Path tempName(Path dir, String what) {
+        return dir.resolve(TEMP_PREFIX + OWNER + what + "-" + java.util.UUID.randomUUID());
+    }
+
+    /**
+     * Removes temp files left in {@code dir} by a run that was killed mid-write: those of a writer that is no longer
+     * running, and those of unknown writers older than {@link #LEGACY_AGE}. Temp files of live writers (another
+     * thread of this agent) are kept. Directories are left to their owners (see {@link FileTrees}).
+     */
     public static void removeLeftovers(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) return;
+        List<Path> stale = new ArrayList<>();
         try (var s = Files.newDirectoryStream(dir, TEMP_PREFIX + "*")) {
-            for (Path p : s) Files.deleteIfExists(p);
+            for (Path p : s) {
+                if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(p)) continue;
+                if (isStale(p)) stale.add(p);
+            }
+        }
+        for (Path p : stale) Files.deleteIfExists(p);
+    }
+
+    private static boolean isStale(Path p) throws IOException {
+        Matcher m = WITH_PID.matcher(p.getFileName().toString());
+        if (m.matches()) {
+            long pid = Long.parseLong(m.group(1));
+            return ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true);
+        }
+        try {
+            FileTime t = Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS);
+            return t.toInstant().isBefore(Instant.now().minus(LEGACY_AGE));
+        } catch (NoSuchFileException e) {
+            return false;
         }
     }
 

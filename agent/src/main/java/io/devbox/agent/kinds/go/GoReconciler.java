@@ -29,7 +29,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * Go toolchains: {@code go[1.22.5]} per version under {@code installDir}, {@code go[default]} (the {@code current}
@@ -198,7 +197,7 @@ public final class GoReconciler implements Reconciler<GoResource, GoObserved> {
                 throw new ResourceException(d.installDir() + "/current exists and is not a symlink; not replacing it");
             }
             // a new symlink under a temp name renamed over the old one: readers see the old or the new default
-            Path tmp = installDir.resolve(AtomicFiles.TEMP_PREFIX + "current-" + UUID.randomUUID());
+            Path tmp = AtomicFiles.tempName(installDir, "current");
             Files.createSymbolicLink(tmp, Path.of("go" + d.version()));
             try {
                 Files.move(tmp, current, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -94,7 +94,7 @@ final class GitConfig {
         try {
             Ownership.createDirectoriesFor(dir, host.facts());
             boolean existed = Files.exists(file);
-            tmp = Files.createTempFile(dir, AtomicFiles.TEMP_PREFIX, ".gitconfig");
+            tmp = AtomicFiles.createTemp(dir, ".gitconfig");
             if (existed) Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING);
             // git edits a copy (it knows the format: sections, quoting, includes); the result replaces the file atomically
             List<String> argv = value != null
