@@ -52,6 +52,12 @@ public final class LoopbackServer implements AutoCloseable {
         stallAfter.put(path, bytes);
     }
 
+    /** Serves {@code path} whole again after {@link #dieAfter} or {@link #stallAfter}. */
+    public void heal(String path) {
+        dieAfter.remove(path);
+        stallAfter.remove(path);
+    }
+
     public int requests() {
         return requests.get();
     }
