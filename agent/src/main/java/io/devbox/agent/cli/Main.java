@@ -1,6 +1,11 @@
 package io.devbox.agent.cli;
 
+import io.devbox.agent.host.Redactor;
 import picocli.CommandLine;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
 
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -12,13 +17,16 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // everything the process prints (commands, logs, errors) passes the redactor
+        System.setOut(new PrintStream(Redactor.stream(new FileOutputStream(FileDescriptor.out)), true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(Redactor.stream(new FileOutputStream(FileDescriptor.err)), true, StandardCharsets.UTF_8));
         System.exit(run(args));
     }
 
     public static int run(String... args) {
         CommandLine cmd = AgentCommand.commandLine();
-        PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
-        PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8));
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(Redactor.stream(System.out), StandardCharsets.UTF_8));
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(Redactor.stream(System.err), StandardCharsets.UTF_8));
         cmd.setOut(out);
         cmd.setErr(err);
         try {

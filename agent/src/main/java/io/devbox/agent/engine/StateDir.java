@@ -80,6 +80,6 @@ public final class StateDir {
             n.put("appliedAt", e.appliedAt());
             n.put("commit", e.commit());
         });
-        AtomicFiles.write(dir.resolve("applied.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root), "rw-------");
+        AtomicFiles.write(dir.resolve("applied.json"), io.devbox.agent.host.Redactor.redact(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root)), "rw-------");
     }
 }

@@ -56,6 +56,7 @@ public final class ReportPusher {
                 Instant now = clock.instant();
                 byte[] json = BoxReport.JSON.writerWithDefaultPrettyPrinter()
                         .writeValueAsBytes(BoxReport.fromRunRecord(hostname, runRecord, now, agentVersion));
+                json = io.devbox.agent.host.Redactor.redact(json);
                 ObjectId commit = store.commit(hostname, json, parent, now);
                 if (store.update(hostname, parent, commit) == ReportStore.Attempt.LANDED) {
                     return new Pushed(ReportStore.PREFIX + hostname, commit.name(), parent == null ? null : parent.name(), attempt, store.where());

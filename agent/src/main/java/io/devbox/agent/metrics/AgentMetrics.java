@@ -7,6 +7,7 @@ import com.codahale.metrics.MetricRegistry;
 import io.devbox.agent.engine.ResourcePlan;
 import io.devbox.agent.engine.Status;
 import io.devbox.agent.host.AtomicFiles;
+import io.devbox.agent.host.Redactor;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -151,7 +152,8 @@ public final class AgentMetrics {
 
     /** The exposition text of the current values. */
     public synchronized String exposition() {
-        return PrometheusText.format(registry, FAMILIES);
+        // labels carry resource ids and source names: they pass the redactor like every other output
+        return Redactor.redact(PrometheusText.format(registry, FAMILIES));
     }
 
     /** Writes the totals and the textfile, both atomically. */
@@ -164,7 +166,7 @@ public final class AgentMetrics {
         registry.getGauges().forEach((k, g) -> {
             if (g.getValue() instanceof Number n) gauges.put(k, n.doubleValue());
         });
-        AtomicFiles.write(stateDir.resolve("metrics.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root), "rw-------");
+        AtomicFiles.write(stateDir.resolve("metrics.json"), Redactor.redact(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root)), "rw-------");
         AtomicFiles.write(textfile, exposition().getBytes(StandardCharsets.UTF_8), "rw-r--r--");
     }
 }

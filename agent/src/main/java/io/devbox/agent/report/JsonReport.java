@@ -98,7 +98,7 @@ public final class JsonReport {
     }
 
     public static String pretty(ObjectNode doc) {
-        return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(doc) + "\n";
+        return io.devbox.agent.host.Redactor.redact(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(doc) + "\n");
     }
 
     public static JsonMapper mapper() {

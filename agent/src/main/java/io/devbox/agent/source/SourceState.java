@@ -79,7 +79,7 @@ public record SourceState(String repo, String ref, String commit, String goodAt,
     }
 
     public void write(Path stateDir) throws IOException {
-        AtomicFiles.write(stateDir.resolve(FILE), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(toJson()), "rw-------");
+        AtomicFiles.write(stateDir.resolve(FILE), io.devbox.agent.host.Redactor.redact(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(toJson())), "rw-------");
     }
 
     public ObjectNode toJson() {

@@ -6,6 +6,7 @@ import io.devbox.agent.engine.Layer;
 import io.devbox.agent.engine.Reconciler;
 import io.devbox.agent.engine.ResourceException;
 import io.devbox.agent.host.AtomicFiles;
+import io.devbox.agent.host.Redactor;
 import io.devbox.agent.host.Downloader;
 import io.devbox.agent.host.FileTrees;
 import io.devbox.agent.host.Host;
@@ -150,7 +151,8 @@ public final class GoReconciler implements Reconciler<GoResource, GoObserved> {
         } else if (desired instanceof GoResource.EnvKey e) {
             GoObserved.EnvState s = (GoObserved.EnvState) observed;
             if (!Objects.equals(s.value(), e.value())) {
-                changes.add(Change.of(e.id(), VALUE, Layer.PERSISTED, s.value(), e.value(), e.origin()));
+                // a credential in a value (GOPROXY=https://user:token@proxy) is shown masked, with a digest
+                changes.add(Change.of(e.id(), VALUE, Layer.PERSISTED, Redactor.mask(s.value()), Redactor.mask(e.value()), e.origin()));
             }
         }
         return changes;

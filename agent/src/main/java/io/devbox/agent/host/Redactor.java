@@ -1,0 +1,112 @@
+package io.devbox.agent.host;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The one place secrets are taken out of what the agent shows or records: plans, drift reports, run records, fleet
+ * reports, metrics, logs and error messages all pass through {@link #redact(String)} before they leave the process.
+ * Secrets are recognised by shape: the password of a URL ({@code https://user:password@host}) and token formats
+ * (GitHub tokens). Values a kind knows to be secret it shows through {@link #mask(String)} in its changes, so that
+ * they never reach the engine in clear.
+ */
+public final class Redactor {
+    public static final String MASK = "***";
+    /** scheme://user:password@ (a password already masked is left alone, so that redacting twice changes nothing). */
+    private static final Pattern URL_PASSWORD = Pattern.compile(
+            "([A-Za-z][A-Za-z0-9+.-]*://[^/@\\s:'\"<>]*):(?!\\*\\*\\*)([^/@\\s'\"<>]+)@");
+    private static final Pattern TOKENS = Pattern.compile(
+            "(?<![A-Za-z0-9_])(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})(?![A-Za-z0-9_])");
+
+    private Redactor() {
+    }
+
+    /** {@code text} with every recognised secret replaced by {@value #MASK}. */
+    public static String redact(String text) {
+        if (text == null || text.isEmpty()) return text;
+        String s = text;
+        if (s.indexOf('@') >= 0) s = URL_PASSWORD.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + ":" + MASK + "@"));
+        if (s.contains("gh") || s.contains("github_pat_")) s = TOKENS.matcher(s).replaceAll(MASK);
+        return s;
+    }
+
+    public static byte[] redact(byte[] utf8) {
+        String s = new String(utf8, StandardCharsets.UTF_8);
+        String r = redact(s);
+        return r.equals(s) ? utf8 : r.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** True when {@code text} holds something {@link #redact} would hide. */
+    public static boolean containsSecret(String text) {
+        return text != null && !redact(text).equals(text);
+    }
+
+    /**
+     * A secret-bearing value as a kind shows it in a change: the secret parts replaced by {@value #MASK} and a short
+     * digest of the whole value, so that a changed secret still shows as a change (and as drift) without showing it.
+     */
+    public static String mask(String value) {
+        if (value == null || !containsSecret(value)) return value;
+        return redact(value) + " (" + MASK + " sha256:" + digest(value) + ")";
+    }
+
+    /** A whole value that is secret (a token): only its digest. */
+    public static String maskWhole(String value) {
+        return value == null ? null : MASK + " sha256:" + digest(value);
+    }
+
+    private static String digest(String value) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(h, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** An output stream that redacts line by line (and whatever is pending at a flush) before passing bytes on. */
+    public static OutputStream stream(OutputStream out) {
+        return new OutputStream() {
+            private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+
+            @Override
+            public synchronized void write(int b) throws IOException {
+                line.write(b);
+                if (b == '\n' || line.size() > 1 << 16) drain();
+            }
+
+            @Override
+            public synchronized void write(byte[] b, int off, int len) throws IOException {
+                for (int i = 0; i < len; i++) {
+                    line.write(b[off + i]);
+                    if (b[off + i] == '\n') drain();
+                }
+                if (line.size() > 1 << 16) drain();
+            }
+
+            private void drain() throws IOException {
+                if (line.size() == 0) return;
+                out.write(redact(line.toByteArray()));
+                line.reset();
+            }
+
+            @Override
+            public synchronized void flush() throws IOException {
+                drain();
+                out.flush();
+            }
+
+            @Override
+            public synchronized void close() throws IOException {
+                flush();
+                out.close();
+            }
+        };
+    }
+}
