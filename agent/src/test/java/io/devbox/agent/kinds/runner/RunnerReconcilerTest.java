@@ -371,6 +371,15 @@ class RunnerReconcilerTest {
                                 + "when the runner is removed: use a directory of its own, e.g. /opt/actions-runner"));
     }
 
+    @Test
+    void aTokenSourceIsRequired() {
+        RunnerReconciler r = reconciler();
+        String yaml = spec("2.330.0", "[go]", "").replace("tokenFile: /etc/devbox-agent/runner-token\n", "");
+        assertThatThrownBy(() -> desired(r, yaml)).isInstanceOfSatisfying(ProfileException.class, e -> assertThat(e.errors())
+                .extracting(ProfileError::render).containsExactly("profiles/ci.yaml:1:1: runner: give tokenFile (a root-only file on "
+                        + "the box holding the registration token) or tokenEnv (an environment variable of the agent holding it)"));
+    }
+
     /** Every file under the sandbox (box and state) but the stand-in's record of its environment is free of the token. */
     private void assertNoTokenOutsideTheStandInsEnvironmentLog() throws IOException {
         List<Path> offending = new ArrayList<>();
