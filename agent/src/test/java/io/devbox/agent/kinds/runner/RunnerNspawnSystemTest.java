@@ -36,7 +36,9 @@ class RunnerNspawnSystemTest {
             Path mirror = Files.createDirectories(work.resolve("mirror/v2.330.0"));
             byte[] tgz = FakeRunnerPackage.tarGz("2.330.0");
             Files.write(mirror.resolve(RunnerLayout.tarball("2.330.0")), tgz);
-            Files.writeString(repo.resolve("ci.yaml"), """
+            byte[] next = FakeRunnerPackage.tarGz("2.331.0");
+            Files.write(Files.createDirectories(work.resolve("mirror/v2.331.0")).resolve(RunnerLayout.tarball("2.331.0")), next);
+            String profile = """
                     apiVersion: devbox/v1
                     kind: Profile
                     metadata: {name: ci}
@@ -49,7 +51,8 @@ class RunnerNspawnSystemTest {
                         sha256: %s
                         mirror: file:///mirror/
                         tokenFile: /etc/devbox-agent/runner-token
-                    """.formatted(FakeRunnerPackage.sha256(tgz)));
+                    """;
+            Files.writeString(repo.resolve("ci.yaml"), profile.formatted(FakeRunnerPackage.sha256(tgz)));
             List<String> binds = new ArrayList<>(List.of(javaHome, jar + ":/agent.jar", work.resolve("repo") + ":/repo",
                     work.resolve("mirror") + ":/mirror"));
             Path javaEtc = Path.of("/etc/java-" + Runtime.version().feature() + "-openjdk");
@@ -78,6 +81,15 @@ class RunnerNspawnSystemTest {
             assertThat(second.exitCode()).as(second.all()).isZero();
             assertThat(box.show(UNIT, "MainPID")).isEqualTo(pid);
             assertThat(Files.readAllLines(box.root().resolve("opt/runner-standin/argv.log"))).hasSize(1);
+
+            // an upgrade stops the service, swaps the package under it keeping the registration, and starts it again
+            Files.writeString(repo.resolve("ci.yaml"), profile.replace("2.330.0", "2.331.0").formatted(FakeRunnerPackage.sha256(next)));
+            SystemTests.Result upgrade = box.exec(apply, Duration.ofMinutes(3));
+            assertThat(upgrade.exitCode()).as(upgrade.all()).isZero();
+            assertThat(Files.readString(box.root().resolve("opt/actions-runner/" + RunnerLayout.MARKER))).contains("version=2.331.0");
+            assertThat(box.show(UNIT, "ActiveState")).isEqualTo("active");
+            assertThat(box.show(UNIT, "MainPID")).isNotEqualTo(pid);
+            assertThat(Files.readAllLines(box.root().resolve("opt/runner-standin/argv.log"))).as("no new registration").hasSize(1);
 
             List<Path> holding = new ArrayList<>();
             for (Path top : List.of(box.root().resolve("var/lib/devbox-agent"), box.root().resolve("etc/systemd/system"),
