@@ -289,7 +289,7 @@ public final class RunnerReconciler implements Reconciler<RunnerResource, Runner
         // the service runs from this directory: stop it while its files or its registration are replaced
         String runningUnit = st.registered() && st.url() != null && st.name() != null ? RunnerLayout.unitName(st.url(), st.name()) : s.unitName();
         boolean stopped = units.stopIfActive(runningUnit, host);
-        boolean done = false;
+        ResourceException failure = null;
         try {
             Optional<RunnerRecord> old = RunnerRecord.read(host, s.name());
             RunnerRecord.Registration kept = old.map(RunnerRecord::registration).orElse(null);
@@ -298,20 +298,30 @@ public final class RunnerReconciler implements Reconciler<RunnerResource, Runner
             if (upgrade) installer.install(s, host);
             if (reregister) {
                 Path dir = host.path(s.installDir());
-                if (RunnerFiles.registration(dir) != null || Files.exists(dir.resolve(".runner"))) {
-                    config.unregister(host, dir, s.runAs(), new RunnerConfig.TokenSource(s.tokenFile(), s.tokenEnv()), st.url() != null ? st.url() : s.url());
+                if (Files.exists(dir.resolve(".runner"), LinkOption.NOFOLLOW_LINKS)) {
+                    config.unregister(host, dir, s.runAs(), new RunnerConfig.TokenSource(s.tokenFile(), s.tokenEnv()),
+                            st.url() != null ? st.url() : s.url());
                 }
                 config.register(s, host);
                 RunnerRecord.of(s, new RunnerRecord.Registration(s.url(), labelsOf(s.labels()), s.ephemeral(), s.group())).write(host);
                 forgetRenamed(s, host);
             }
-            done = true;
+        } catch (ResourceException e) {
+            failure = e;
         } catch (IOException e) {
-            throw new ResourceException("cannot write the agent's record of runner " + s.name() + ": " + e.getMessage(), e);
-        } finally {
-            // the same unit is started again; a renamed runner's new unit is started by its own resource
-            if (stopped && runningUnit.equals(s.unitName()) && done) units.startAgain(runningUnit, host);
+            failure = new ResourceException("cannot write the agent's record of runner " + s.name() + ": " + e.getMessage(), e);
         }
+        // the same unit runs again, also after a failure (the old package or registration is still in place); a renamed
+        // runner's new unit is started by its own resource
+        if (stopped && runningUnit.equals(s.unitName())) {
+            try {
+                units.startAgain(runningUnit, host);
+            } catch (ResourceException e) {
+                if (failure == null) throw e;
+                failure = new ResourceException(failure.getMessage() + "; starting " + runningUnit + " again failed too: " + e.getMessage());
+            }
+        }
+        if (failure != null) throw failure;
     }
 
     /** Records of other names for the same directory belong to this runner's former name: it replaced them. */
