@@ -39,7 +39,9 @@ final class DriftCommand implements Callable<Integer> {
             case text -> {
                 TextRenderer text = new TextRenderer(parent.common.color());
                 o.print(text.header(run));
-                o.print(text.resources(run.resources(), false));
+                String resources = text.resources(run.resources(), false);
+                o.print(resources);
+                if (!resources.isEmpty()) o.println();
                 o.print(text.planSummary(run.summary()));
             }
         }

@@ -21,6 +21,7 @@ public final class KindRegistry {
         kinds.add(io.devbox.agent.kinds.wsl.WslReconciler::new);
         kinds.add(io.devbox.agent.kinds.go.GoReconciler::new);
         kinds.add(io.devbox.agent.kinds.hooks.HooksReconciler::new);
+        kinds.add(io.devbox.agent.kinds.runner.RunnerReconciler::new);
         return new KindRegistry(kinds);
     }
 

@@ -30,7 +30,8 @@ class BundledProfilesTest {
     void everyFileNamesTheSchemaByACorrectRelativePath() throws IOException {
         List<ProfileFile> files = bundled();
         assertThat(files).extracting(ProfileFile::path)
-                .containsExactly("profiles/backend.yaml", "profiles/base.yaml", "profiles/go-team.yaml", "profiles/hosts/dev-42.yaml");
+                .containsExactly("profiles/backend.yaml", "profiles/base.yaml", "profiles/ci-runner.yaml", "profiles/go-team.yaml",
+                        "profiles/hosts/dev-42.yaml");
         for (ProfileFile f : files) {
             String first = new String(f.content()).lines().findFirst().orElse("");
             assertThat(first).startsWith("# yaml-language-server: $schema=");
@@ -62,6 +63,24 @@ class BundledProfilesTest {
                 new HostIdentity("laptop", Map.of(), "dev", "/home/dev"), RepoFiles.NONE);
         assertThat(spec.profileNames()).containsExactly("base");
         assertThat(value((Node.Mapping) spec.sections().get("sysctl"), "fs.inotify.max_user_watches")).isEqualTo("524288");
+    }
+
+    @Test
+    void aBackendBoxLabelledAsACiRunnerGetsTheRunnerNamedAfterItself() throws Exception {
+        ComposedSpec spec = new ProfileLoader(ValidationCache.NONE).load(bundled(),
+                new HostIdentity("dev-42", Map.of("team", "backend", "ci", "runner"), "dev", "/home/dev"), RepoFiles.NONE);
+        assertThat(spec.profileNames()).containsExactly("base", "backend", "ci-runner", "go-team", "dev-42");
+        Node.Mapping runner = (Node.Mapping) spec.sections().get("runner");
+        assertThat(value(runner, "name")).isEqualTo("dev-42");
+        assertThat(value(runner, "tokenFile")).isEqualTo("/etc/devbox-agent/runner-token");
+        assertThat(runner.get("url").origin().file()).isEqualTo("profiles/ci-runner.yaml");
+    }
+
+    @Test
+    void aBackendBoxWithoutTheCiLabelHasNoRunner() throws Exception {
+        ComposedSpec spec = new ProfileLoader(ValidationCache.NONE).load(bundled(),
+                new HostIdentity("dev-42", Map.of("team", "backend"), "dev", "/home/dev"), RepoFiles.NONE);
+        assertThat(spec.sections()).doesNotContainKey("runner");
     }
 
     private static String value(Node.Mapping m, String key) {

@@ -252,6 +252,33 @@ public final class UnitReconciler implements Reconciler<UnitResource, UnitObserv
         reloadIfOwed(host);
     }
 
+    // ---------------------------------------------------------------- for kinds that own a unit (the runner)
+
+    /**
+     * Stops {@code unit} when this box's live systemd runs it (a kind that must swap the files a service runs from);
+     * returns whether it was running. Without a live systemd, or when it is not active, does nothing.
+     */
+    public boolean stopIfActive(String unit, Host host) throws ResourceException {
+        if (!liveSystemd(host) || UnitNames.unitProblem(unit).isPresent()) return false;
+        UnitResource u = new UnitResource(unit, null, null, Map.of(), null, UnitResource.RunState.STOPPED, false, List.of(), null);
+        String active = showProperty(host, u, "ActiveState");
+        if (!(active.equals("active") || active.equals("activating") || active.equals("reloading"))) return false;
+        check(host, u, systemctl(host, "stop", "--", unit));
+        return true;
+    }
+
+    /** Starts {@code unit} again after {@link #stopIfActive} and verifies it stays up, as {@code state: started} does. */
+    public void startAgain(String unit, Host host) throws ResourceException {
+        if (!liveSystemd(host) || UnitNames.unitProblem(unit).isPresent()) return;
+        UnitResource u = new UnitResource(unit, null, null, Map.of(), null, UnitResource.RunState.STARTED, false, List.of(), null);
+        try {
+            reloadIfOwed(host);
+            startAndVerify(host, u, "start");
+        } catch (IOException e) {
+            throw new ResourceException(unit + " start: " + e.getMessage(), e);
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private void writeOrDelete(Host host, String boxPath, String content, UnitResource u) throws IOException {

@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  * container runs in cgroups of its own under the systemd and unified hierarchies, on a volatile overlay (the cached
  * rootfs is never written), without network. {@link #close()} stops it by PID and removes everything it made.
  */
-final class NspawnContainer implements AutoCloseable {
+public final class NspawnContainer implements AutoCloseable {
     static final Path CACHE = Path.of("/var/cache/devbox-agent-test/rootfs-bookworm");
     private static final Path CGROUP = Path.of("/sys/fs/cgroup");
     private static final Path NSPAWN_RUN = Path.of("/run/systemd/nspawn");
@@ -41,7 +41,7 @@ final class NspawnContainer implements AutoCloseable {
         this.log = log;
     }
 
-    static void requirePrerequisites() {
+    public static void requirePrerequisites() {
         SystemTests.requireRoot();
         SystemTests.requireCommand("systemd-nspawn");
         SystemTests.requireCommand("nsenter");
@@ -85,7 +85,7 @@ final class NspawnContainer implements AutoCloseable {
     }
 
     /** Boots the container with extra {@code --bind-ro=} arguments, and waits until systemd says it is running. */
-    static NspawnContainer boot(List<String> bindsReadOnly, Path logDir) throws Exception {
+    public static NspawnContainer boot(List<String> bindsReadOnly, Path logDir) throws Exception {
         Path rootfs = rootfs();
         String name = "devbox-t-" + UUID.randomUUID().toString().substring(0, 8);
         boolean existed = Files.exists(NSPAWN_RUN);
@@ -142,23 +142,23 @@ final class NspawnContainer implements AutoCloseable {
     }
 
     /** The container's root file system as the host sees it (its volatile overlay). */
-    Path root() {
+    public Path root() {
         return Path.of("/proc", Long.toString(leader), "root");
     }
 
     /** Runs a program inside the container (all its namespaces, its root and working directory). */
-    SystemTests.Result exec(List<String> argv) throws IOException, InterruptedException {
+    public SystemTests.Result exec(List<String> argv) throws IOException, InterruptedException {
         return exec(argv, Duration.ofMinutes(2));
     }
 
-    SystemTests.Result exec(List<String> argv, Duration timeout) throws IOException, InterruptedException {
+    public SystemTests.Result exec(List<String> argv, Duration timeout) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("nsenter", "-t", Long.toString(leader), "-a", "-r", "-w"));
         cmd.addAll(argv);
         return SystemTests.run(cmd, Map.of("SYSTEMD_PAGER", "cat", "SYSTEMD_COLORS", "0"), null, timeout);
     }
 
     /** {@code systemctl show -p P --value UNIT} inside the container. */
-    String show(String unit, String property) throws IOException, InterruptedException {
+    public String show(String unit, String property) throws IOException, InterruptedException {
         return exec(List.of("systemctl", "show", "-p", property, "--value", "--", unit)).stdout().strip();
     }
 
