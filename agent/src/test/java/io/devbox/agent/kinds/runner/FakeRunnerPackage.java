@@ -13,7 +13,7 @@ import java.util.HexFormat;
  * {@code remove}, and fails with the text of {@code runner-standin/fail} when that file exists (echoing the token, which
  * the agent must scrub). {@code runsvc.sh} runs until stopped; {@code bin/Runner.Listener --version} prints the version.
  */
-final class FakeRunnerPackage {
+public final class FakeRunnerPackage {
     static final String CONFIG_SH = """
             #!/bin/bash
             set -u
@@ -62,7 +62,7 @@ final class FakeRunnerPackage {
     private FakeRunnerPackage() {
     }
 
-    static byte[] tarGz(String version) {
+    public static byte[] tarGz(String version) {
         return new Tarballs().dir("./").dir("./bin")
                 .file("./config.sh", CONFIG_SH, 0755)
                 .file("./runsvc.sh", "#!/bin/bash\n# stand-in for the runner's service script\nexec sleep infinity\n", 0755)
@@ -74,7 +74,7 @@ final class FakeRunnerPackage {
                 .tarGz();
     }
 
-    static String sha256(byte[] b) {
+    public static String sha256(byte[] b) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
         } catch (Exception e) {
