@@ -279,6 +279,8 @@ public final class Session {
                 && !saved.get().profilesDigest().equals(loaded.profilesDigest())) {
             throw new StalePlanException("the profiles changed since the plan was made (plan again)");
         }
+        // the kinds' own checks of the profiles first: a profile they refuse leaves no trace on the box (not even the box lock)
+        planner(AppliedState.empty(), List.of()).check(new DesiredContext(identity(), loaded.spec(), host));
         try (RunLock box = lockBox(command)) {
             AppliedState applied = state.loadApplied();
             List<Overrides.Entry> active = overrides().active(clock.instant());

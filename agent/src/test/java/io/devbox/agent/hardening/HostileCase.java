@@ -12,10 +12,11 @@ import java.util.stream.Stream;
 /**
  * One case of the hostile-profile corpus (test resources under {@code hostile/}): a directory with the profile
  * file(s) under {@code profiles/}, an {@code expected-error} file (line 1: the {@code FILE:LINE:COL} prefix, or a
- * shorter prefix such as {@code FILE} or {@code FILE:LINE:}; line 2: a fragment of the message) and, for inputs too
+ * shorter prefix such as {@code FILE} or {@code FILE:LINE:}; line 2: a fragment of the message; an optional line 3
+ * {@code not: TEXT}: a secret that no output may show) and, for inputs too
  * big to keep in git, a {@code generate} line that {@link #materialize} expands.
  */
-record HostileCase(String name, Path dir, String location, String fragment) {
+record HostileCase(String name, Path dir, String location, String fragment, String forbidden) {
     static final String HEADER = "apiVersion: devbox/v1\nkind: Profile\nmetadata: {name: %s}\n";
 
     static List<HostileCase> all() {
@@ -35,7 +36,8 @@ record HostileCase(String name, Path dir, String location, String fragment) {
     private static HostileCase read(Path dir) {
         try {
             List<String> lines = Files.readAllLines(dir.resolve("expected-error"), StandardCharsets.UTF_8);
-            return new HostileCase(dir.getFileName().toString(), dir, lines.get(0), lines.get(1));
+            String forbidden = lines.size() > 2 && lines.get(2).startsWith("not: ") ? lines.get(2).substring(5) : null;
+            return new HostileCase(dir.getFileName().toString(), dir, lines.get(0), lines.get(1), forbidden);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

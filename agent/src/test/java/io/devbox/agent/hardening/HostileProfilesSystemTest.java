@@ -78,6 +78,7 @@ class HostileProfilesSystemTest {
             if (r.exitCode() != 1) failures.add(what + " exited " + r.exitCode() + "\n" + r.all());
             if (!c.matches(r.stderr())) failures.add(what + " did not report " + c.location() + ": ..." + c.fragment() + "\n" + r.stderr());
             if (r.all().contains("Exception") || r.all().contains("\tat ")) failures.add(what + " printed a stack trace\n" + r.all());
+            if (c.forbidden() != null && r.all().contains(c.forbidden())) failures.add(what + " showed the secret " + c.forbidden());
             if (ms > LIMIT.toMillis()) failures.add(what + " took " + ms + " ms (limit " + LIMIT.toMillis() + ")");
         }
         if (!TreeHash.of(root).equals(before)) failures.add(c.name() + ": the sandbox changed");
