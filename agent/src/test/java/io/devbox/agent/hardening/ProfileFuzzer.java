@@ -109,7 +109,7 @@ public final class ProfileFuzzer {
         try {
             ProfileLoader loader = new ProfileLoader(ValidationCache.NONE);
             loader.parse(files);
-            ComposedSpec spec = loader.load(files, id, RepoFiles.NONE);
+            ComposedSpec spec = loader.load(files, id, REPO_FILES);
             Planner planner = new Planner(KindRegistry.standard().newRun(), host, AppliedState.empty(), r -> Optional.empty());
             planner.check(new DesiredContext(id, spec, host));
             planner.plan(new DesiredContext(id, spec, host), Set.of());
@@ -121,6 +121,17 @@ public final class ProfileFuzzer {
             }
             return false;
         }
+    }
+
+    /** The repository's own files (hooks/pre-commit.sh of the bundled profiles), for {@code file:} references. */
+    private static final RepoFiles REPO_FILES = path -> {
+        Path f = repoRoot().resolve(path).normalize();
+        return f.startsWith(repoRoot().toAbsolutePath().normalize()) && Files.isRegularFile(f)
+                ? Optional.of(Files.readAllBytes(f)) : Optional.empty();
+    };
+
+    private static Path repoRoot() {
+        return (Files.isDirectory(Path.of("profiles")) ? Path.of("") : Path.of("..")).toAbsolutePath().normalize();
     }
 
     static byte[] mutate(byte[] seed, Random r) {
@@ -180,12 +191,11 @@ public final class ProfileFuzzer {
 
     static List<byte[]> seeds() throws IOException {
         List<byte[]> seeds = new ArrayList<>();
-        for (Path dir : List.of(Path.of("profiles"), Path.of("../profiles"))) {
-            if (!Files.isDirectory(dir)) continue;
+        Path dir = repoRoot().resolve("profiles");
+        if (Files.isDirectory(dir)) {
             try (Stream<Path> s = Files.walk(dir)) {
                 for (Path p : s.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) seeds.add(Files.readAllBytes(p));
             }
-            break;
         }
         seeds.add(BigFleet.profile(3).getBytes(StandardCharsets.UTF_8));
         seeds.add(ALL_KINDS.getBytes(StandardCharsets.UTF_8));
@@ -198,7 +208,7 @@ public final class ProfileFuzzer {
             spec:
               sysctl: {vm.swappiness: 10, net.ipv4.ip_local_port_range: "20000 60999"}
               cgroups:
-                build.slice: {memory: {max: 8G, high: 6G}, cpu: {max: "150%", weight: 200}, io: {weight: 150}, pids: {max: 4096}}
+                build.slice: {memory: {max: 8G, high: 6G}, cpu: {max: "150%%", weight: 200}, io: {weight: 150}, pids: {max: 4096}}
                 work.slice/jobs: {pids: {max: max}, dependsOn: ["cgroup[build.slice]"]}
               systemd:
                 units:
@@ -210,7 +220,7 @@ public final class ProfileFuzzer {
               wsl: {conf: {boot: {systemd: true}, network: {hostname: "${hostname}"}}, wslconfig: {wsl2: {memory: 8GB, processors: 4}}}
             """.formatted("a".repeat(64), "b".repeat(64));
 
-    private static Host host(Path root, Path state) throws IOException {
+    static Host host(Path root, Path state) throws IOException {
         Files.createDirectories(state);
         Facts facts = new Facts("dev-1", "boot", false, false, "dev", "/home/dev", false);
         return new Host(root, root.resolve("proc/sys"), root.resolve("sys/fs/cgroup"), state, facts, new Commands());
