@@ -81,15 +81,20 @@ class BoxLockSystemTest {
         }
         int applied = 0;
         int refused = 0;
+        int patientFailures = 0;
+        int watches = 0;
         try {
             for (int i = 0; i < runs.size(); i++) {
                 SystemTests.Result r = runs.get(i).get();
                 assertThat(r.all()).as(what.get(i)).doesNotContain("Exception", "\tat ");
                 if (r.exitCode() == 0) {
-                    if (!what.get(i).startsWith("plan")) applied++;
+                    if (what.get(i).startsWith("apply")) applied++;
+                    if (what.get(i).startsWith("watch")) watches++;
                 } else {
+                    if (what.get(i).startsWith("apply") && !what.get(i).contains("--lock-wait 0")) patientFailures++;
                     assertThat(r.exitCode()).as(what.get(i) + "\n" + r.all()).isEqualTo(1);
-                    assertThat(r.stderr()).as(what.get(i) + "\n" + r.all()).contains("another agent run holds the lock").containsPattern("pid [0-9]+ \\(agent ");
+                    // a second watch on one state directory is refused at once by the daemon's own lock (a log line)
+                    assertThat(r.all()).as(what.get(i)).contains("another agent run holds the lock").containsPattern("pid [0-9]+ \\(agent ");
                     refused++;
                 }
             }
@@ -97,8 +102,11 @@ class BoxLockSystemTest {
             pool.shutdown();
             pool.awaitTermination(5, java.util.concurrent.TimeUnit.MINUTES);
         }
-        System.out.printf("box lock: 12 concurrent runs, %d applies succeeded, %d refused by the lock%n", applied, refused);
-        assertThat(applied).as("every patient apply and watch cycle succeeded").isGreaterThanOrEqualTo(7);
+        System.out.printf("box lock: 12 concurrent runs, %d applies and %d watch cycles succeeded, %d refused by a lock%n",
+                applied, watches, refused);
+        assertThat(patientFailures).as("every apply that waits long enough succeeds").isZero();
+        assertThat(applied).isGreaterThanOrEqualTo(5);
+        assertThat(watches).as("the two watches share a state directory: at least one cycle runs").isGreaterThanOrEqualTo(1);
         assertThat(BoxChecks.converged(fleet.root, 1)).isEmpty();
         assertThat(BoxChecks.leftovers(fleet.root)).isEmpty();
         for (int s = 0; s < 4; s++) {

@@ -28,6 +28,15 @@ final class RepoGlobs {
 
     /** Box paths of the git work trees matching {@code pattern} (absolute, validated), sorted. */
     static List<String> workTrees(Host host, String pattern) throws IOException {
+        for (String seg : pattern.substring(1).split("/")) {
+            if (!hasGlob(seg)) continue;
+            try {
+                FileSystems.getDefault().getPathMatcher("glob:" + seg);
+            } catch (java.util.regex.PatternSyntaxException e) {
+                // found by fuzzing: an unbalanced [ or { is a profile error (whatever is on the box), not a crash
+                throw new IOException("'" + seg + "' is not a valid glob (" + e.getDescription() + ")");
+            }
+        }
         List<String> dirs = List.of("");
         for (String seg : pattern.substring(1).split("/")) {
             if (seg.isEmpty()) continue;
