@@ -15,9 +15,9 @@ import java.util.Map;
  * (a WSL box through the Windows stand-ins).
  */
 final class BigFleet {
-    static final int SYSCTLS = 210;
+    static final int SYSCTLS = 230;
     static final int UNITS = 60;
-    static final int REPOS = 15;
+    static final int REPOS = 8;
     static final List<String> HOOKS = List.of("pre-commit", "commit-msg");
     static final Map<String, String> WSL_CONF = Map.of("boot.systemd", "true", "automount.enabled", "true",
             "automount.options", "\"metadata,umask=22\"", "network.generateHosts", "false", "network.generateResolvConf", "true",

@@ -22,7 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * write whole), so they are checked for convergence only.
  */
 class KillNineSystemTest {
-    static final int ROUNDS = 20;
+    static final int KILLS = 20;
+    /** Rounds at most: a round whose apply finished before its kill does not count. */
+    static final int ROUNDS = 40;
 
     @TempDir
     Path tmp;
@@ -43,10 +45,12 @@ class KillNineSystemTest {
         int killedMidRun = 0;
         int leftoverRounds = 0;
         int[] generations = IntStream.rangeClosed(1, ROUNDS + 2).toArray();
-        for (int round = 1; round <= ROUNDS; round++) {
+        int round = 0;
+        while (killedMidRun < KILLS && round < ROUNDS) {
+            round++;
             int g = round + 1;
             fleet.commit(g);
-            long delay = 200 + (long) (random.nextDouble() * fullMs * 0.9);
+            long delay = 200 + (long) (random.nextDouble() * fullMs * 0.8);
             List<String> argv = new ArrayList<>(Agents.command());
             argv.addAll(List.of("apply", "--yes", "--lock-wait", "30"));
             argv.addAll(fleet.args(state));
@@ -55,8 +59,12 @@ class KillNineSystemTest {
             pb.environment().putAll(fleet.env());
             pb.environment().put("GIT_CONFIG_NOSYSTEM", "1");
             Process p = pb.start();
+            long started = System.nanoTime();
             boolean exited = p.waitFor(delay, TimeUnit.MILLISECONDS);
-            if (!exited) {
+            if (exited) {
+                // the box is faster than the first apply suggested (less load now): aim earlier from now on
+                fullMs = Math.min(fullMs, (System.nanoTime() - started) / 1_000_000);
+            } else {
                 killedMidRun++;
                 // SIGKILL to the agent (the launcher execs java) and to any git it started
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -78,19 +86,20 @@ class KillNineSystemTest {
             java.nio.file.Files.writeString(f, "half a fil");
             planted.add(f);
         }
-        fleet.commit(ROUNDS + 2);
-        SystemTests.Result last = agent(fleet, state, "apply", "--yes");
-        assertThat(last.exitCode()).as(last.all()).isZero();
+        int last = round + 2;
+        fleet.commit(last);
+        SystemTests.Result complete = agent(fleet, state, "apply", "--yes");
+        assertThat(complete.exitCode()).as(complete.all()).isZero();
         assertThat(planted).allSatisfy(f -> assertThat(f).doesNotExist());
-        assertThat(BoxChecks.converged(fleet.root, ROUNDS + 2)).isEmpty();
+        assertThat(BoxChecks.converged(fleet.root, last)).isEmpty();
         assertThat(BoxChecks.leftovers(fleet.root)).as("temp files cleaned by the next run").isEmpty();
         assertThat(BoxChecks.leftovers(state)).isEmpty();
         assertThat(BoxChecks.stateParses(state)).isEmpty();
         SystemTests.Result plan = agent(fleet, state, "plan", "--detailed-exitcode");
         assertThat(plan.exitCode()).as(plan.all()).isZero();
         System.out.printf("kill -9: %d rounds (seed %d), %d killed mid-run, %d left temp files, a full apply takes %d ms%n",
-                ROUNDS, seed, killedMidRun, leftoverRounds, fullMs);
-        assertThat(killedMidRun).as("most rounds must really be killed mid-run").isGreaterThanOrEqualTo(20);
+                round, seed, killedMidRun, leftoverRounds, fullMs);
+        assertThat(killedMidRun).as("agents really killed mid-run").isGreaterThanOrEqualTo(KILLS);
     }
 
     private SystemTests.Result agent(BigFleet fleet, Path state, String... args) throws Exception {
