@@ -12,6 +12,7 @@
 #   apt-get install --no-install-recommends ansible puppet-agent puppet-module-duritong-sysctl
 # Usage: bench/peers.sh [RUNS]      (default 10; builds the agent first if agent/target has no jar)
 #        PEERS=0 bench/peers.sh     only the sandbox part;  SANDBOX=0 only the peers part
+# shellcheck disable=SC2016 # the sh -c scripts expand their own arguments
 set -euo pipefail
 runs=${1:-10}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -22,7 +23,7 @@ agent="$top/agent/bin/agent"
 export GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=b@example.com GIT_COMMITTER_NAME=bench \
     GIT_COMMITTER_EMAIL=b@example.com LC_ALL=C.UTF-8
 work=$(mktemp -d /tmp/devbox-peers.XXXXXX)
-[ "${KEEP:-0}" = 1 ] && echo "work dir (kept): $work" >&2 || trap 'rm -rf "$work"' EXIT
+if [ "${KEEP:-0}" = 1 ]; then echo "work dir (kept): $work" >&2; else trap 'rm -rf "$work"' EXIT; fi
 
 if [ ! -f "$top/agent/target/devbox-agent.jar" ]; then
     (cd "$top" && mvn -B -q package -DskipTests)
