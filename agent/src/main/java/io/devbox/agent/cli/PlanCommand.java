@@ -12,7 +12,6 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +46,7 @@ final class PlanCommand implements Callable<Integer> {
         RunInfo run = session.plan("plan", Sessions.only(only));
         PrintWriter o = spec.commandLine().getOut();
         if (out != null) {
-            AtomicFiles.write(out.toAbsolutePath(), JsonReport.pretty(JsonReport.document(run)).getBytes(StandardCharsets.UTF_8), "rw-------");
+            AtomicFiles.write(out.toAbsolutePath(), JsonReport.prettyBytes(JsonReport.document(run)), "rw-------");
         }
         if (json) {
             o.print(JsonReport.pretty(JsonReport.document(run)));

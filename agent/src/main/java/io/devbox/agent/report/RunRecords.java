@@ -3,7 +3,6 @@ package io.devbox.agent.report;
 import io.devbox.agent.host.AtomicFiles;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +21,7 @@ public final class RunRecords {
 
     public Path write(RunInfo run) throws IOException {
         Path file = dir.resolve(run.id() + ".json");
-        AtomicFiles.write(file, JsonReport.pretty(JsonReport.document(run)).getBytes(StandardCharsets.UTF_8), "rw-------");
+        AtomicFiles.write(file, JsonReport.prettyBytes(JsonReport.document(run)), "rw-------");
         prune(KEEP);
         return file;
     }

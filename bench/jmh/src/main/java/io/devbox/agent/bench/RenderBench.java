@@ -58,8 +58,15 @@ public class RenderBench {
         return t.header(run) + t.resources(run.resources(), false) + t.planSummary(run.summary());
     }
 
+    /** plan --json: the document, pretty, as text. */
     @Benchmark
     public String json() {
         return JsonReport.pretty(JsonReport.document(run));
+    }
+
+    /** The run record every plan writes: the same document, straight to UTF-8 bytes. */
+    @Benchmark
+    public byte[] jsonRecord() {
+        return JsonReport.prettyBytes(JsonReport.document(run));
     }
 }
