@@ -1,5 +1,6 @@
 package io.devbox.agent.cli;
 
+import io.devbox.agent.engine.Summary;
 import io.devbox.agent.host.AtomicFiles;
 import io.devbox.agent.report.JsonReport;
 import io.devbox.agent.report.RunInfo;
@@ -44,6 +45,7 @@ final class PlanCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Session session = Sessions.open(parent.common);
         RunInfo run = session.plan("plan", Sessions.only(only));
+        Summary summary = run.summary();
         PrintWriter o = spec.commandLine().getOut();
         if (out != null) {
             AtomicFiles.write(out.toAbsolutePath(), JsonReport.prettyBytes(JsonReport.document(run)), "rw-------");
@@ -54,13 +56,13 @@ final class PlanCommand implements Callable<Integer> {
             TextRenderer text = new TextRenderer(parent.common.color());
             o.print(text.header(run));
             o.print(text.resources(run.resources(), all));
-            if (!run.resources().isEmpty() && run.summary().pending() + run.summary().error() + run.summary().skipped() > 0) o.println();
+            if (!run.resources().isEmpty() && summary.pending() + summary.error() + summary.skipped() > 0) o.println();
             for (String e : run.errors()) o.println("error: " + e);
-            o.print(text.planSummary(run.summary()));
+            o.print(text.planSummary(summary));
             if (out != null) o.println("Saved the plan to " + out + "; apply it with: agent apply " + out);
         }
         o.flush();
         if (Session.failed(run)) return ExitCodes.ERROR;
-        return detailedExitCode && run.summary().pending() > 0 ? ExitCodes.PENDING : ExitCodes.OK;
+        return detailedExitCode && summary.pending() > 0 ? ExitCodes.PENDING : ExitCodes.OK;
     }
 }
