@@ -187,7 +187,7 @@ sandbox() {
         git -C "$d/repo" init -q -b main && git -C "$d/repo" add -A && git -C "$d/repo" commit -q -m bench
         local cmd=("$agent" plan --repo "$d/repo" --root "$d/box" --state-dir "$d/state" --hostname bench --no-color)
         "${cmd[@]}" > "$d/out" 2>&1 || true # warm-up: validation cache, page cache
-        grep -q "^Plan: $n to change" "$d/out" || { echo "sandbox plan of $n is not what it should be:" >&2; tail -n 5 "$d/out" >&2; exit 1; }
+        grep -q "^Plan: 0 to add, $n to change" "$d/out" || { echo "sandbox plan of $n is not what it should be:" >&2; tail -n 5 "$d/out" >&2; exit 1; }
         : > "$d/t"
         for _ in $(seq "$runs"); do
             /usr/bin/time -o "$d/t1" -f '%e %M' "${cmd[@]}" >/dev/null 2>&1 || true
