@@ -1,5 +1,6 @@
 package io.devbox.agent.cli;
 
+import io.devbox.agent.engine.Summary;
 import io.devbox.agent.host.AtomicFiles;
 import io.devbox.agent.report.JsonReport;
 import io.devbox.agent.report.RunInfo;
@@ -12,7 +13,6 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,9 +45,10 @@ final class PlanCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Session session = Sessions.open(parent.common);
         RunInfo run = session.plan("plan", Sessions.only(only));
+        Summary summary = run.summary();
         PrintWriter o = spec.commandLine().getOut();
         if (out != null) {
-            AtomicFiles.write(out.toAbsolutePath(), JsonReport.pretty(JsonReport.document(run)).getBytes(StandardCharsets.UTF_8), "rw-------");
+            AtomicFiles.write(out.toAbsolutePath(), JsonReport.prettyBytes(JsonReport.document(run)), "rw-------");
         }
         if (json) {
             o.print(JsonReport.pretty(JsonReport.document(run)));
@@ -55,13 +56,13 @@ final class PlanCommand implements Callable<Integer> {
             TextRenderer text = new TextRenderer(parent.common.color());
             o.print(text.header(run));
             o.print(text.resources(run.resources(), all));
-            if (!run.resources().isEmpty() && run.summary().pending() + run.summary().error() + run.summary().skipped() > 0) o.println();
+            if (!run.resources().isEmpty() && summary.pending() + summary.error() + summary.skipped() > 0) o.println();
             for (String e : run.errors()) o.println("error: " + e);
-            o.print(text.planSummary(run.summary()));
+            o.print(text.planSummary(summary));
             if (out != null) o.println("Saved the plan to " + out + "; apply it with: agent apply " + out);
         }
         o.flush();
         if (Session.failed(run)) return ExitCodes.ERROR;
-        return detailedExitCode && run.summary().pending() > 0 ? ExitCodes.PENDING : ExitCodes.OK;
+        return detailedExitCode && summary.pending() > 0 ? ExitCodes.PENDING : ExitCodes.OK;
     }
 }

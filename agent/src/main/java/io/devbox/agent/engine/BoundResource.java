@@ -36,9 +36,10 @@ final class BoundResource<D extends DesiredResource, O> {
         return removal;
     }
 
-    Probed probe(Host host) throws ResourceException {
+    /** @param sha a SHA-256 digest to reuse (one per planner: thousands of resources, one lookup) */
+    Probed probe(Host host, MessageDigest sha) throws ResourceException {
         O observed = reconciler.probe(desired, host);
-        return new Probed(reconciler.diff(desired, observed), fingerprint(String.valueOf(observed)));
+        return new Probed(reconciler.diff(desired, observed), fingerprint(String.valueOf(observed), sha));
     }
 
     List<String> warnings(Host host) {
@@ -49,10 +50,14 @@ final class BoundResource<D extends DesiredResource, O> {
         reconciler.apply(desired, change, host);
     }
 
-    static String fingerprint(String observed) {
+    static String fingerprint(String observed, MessageDigest sha) {
+        byte[] d = sha.digest(observed.getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(d, 0, 12);
+    }
+
+    static MessageDigest sha256() {
         try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(observed.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(d, 0, 12);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

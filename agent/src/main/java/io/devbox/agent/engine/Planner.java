@@ -6,6 +6,7 @@ import io.devbox.agent.profile.Origin;
 import io.devbox.agent.profile.ProfileError;
 import io.devbox.agent.profile.ProfileException;
 
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -22,6 +23,7 @@ public final class Planner {
     private final Host host;
     private final AppliedState applied;
     private final Function<String, Optional<String>> activeOverride;
+    private final MessageDigest sha = BoundResource.sha256();
 
     /**
      * @param activeOverride for a resource id, the description of an active override (then it is not corrected)
@@ -62,38 +64,44 @@ public final class Planner {
 
     private ResourcePlan probe(BoundResource<?, ?> b, int position, Optional<String> unsupportedReason) {
         DesiredResource d = b.desired();
+        String id = d.id();
         String kind = b.reconciler().kind();
         List<String> warnings = b.warnings(host);
         if (unsupportedReason.isPresent()) {
-            return new ResourcePlan(d.id(), kind, ResourcePlan.nameOf(d.id()), Status.SKIPPED, List.of(), d.origin(),
+            return new ResourcePlan(id, kind, ResourcePlan.nameOf(id), Status.SKIPPED, List.of(), d.origin(),
                     unsupportedReason.get(), warnings, null, d.dependsOn(), position);
         }
         try {
-            BoundResource.Probed probed = b.probe(host);
+            BoundResource.Probed probed = b.probe(host, sha);
             List<Change> changes = probed.changes();
             Status status;
             String reason = b.removal() ? "no longer listed (prune)" : null;
             if (changes.isEmpty()) {
                 status = Status.OK;
-            } else if (activeOverride.apply(d.id()).isPresent()) {
+            } else if (activeOverride.apply(id).isPresent()) {
                 status = Status.OVERRIDE;
-                reason = activeOverride.apply(d.id()).get();
-            } else if (changes.stream().anyMatch(applied::drifted)) {
+                reason = activeOverride.apply(id).get();
+            } else if (anyDrifted(changes)) {
                 status = Status.DRIFT;
-                String at = applied.appliedAt(d.id());
+                String at = applied.appliedAt(id);
                 reason = "changed on this box since the last apply" + (at != null ? " (" + at + ")" : "");
             } else {
                 status = Status.CHANGE;
             }
-            return new ResourcePlan(d.id(), kind, ResourcePlan.nameOf(d.id()), status, changes, d.origin(), reason,
+            return new ResourcePlan(id, kind, ResourcePlan.nameOf(id), status, changes, d.origin(), reason,
                     warnings, probed.fingerprint(), d.dependsOn(), position);
         } catch (ResourceSkipped e) {
-            return new ResourcePlan(d.id(), kind, ResourcePlan.nameOf(d.id()), Status.SKIPPED, List.of(), d.origin(),
+            return new ResourcePlan(id, kind, ResourcePlan.nameOf(id), Status.SKIPPED, List.of(), d.origin(),
                     e.getMessage(), warnings, null, d.dependsOn(), position);
         } catch (ResourceException | RuntimeException e) {
-            return new ResourcePlan(d.id(), kind, ResourcePlan.nameOf(d.id()), Status.ERROR, List.of(), d.origin(),
+            return new ResourcePlan(id, kind, ResourcePlan.nameOf(id), Status.ERROR, List.of(), d.origin(),
                     reasonOf(e), warnings, null, d.dependsOn(), position);
         }
+    }
+
+    private boolean anyDrifted(List<Change> changes) {
+        for (Change c : changes) if (applied.drifted(c)) return true;
+        return false;
     }
 
     static String reasonOf(Exception e) {

@@ -36,8 +36,13 @@ public record Summary(int ok, int add, int change, int remove, int drift, int ov
 
         public static Action of(ResourcePlan r) {
             if (r.changes().isEmpty()) return CHANGE;
-            if (r.changes().stream().allMatch(c -> c.from() == null)) return ADD;
-            if (r.changes().stream().allMatch(c -> c.to() == null)) return REMOVE;
+            boolean allAbsentBefore = true, allAbsentAfter = true;
+            for (Change c : r.changes()) {
+                allAbsentBefore &= c.from() == null;
+                allAbsentAfter &= c.to() == null;
+            }
+            if (allAbsentBefore) return ADD;
+            if (allAbsentAfter) return REMOVE;
             return CHANGE;
         }
 

@@ -15,7 +15,9 @@ public record Host(Path root, Path sysctlDir, Path cgroupDir, Path stateDir, Fac
         SafePaths.absoluteProblem(absolute).ifPresent(p -> {
             throw new IllegalArgumentException(p);
         });
-        String rel = absolute.replaceAll("^/+", "");
+        int start = 0;
+        while (start < absolute.length() && absolute.charAt(start) == '/') start++;
+        String rel = absolute.substring(start);
         return rel.isEmpty() ? root : root.resolve(rel);
     }
 

@@ -25,7 +25,9 @@ public final class SafePaths {
     public static Optional<String> absoluteProblem(String path) {
         if (path == null || !path.startsWith("/")) return Optional.of("must be an absolute path: " + path);
         if (path.equals("/")) return Optional.empty();
-        return relativeProblem(path.substring(1).replaceAll("/+$", ""));
+        int end = path.length();
+        while (end > 1 && path.charAt(end - 1) == '/') end--;
+        return relativeProblem(path.substring(1, end));
     }
 
     /** Resolves a validated relative path under {@code base}; throws if the result would leave it. */

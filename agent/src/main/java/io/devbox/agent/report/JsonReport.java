@@ -7,6 +7,8 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import java.io.ByteArrayOutputStream;
+
 /** The one JSON document of plans, drift reports and run records (DESIGN.md "JSON output"). */
 public final class JsonReport {
     public static final int FORMAT_VERSION = 1;
@@ -99,6 +101,14 @@ public final class JsonReport {
 
     public static String pretty(ObjectNode doc) {
         return io.devbox.agent.host.Redactor.redact(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(doc) + "\n");
+    }
+
+    /** {@link #pretty} as UTF-8 bytes, written straight to bytes (a large plan's record is megabytes); redacted too. */
+    public static byte[] prettyBytes(ObjectNode doc) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+        JSON.writerWithDefaultPrettyPrinter().writeValue(out, doc);
+        out.write('\n');
+        return io.devbox.agent.host.Redactor.redact(out.toByteArray());
     }
 
     public static JsonMapper mapper() {

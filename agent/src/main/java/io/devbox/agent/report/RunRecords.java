@@ -5,7 +5,6 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -57,7 +56,7 @@ public final class RunRecords {
 
     public Path write(RunInfo run) throws IOException {
         Path file = dir.resolve(run.id() + ".json");
-        AtomicFiles.write(file, JsonReport.pretty(JsonReport.document(run)).getBytes(StandardCharsets.UTF_8), "rw-------");
+        AtomicFiles.write(file, JsonReport.prettyBytes(JsonReport.document(run)), "rw-------");
         prune();
         return file;
     }

@@ -25,6 +25,10 @@ final class ManagedSysctlFile {
         this.file = file;
     }
 
+    Path path() {
+        return file;
+    }
+
     Map<String, String> entries() throws IOException {
         if (entries == null) {
             try {

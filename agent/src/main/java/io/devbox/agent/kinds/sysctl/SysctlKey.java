@@ -1,19 +1,21 @@
 package io.devbox.agent.kinds.sysctl;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
- * A sysctl name as path segments under /proc/sys. Written {@code a.b.c} or {@code a/b/c}; when the first separator
- * is '/', dots are part of a segment (an interface name like {@code eth0.100}), as procps reads sysctl.d.
+ * A sysctl name: path segments under /proc/sys, held in its canonical dotted form (a dot inside a segment is shown
+ * as '/', like sysctl(8) prints it). Written {@code a.b.c} or {@code a/b/c}; when the first separator is '/', dots
+ * are part of a segment (an interface name like {@code eth0.100}), as procps reads sysctl.d. The canonical name is
+ * the value (ids, the managed file and state use it several times per resource and run), so it is built once.
  */
-public record SysctlKey(List<String> segments) {
-    private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_@:+-][A-Za-z0-9_.@:+-]*");
+public record SysctlKey(String name) {
 
     public SysctlKey {
-        segments = List.copyOf(segments);
+        Objects.requireNonNull(name, "name");
     }
 
     /** Parses and validates a key; the error says what is wrong. */
@@ -24,13 +26,27 @@ public record SysctlKey(List<String> segments) {
         int slash = key.indexOf('/');
         int dot = key.indexOf('.');
         boolean slashSeparated = slash >= 0 && (dot < 0 || slash < dot);
-        List<String> segs = List.of(key.split(slashSeparated ? "/" : "\\.", -1));
+        String[] segs = key.split(slashSeparated ? "/" : "\\.", -1);
+        StringBuilder canonical = new StringBuilder(key.length());
         for (String s : segs) {
-            if (s.isEmpty() || s.equals(".") || s.equals("..") || !SEGMENT.matcher(s).matches()) {
+            if (s.isEmpty() || s.equals(".") || s.equals("..") || !isSegment(s)) {
                 throw new IllegalArgumentException("invalid sysctl name '" + key + "': bad part '" + s + "'");
             }
+            if (canonical.length() > 0) canonical.append('.');
+            canonical.append(s.replace('.', '/'));
         }
-        return new SysctlKey(segs);
+        return new SysctlKey(canonical.toString());
+    }
+
+    /** {@code [A-Za-z0-9_@:+-][A-Za-z0-9_.@:+-]*}, without a regex: this runs for every key of every run. */
+    static boolean isSegment(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                    || c == '_' || c == '@' || c == ':' || c == '+' || c == '-' || c == '.' && i > 0;
+            if (!ok) return false;
+        }
+        return !s.isEmpty();
     }
 
     private static Optional<String> problem(String key) {
@@ -46,22 +62,31 @@ public record SysctlKey(List<String> segments) {
 
     /** Parses the canonical form produced by {@link #name()}. */
     public static SysctlKey fromName(String name) {
-        List<String> segs = java.util.Arrays.stream(name.split("\\.", -1)).map(x -> x.replace('/', '.')).toList();
-        return parse(String.join("/", segs));
+        return parse(swapSeparators(name));
     }
 
-    /** The canonical dotted name; a dot inside a segment is shown as '/', like sysctl(8) prints it. */
-    public String name() {
-        return String.join(".", segments.stream().map(s -> s.replace('.', '/')).toList());
+    /** The path segments under /proc/sys. */
+    public List<String> segments() {
+        List<String> out = new ArrayList<>();
+        for (String s : name.split("\\.", -1)) out.add(s.replace('/', '.'));
+        return List.copyOf(out);
     }
 
     public Path under(Path sysctlDir) {
-        Path p = sysctlDir;
-        for (String s : segments) p = p.resolve(s);
-        return p;
+        return sysctlDir.resolve(swapSeparators(name));
     }
 
     public boolean isNetwork() {
-        return segments.get(0).equals("net");
+        return name.startsWith("net.") || name.equals("net");
+    }
+
+    /** Canonical name to path form and back: '.' separates segments in one, '/' in the other. */
+    private static String swapSeparators(String s) {
+        char[] c = s.toCharArray();
+        for (int i = 0; i < c.length; i++) {
+            if (c[i] == '.') c[i] = '/';
+            else if (c[i] == '/') c[i] = '.';
+        }
+        return new String(c);
     }
 }

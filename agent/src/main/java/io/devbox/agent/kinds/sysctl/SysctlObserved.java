@@ -7,4 +7,9 @@ package io.devbox.agent.kinds.sysctl;
  * @param persisted the value in the agent's managed sysctl.d file, or null
  */
 public record SysctlObserved(String runtime, String persisted) {
+    /** As a record prints itself (plan fingerprints hash it), built without the record's format-based toString. */
+    @Override
+    public String toString() {
+        return "SysctlObserved[runtime=" + runtime + ", persisted=" + persisted + "]";
+    }
 }

@@ -33,6 +33,7 @@ public final class SysctlReconciler implements Reconciler<SysctlSetting, SysctlO
     static final String RUNTIME = "runtime";
     static final String PERSISTED = "persisted";
 
+    private final KernelFiles.Reader kernel = new KernelFiles.Reader();
     private ManagedSysctlFile managed;
     private Map<String, SysctlConfFiles.Assignment> effective;
     private Boolean bootCommandPersists;
@@ -107,7 +108,7 @@ public final class SysctlReconciler implements Reconciler<SysctlSetting, SysctlO
         Path file = desired.key().under(host.sysctlDir());
         String runtime;
         try {
-            runtime = SysctlValue.normalize(KernelFiles.read(file));
+            runtime = SysctlValue.normalize(kernel.read(file));
         } catch (NoSuchFileException e) {
             throw new ResourceException("no such kernel parameter: " + file + " does not exist"
                     + (desired.key().isNetwork() ? " (module not loaded, or the key exists only in the initial network namespace)"
@@ -126,7 +127,7 @@ public final class SysctlReconciler implements Reconciler<SysctlSetting, SysctlO
     private void checkNotShadowed(SysctlSetting desired, Host host) throws IOException, ResourceException {
         if (effective == null) effective = SysctlConfFiles.effective(host::path);
         SysctlConfFiles.Assignment a = effective.get(desired.key().name());
-        Path ours = host.path(ManagedSysctlFile.PATH);
+        Path ours = managed(host).path();
         if (a != null && !a.file().equals(ours) && isAfterOurs(a.file(), host) && !a.value().equals(desired.value())) {
             throw new ResourceException("persisted: " + a.file() + " sets " + desired.key().name() + " = " + a.value()
                     + " and is read after " + ManagedSysctlFile.PATH + ", so it would win at boot; remove it there");
