@@ -5,7 +5,7 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.SpecificationVersion;
-import com.networknt.schema.path.NodePath;
+import io.devbox.agent.profile.InstanceLocation;
 import io.devbox.agent.profile.Node;
 import io.devbox.agent.profile.Origin;
 import io.devbox.agent.profile.ProfileError;
@@ -102,36 +102,20 @@ public final class AgentConfigLoader {
 
     /** Points a schema violation at the offending key or value. */
     private static ProfileError locate(String file, Node.Mapping root, com.networknt.schema.Error e) {
-        NodePath loc = e.getInstanceLocation();
-        Node node = root;
-        Node.Mapping parent = null;
-        String lastKey = null;
-        StringBuilder path = new StringBuilder();
-        for (int i = 0; i < loc.getNameCount() && node != null; i++) {
-            Object el = loc.getElement(i);
-            if (el instanceof Integer idx && node instanceof Node.Sequence seq) {
-                path.append('[').append(idx).append(']');
-                node = idx < seq.items().size() ? seq.items().get(idx) : null;
-                parent = null;
-            } else if (node instanceof Node.Mapping m) {
-                lastKey = String.valueOf(el);
-                if (path.length() > 0) path.append('.');
-                path.append(lastKey);
-                parent = m;
-                node = m.get(lastKey);
-            } else {
-                break;
-            }
-        }
+        InstanceLocation l = InstanceLocation.resolve(root, e.getInstanceLocation());
+        Node node = l.node();
+        Node.Mapping parent = l.parent();
+        String lastKey = l.lastKey();
+        String path = l.path();
         String keyword = e.getKeyword() == null ? "" : e.getKeyword();
-        String where = path.length() == 0 ? "config" : path.toString();
+        String where = path.isEmpty() ? "config" : path;
         Origin fallback = new Origin(file, 1, 1);
         if (KEY_KEYWORDS.contains(keyword) && e.getProperty() != null && node instanceof Node.Mapping m) {
             String prop = e.getProperty();
             String message = keyword.equals("propertyNames") ? "invalid name '" + prop + "'"
-                    : "unknown setting '" + prop + "'" + allowed(path.toString());
+                    : "unknown setting '" + prop + "'" + allowed(path);
             return new ProfileError(m.keyOrigins().getOrDefault(prop, m.origin()),
-                    (path.length() == 0 ? prop : path + "." + prop) + ": " + message);
+                    (path.isEmpty() ? prop : path + "." + prop) + ": " + message);
         }
         if (keyword.equals("required")) {
             Origin at = parent != null ? parent.keyOrigin(lastKey) : node != null ? node.origin() : fallback;

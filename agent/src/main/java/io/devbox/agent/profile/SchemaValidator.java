@@ -5,7 +5,6 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.SpecificationVersion;
-import com.networknt.schema.path.NodePath;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -97,44 +96,27 @@ final class SchemaValidator {
     }
 
     private static ProfileError locate(YamlReader.Parsed parsed, com.networknt.schema.Error e) {
-        NodePath loc = e.getInstanceLocation();
-        Node node = parsed.root();
-        Node.Mapping parent = null;
-        String lastKey = null;
-        StringBuilder path = new StringBuilder();
-        for (int i = 0; i < loc.getNameCount() && node != null; i++) {
-            Object el = loc.getElement(i);
-            if (el instanceof Integer idx && node instanceof Node.Sequence seq) {
-                path.append('[').append(idx).append(']');
-                node = idx < seq.items().size() ? seq.items().get(idx) : null;
-                parent = null;
-            } else if (node instanceof Node.Mapping m) {
-                String key = String.valueOf(el);
-                if (path.length() > 0) path.append('.');
-                path.append(key);
-                parent = m;
-                lastKey = key;
-                node = m.get(key);
-            } else {
-                break;
-            }
-        }
+        InstanceLocation l = InstanceLocation.resolve(parsed.root(), e.getInstanceLocation());
+        Node node = l.node();
+        Node.Mapping parent = l.parent();
+        String lastKey = l.lastKey();
+        String path = l.path();
         Origin fallback = new Origin(parsed.file(), 1, 1);
         String keyword = e.getKeyword() == null ? "" : e.getKeyword();
         String property = e.getProperty();
         if (KEY_KEYWORDS.contains(keyword) && property != null && node instanceof Node.Mapping m) {
-            String keyPath = path.length() == 0 ? property : path + "." + property;
+            String keyPath = path.isEmpty() ? property : path + "." + property;
             Origin at = m.keyOrigins().getOrDefault(property, m.origin());
-            return new ProfileError(at, keyPath + ": " + keyMessage(keyword, property, path.toString(), e));
+            return new ProfileError(at, keyPath + ": " + keyMessage(keyword, property, path, e));
         }
         if (keyword.equals("required")) {
             Origin at = parent != null && lastKey != null ? parent.keyOrigin(lastKey)
                     : node != null ? node.origin() : fallback;
-            String where = path.length() == 0 ? "profile" : path.toString();
+            String where = path.isEmpty() ? "profile" : path;
             return new ProfileError(at, where + ": missing required field '" + property + "'");
         }
         Origin at = node != null ? node.origin() : fallback;
-        String where = path.length() == 0 ? "profile" : path.toString();
+        String where = path.isEmpty() ? "profile" : path;
         return new ProfileError(at, where + ": " + valueMessage(keyword, e));
     }
 
