@@ -42,13 +42,13 @@ public final class CommonOptions {
     @Option(names = "--config", scope = ScopeType.INHERIT, paramLabel = "FILE", description = "Agent config file (default /etc/devbox-agent/agent.yaml when it exists).")
     Path config;
 
-    @Option(names = "--hostname", scope = ScopeType.INHERIT, paramLabel = "NAME", description = "This box's name for selectors and ${hostname} (default: the system's).")
+    @Option(names = "--hostname", scope = ScopeType.INHERIT, paramLabel = "NAME", description = "This box's name for selectors and $${hostname} (default: the system's).")
     String hostname;
 
-    @Option(names = "--label", scope = ScopeType.INHERIT, paramLabel = "K=V", description = "A label of this box for selectors and ${label.K}; repeatable.")
+    @Option(names = "--label", scope = ScopeType.INHERIT, paramLabel = "K=V", description = "A label of this box for selectors and $${label.K}; repeatable.")
     Map<String, String> labels = new LinkedHashMap<>();
 
-    @Option(names = "--user", scope = ScopeType.INHERIT, paramLabel = "NAME", description = "The developer user for ${user} and ${home} (default: SUDO_USER, else the first user with uid >= 1000).")
+    @Option(names = "--user", scope = ScopeType.INHERIT, paramLabel = "NAME", description = "The developer user for $${user} and $${home} (default: SUDO_USER, else the first user with uid >= 1000).")
     String user;
 
     @Option(names = "--no-color", scope = ScopeType.INHERIT, description = "No colors (also when NO_COLOR is set or output is not a terminal).")

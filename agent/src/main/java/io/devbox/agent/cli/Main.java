@@ -24,7 +24,12 @@ public final class Main {
     }
 
     public static int run(String... args) {
-        CommandLine cmd = AgentCommand.commandLine();
+        StartupWarmup warmup = StartupWarmup.startFor(args);
+        CommandLine cmd = AgentCommand.commandLine(args);
+        cmd.setExecutionStrategy(parsed -> {
+            warmup.await();
+            return new CommandLine.RunLast().execute(parsed);
+        });
         PrintWriter out = new PrintWriter(new OutputStreamWriter(Redactor.stream(System.out), StandardCharsets.UTF_8));
         PrintWriter err = new PrintWriter(new OutputStreamWriter(Redactor.stream(System.err), StandardCharsets.UTF_8));
         cmd.setOut(out);

@@ -1,0 +1,63 @@
+package io.devbox.agent.cli;
+
+import org.eclipse.jgit.errors.ConfigInvalidException;
+import org.eclipse.jgit.util.FS;
+import org.eclipse.jgit.util.SystemReader;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.util.Set;
+
+/**
+ * Start-up on the second core. A one-off command spends most of its time initialising libraries: picocli reflects
+ * over the commands while JGit (file system detection, user config), Jackson (the mapper) and snakeyaml would wait
+ * their turn. For the commands that read profiles and state, this thread initialises the latter while the main thread
+ * parses the command line; the main thread joins it before the command runs, so the two never initialise the same
+ * classes at once (no class-initialisation deadlock) and a failure here changes nothing: the command meets it again.
+ */
+final class StartupWarmup {
+    private static final Set<String> PROFILE_COMMANDS = Set.of("validate", "plan", "apply", "drift", "status", "watch");
+
+    private final Thread thread;
+
+    private StartupWarmup(Thread thread) {
+        this.thread = thread;
+    }
+
+    /** Starts the warm-up when the arguments name a command that reads profiles; otherwise one that does nothing. */
+    static StartupWarmup startFor(String[] args) {
+        for (String a : args) {
+            if (PROFILE_COMMANDS.contains(a)) {
+                Thread t = new Thread(StartupWarmup::initialiseLibraries, "startup-warmup");
+                t.setDaemon(true);
+                t.start();
+                return new StartupWarmup(t);
+            }
+        }
+        return new StartupWarmup(null);
+    }
+
+    /** Waits until the warm-up is over (it never takes longer than the work it anticipates). */
+    void await() {
+        if (thread == null) return;
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void initialiseLibraries() {
+        try {
+            JsonMapper json = JsonMapper.shared();
+            json.readTree(json.writeValueAsBytes(json.createObjectNode().put("warm", 1).putArray("up").add("x")));
+            new Load(LoadSettings.builder().setUseMarks(true).build()).loadFromString("warm: [up, 1, true]\n");
+            FS detected = FS.DETECTED;
+            if (detected != null) SystemReader.getInstance().getUserConfig();
+        } catch (IOException | ConfigInvalidException | RuntimeException e) {
+            // the command itself reads the same configuration and reports what is wrong with it
+        }
+    }
+}
