@@ -18,7 +18,7 @@ import java.util.Map;
  * Every write is atomic.
  */
 public final class StateDir {
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = JsonMapper.shared();
     private final Path dir;
 
     public StateDir(Path dir) {

@@ -23,7 +23,7 @@ import java.time.Instant;
 public final class BoxReport {
     public static final int FORMAT_VERSION = 1;
     public static final String FILE = "report.json";
-    static final JsonMapper JSON = JsonMapper.builder().build();
+    static final JsonMapper JSON = JsonMapper.shared();
 
     private BoxReport() {
     }

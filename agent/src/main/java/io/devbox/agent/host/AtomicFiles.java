@@ -91,12 +91,25 @@ public final class AtomicFiles {
 
     /** A new empty temp file in {@code dir}, named so that {@link #removeLeftovers} knows its writer. */
     public static Path createTemp(Path dir, String suffix) throws IOException {
-        return Files.createTempFile(dir, TEMP_PREFIX + OWNER, suffix);
+        // Files.createTempFile would seed a SecureRandom: tens of milliseconds of a short run, for names that need
+        // only be unique in this directory (CREATE_NEW guarantees it).
+        for (int attempt = 0; ; attempt++) {
+            Path candidate = dir.resolve(TEMP_PREFIX + OWNER + uniquePart() + suffix);
+            try {
+                return Files.createFile(candidate, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (attempt >= 100) throw e;
+            }
+        }
+    }
+
+    private static String uniquePart() {
+        return Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36);
     }
 
     /** A fresh temp name in {@code dir} (for symlinks and directories renamed into place). */
     public static Path tempName(Path dir, String what) {
-        return dir.resolve(TEMP_PREFIX + OWNER + what + "-" + java.util.UUID.randomUUID());
+        return dir.resolve(TEMP_PREFIX + OWNER + what + "-" + uniquePart());
     }
 
     /**

@@ -53,7 +53,7 @@ public final class AgentMetrics {
             new PrometheusText.Family(FETCH_ERRORS, "counter", "Runs and watch checks that could not read the profile source."),
             new PrometheusText.Family(COMMIT, "gauge", "The commit of the profiles last applied to this box (value always 1)."));
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = JsonMapper.shared();
 
     private final MetricRegistry registry = new MetricRegistry();
     private final Path stateDir;

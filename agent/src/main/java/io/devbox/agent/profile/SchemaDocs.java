@@ -1,7 +1,6 @@
 package io.devbox.agent.profile;
 
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -65,7 +64,7 @@ public final class SchemaDocs {
     }
 
     private static JsonNode tree() {
-        return new ObjectMapper().readTree(SchemaResource.bytes());
+        return tools.jackson.databind.json.JsonMapper.shared().readTree(SchemaResource.bytes());
     }
 
     private static String text(JsonNode n, String field) {

@@ -12,7 +12,7 @@ import java.io.ByteArrayOutputStream;
 /** The one JSON document of plans, drift reports and run records (DESIGN.md "JSON output"). */
 public final class JsonReport {
     public static final int FORMAT_VERSION = 1;
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = JsonMapper.shared();
 
     private JsonReport() {
     }

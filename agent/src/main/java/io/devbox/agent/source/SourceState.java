@@ -39,7 +39,7 @@ public record SourceState(String repo, String ref, String commit, String goodAt,
                           ForcePush forcePush) {
     public static final String FILE = "source.json";
     public static final int FORMAT_VERSION = 1;
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = JsonMapper.shared();
 
     public SourceState {
         badCommitErrors = badCommitErrors == null ? List.of() : List.copyOf(badCommitErrors);

@@ -19,7 +19,7 @@ import java.util.TreeSet;
  * these are ever deleted or restored; rules anyone else made are never touched.
  */
 final class OwnedRules {
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = JsonMapper.shared();
 
     /** The file's content; both collections sorted so that the file is stable. */
     record State(List<String> portproxy, Map<String, String> routeLocalnet) {

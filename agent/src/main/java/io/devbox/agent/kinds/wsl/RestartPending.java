@@ -19,7 +19,7 @@ import java.util.Optional;
  * the changes are in effect and nothing is pending. File: {@code <stateDir>/wsl/restart-pending.json}.
  */
 public final class RestartPending {
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = JsonMapper.shared();
 
     /** @param since ISO-8601 time of the first change in this boot; {@code changed} resource ids */
     public record Pending(String bootId, String since, List<String> changed) {
