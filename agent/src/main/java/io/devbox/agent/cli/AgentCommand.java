@@ -1,51 +1,42 @@
 package io.devbox.agent.cli;
 
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
-import picocli.CommandLine.Spec;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /** The top-level {@code agent} command: holds the common options; the work is in the subcommands. */
-@Command(name = "agent", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, versionProvider = VersionCommand.Provider.class,
-        description = "Converges this developer box to the team's profiles: plan, apply, report drift.",
-        footer = {"", "Exit codes: 0 done, nothing pending; 1 error; 2 changes pending (plan --detailed-exitcode) or drift found (drift)."})
 public final class AgentCommand implements Runnable {
-    @Mixin
-    CommonOptions common;
+    /** The subcommands in the order help lists them, each built from the common options it reads. */
+    private static final Map<String, Function<CommonOptions, CommandSpec>> SUBCOMMANDS = subcommands();
 
-    @Spec
-    CommandSpec spec;
+    final CommonOptions common = new CommonOptions();
+    private CommandSpec spec;
+
+    private static Map<String, Function<CommonOptions, CommandSpec>> subcommands() {
+        Map<String, Function<CommonOptions, CommandSpec>> m = new LinkedHashMap<>();
+        m.put("validate", ValidateCommand::spec);
+        m.put("plan", PlanCommand::spec);
+        m.put("apply", ApplyCommand::spec);
+        m.put("drift", DriftCommand::spec);
+        m.put("status", StatusCommand::spec);
+        m.put("watch", WatchCommand::spec);
+        m.put("history", HistoryCommand::spec);
+        m.put("override", OverrideCommand::spec);
+        m.put("report", ReportCommand::spec);
+        m.put("fleet", FleetCommand::spec);
+        m.put("schema", common -> SchemaCommand.spec());
+        m.put("version", common -> VersionCommand.spec());
+        m.put("completion", common -> CompletionCommand.spec());
+        return java.util.Collections.unmodifiableMap(m);
+    }
 
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
-    /** The subcommands in the order help lists them. */
-    private static final Map<String, Supplier<Object>> SUBCOMMANDS = subcommands();
-
-    private static Map<String, Supplier<Object>> subcommands() {
-        Map<String, Supplier<Object>> m = new LinkedHashMap<>();
-        m.put("validate", ValidateCommand::new);
-        m.put("plan", PlanCommand::new);
-        m.put("apply", ApplyCommand::new);
-        m.put("drift", DriftCommand::new);
-        m.put("status", StatusCommand::new);
-        m.put("watch", WatchCommand::new);
-        m.put("history", HistoryCommand::new);
-        m.put("override", OverrideCommand::new);
-        m.put("report", ReportCommand::new);
-        m.put("fleet", FleetCommand::new);
-        m.put("schema", SchemaCommand::new);
-        m.put("version", VersionCommand::new);
-        m.put("completion", CompletionCommand::new);
-        return java.util.Collections.unmodifiableMap(m);
     }
 
     /** The whole command tree (help, completion scripts, unknown commands). */
@@ -54,18 +45,28 @@ public final class AgentCommand implements Runnable {
     }
 
     /**
-     * The command tree for these arguments. picocli reflects over every option of every command it is given, which
-     * costs more than a plan of 50 sysctls; so only the subcommand the arguments name is built. The root's help,
-     * completion scripts and unknown names (which need every command for their listings and suggestions) get all.
+     * The command tree for these arguments. Building a command's model is start-up time, so only the subcommand the
+     * arguments name is built. The root's help, completion scripts and unknown names (which need every command for
+     * their listings and suggestions) get all.
      */
     static CommandLine commandLine(String[] arguments) {
-        CommandLine cmd = new CommandLine(new AgentCommand());
-        String named = arguments == null ? null : subcommandName(cmd.getCommandSpec(), arguments);
+        AgentCommand agent = new AgentCommand();
+        CommandSpec root = Specs.command(agent, "agent",
+                        "Converges this developer box to the team's profiles: plan, apply, report drift.")
+                .build();
+        root.versionProvider(new VersionCommand.Provider());
+        root.usageMessage().footer("", "Exit codes: 0 done, nothing pending; 1 error; 2 changes pending "
+                + "(plan --detailed-exitcode) or drift found (drift).");
+        Specs.standardHelpOptions(root);
+        agent.common.addTo(root);
+        agent.spec = root;
+        String named = arguments == null ? null : subcommandName(root, arguments);
         if (named != null && SUBCOMMANDS.containsKey(named) && !named.equals("completion")) {
-            cmd.addSubcommand(named, SUBCOMMANDS.get(named).get());
+            root.addSubcommand(named, new CommandLine(SUBCOMMANDS.get(named).apply(agent.common)));
         } else {
-            SUBCOMMANDS.forEach((name, command) -> cmd.addSubcommand(name, command.get()));
+            SUBCOMMANDS.forEach((name, spec) -> root.addSubcommand(name, new CommandLine(spec.apply(agent.common))));
         }
+        CommandLine cmd = new CommandLine(root);
         cmd.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
             c.getErr().println("agent: " + ex.getMessage());

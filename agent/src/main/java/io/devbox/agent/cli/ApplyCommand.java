@@ -5,12 +5,7 @@ import io.devbox.agent.report.RunInfo;
 import io.devbox.agent.report.TextRenderer;
 import io.devbox.agent.run.SavedPlan;
 import io.devbox.agent.run.Session;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -23,31 +18,37 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-@Command(name = "apply", description = "Converge this box. With PLAN, apply exactly that saved plan, refusing items whose state moved since.")
 final class ApplyCommand implements Callable<Integer> {
-    @ParentCommand
-    AgentCommand parent;
+    private final CommonOptions common;
+    private CommandSpec spec;
+    private Path planFile;
+    private boolean yes;
+    private boolean json;
+    private List<String> only = new ArrayList<>();
 
-    @Spec
-    CommandSpec spec;
+    private ApplyCommand(CommonOptions common) {
+        this.common = common;
+    }
 
-    @Parameters(arity = "0..1", paramLabel = "PLAN", description = "A plan saved with `agent plan --out PLAN`.")
-    Path planFile;
-
-    @Option(names = "--yes", description = "Do not ask for confirmation.")
-    boolean yes;
-
-    @Option(names = "--json", description = "One JSON document instead of text.")
-    boolean json;
-
-    @Option(names = "--only", paramLabel = "KIND", split = ",", description = "Apply only these kinds.")
-    List<String> only = new ArrayList<>();
+    static CommandSpec spec(CommonOptions common) {
+        ApplyCommand c = new ApplyCommand(common);
+        c.spec = Specs.command(c, "apply", "Converge this box. With PLAN, apply exactly that saved plan, refusing items "
+                        + "whose state moved since.")
+                .positional(Specs.positional("PLAN", "0..1", "A plan saved with `agent plan --out PLAN`.", Path.class),
+                        (Path v) -> c.planFile = v)
+                .flag("--yes", "Do not ask for confirmation.", v -> c.yes = v)
+                .flag("--json", "One JSON document instead of text.", v -> c.json = v)
+                .option(Specs.option("--only", "Apply only these kinds.", List.class).auxiliaryTypes(String.class)
+                        .splitRegex(",").paramLabel("KIND"), c.only, v -> c.only = v)
+                .build();
+        return c.spec;
+    }
 
     @Override
     public Integer call() throws Exception {
-        Session session = Sessions.open(parent.common);
+        Session session = Sessions.open(common);
         PrintWriter o = spec.commandLine().getOut();
-        TextRenderer text = new TextRenderer(parent.common.color());
+        TextRenderer text = new TextRenderer(common.color());
         Optional<SavedPlan> saved = Optional.empty();
         if (planFile != null) {
             saved = Optional.of(SavedPlan.read(planFile));

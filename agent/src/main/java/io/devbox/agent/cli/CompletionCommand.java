@@ -1,20 +1,26 @@
 package io.devbox.agent.cli;
 
 import picocli.AutoComplete;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
 
-@Command(name = "completion", description = "Print a shell completion script: `source <(agent completion bash)` (zsh: after `autoload bashcompinit && bashcompinit`).")
 final class CompletionCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    private CommandSpec spec;
+    private String shell = "bash";
 
-    @Parameters(paramLabel = "SHELL", description = "bash or zsh", defaultValue = "bash")
-    String shell;
+    private CompletionCommand() {
+    }
+
+    static CommandSpec spec() {
+        CompletionCommand c = new CompletionCommand();
+        c.spec = Specs.command(c, "completion", "Print a shell completion script: `source <(agent completion bash)` "
+                        + "(zsh: after `autoload bashcompinit && bashcompinit`).")
+                .positional(Specs.positional("SHELL", "0..1", "bash or zsh", String.class).defaultValue("bash"),
+                        (String v) -> c.shell = v)
+                .build();
+        return c.spec;
+    }
 
     @Override
     public Integer call() {

@@ -3,12 +3,7 @@ package io.devbox.agent.cli;
 import io.devbox.agent.report.History;
 import io.devbox.agent.report.JsonReport;
 import io.devbox.agent.report.RunRecords;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -16,20 +11,26 @@ import java.io.PrintWriter;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-@Command(name = "history", description = "The recorded runs (plan, apply, drift, watch cycles), newest first.",
-        subcommands = HistoryCommand.Show.class)
 final class HistoryCommand implements Callable<Integer> {
-    @ParentCommand
-    AgentCommand parent;
+    private final CommonOptions common;
+    private CommandSpec spec;
+    private boolean json;
+    private int limit = 20;
 
-    @Spec
-    CommandSpec spec;
+    private HistoryCommand(CommonOptions common) {
+        this.common = common;
+    }
 
-    @Option(names = "--json", description = "One JSON document {runs: [...]} instead of a table.")
-    boolean json;
-
-    @Option(names = "-n", paramLabel = "N", description = "Show at most N runs (default: ${DEFAULT-VALUE}).", defaultValue = "20")
-    int limit;
+    static CommandSpec spec(CommonOptions common) {
+        HistoryCommand c = new HistoryCommand(common);
+        c.spec = Specs.command(c, "history", "The recorded runs (plan, apply, drift, watch cycles), newest first.")
+                .flag("--json", "One JSON document {runs: [...]} instead of a table.", v -> c.json = v)
+                .option(Specs.option("-n", "Show at most N runs (default: ${DEFAULT-VALUE}).", int.class)
+                        .paramLabel("N").defaultValue("20"), c.limit, v -> c.limit = v)
+                .subcommand(Show.spec(common))
+                .build();
+        return c.spec;
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -37,7 +38,7 @@ final class HistoryCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("agent: -n must be at least 1");
             return ExitCodes.ERROR;
         }
-        RunRecords records = Sessions.open(parent.common).runRecords();
+        RunRecords records = Sessions.open(common).runRecords();
         ObjectNode list = History.list(records, limit);
         PrintWriter o = spec.commandLine().getOut();
         o.print(json ? JsonReport.pretty(list) : History.table(list));
@@ -45,23 +46,29 @@ final class HistoryCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    @Command(name = "show", description = "One run in detail.")
     static final class Show implements Callable<Integer> {
-        @ParentCommand
-        HistoryCommand history;
+        private final CommonOptions common;
+        private CommandSpec spec;
+        private String id;
+        private boolean json;
 
-        @Spec
-        CommandSpec spec;
+        private Show(CommonOptions common) {
+            this.common = common;
+        }
 
-        @Parameters(paramLabel = "ID", description = "A run id (or a unique prefix of one), as listed by `agent history`.")
-        String id;
-
-        @Option(names = "--json", description = "The run record as JSON.")
-        boolean json;
+        static CommandSpec spec(CommonOptions common) {
+            Show c = new Show(common);
+            c.spec = Specs.command(c, "show", "One run in detail.")
+                    .positional(Specs.positional("ID", "1", "A run id (or a unique prefix of one), as listed by `agent history`.",
+                            String.class), (String v) -> c.id = v)
+                    .flag("--json", "The run record as JSON.", v -> c.json = v)
+                    .build();
+            return c.spec;
+        }
 
         @Override
         public Integer call() throws Exception {
-            Optional<JsonNode> run = Sessions.open(history.parent.common).runRecords().read(id);
+            Optional<JsonNode> run = Sessions.open(common).runRecords().read(id);
             if (run.isEmpty()) {
                 spec.commandLine().getErr().println("agent: no run " + id + " (see `agent history`)");
                 return ExitCodes.ERROR;

@@ -1,12 +1,7 @@
 package io.devbox.agent.cli;
 
 import io.devbox.agent.run.Overrides;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -14,38 +9,44 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "override", description = {
-        "Let one resource differ from the profiles for a while: reported as `override`, not corrected; when the override "
-                + "expires (or is cleared), convergence resumes.",
-        "  agent override sysctl[vm.swappiness] --for 8h --reason 'profiling a memory leak'",
-        "  agent override --list      agent override --clear sysctl[vm.swappiness]      agent override --clear"})
 final class OverrideCommand implements Callable<Integer> {
-    @ParentCommand
-    AgentCommand parent;
+    private final CommonOptions common;
+    private CommandSpec spec;
+    private String resource;
+    private Duration duration;
+    private String reason;
+    private boolean list;
+    private String clear;
 
-    @Spec
-    CommandSpec spec;
+    private OverrideCommand(CommonOptions common) {
+        this.common = common;
+    }
 
-    @Parameters(arity = "0..1", paramLabel = "RESOURCE", description = "A resource id, e.g. sysctl[vm.swappiness].")
-    String resource;
-
-    @Option(names = "--for", paramLabel = "D", converter = DurationConverter.class, description = "How long (e.g. 30m, 8h, 2d; at most 90d).")
-    Duration duration;
-
-    @Option(names = "--reason", paramLabel = "TEXT", description = "Why the box may differ (required; shown in plans and reports).")
-    String reason;
-
-    @Option(names = "--list", description = "List the active overrides.")
-    boolean list;
-
-    @Option(names = "--clear", arity = "0..1", paramLabel = "RESOURCE", fallbackValue = "", description = "Remove the override of RESOURCE, or all of them.")
-    String clear;
+    static CommandSpec spec(CommonOptions common) {
+        OverrideCommand c = new OverrideCommand(common);
+        c.spec = Specs.command(c, "override",
+                        "Let one resource differ from the profiles for a while: reported as `override`, not corrected; when "
+                                + "the override expires (or is cleared), convergence resumes.",
+                        "  agent override sysctl[vm.swappiness] --for 8h --reason 'profiling a memory leak'",
+                        "  agent override --list      agent override --clear sysctl[vm.swappiness]      agent override --clear")
+                .positional(Specs.positional("RESOURCE", "0..1", "A resource id, e.g. sysctl[vm.swappiness].", String.class),
+                        (String v) -> c.resource = v)
+                .option(Specs.option("--for", "How long (e.g. 30m, 8h, 2d; at most 90d).", Duration.class)
+                        .paramLabel("D").converters(new DurationConverter()), c.duration, v -> c.duration = v)
+                .option("--reason", "TEXT", String.class, "Why the box may differ (required; shown in plans and reports).",
+                        v -> c.reason = v)
+                .flag("--list", "List the active overrides.", v -> c.list = v)
+                .option(Specs.option("--clear", "Remove the override of RESOURCE, or all of them.", String.class)
+                        .arity("0..1").paramLabel("RESOURCE").fallbackValue(""), c.clear, v -> c.clear = v)
+                .build();
+        return c.spec;
+    }
 
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        var session = Sessions.open(parent.common);
+        var session = Sessions.open(common);
         Overrides overrides = session.overrides();
         if (!list) session.state().prepare();
         Instant now = Instant.now();

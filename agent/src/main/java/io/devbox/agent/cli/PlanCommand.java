@@ -6,11 +6,7 @@ import io.devbox.agent.report.JsonReport;
 import io.devbox.agent.report.RunInfo;
 import io.devbox.agent.report.TextRenderer;
 import io.devbox.agent.run.Session;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -18,32 +14,35 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "plan", description = "Show what apply would change on this box (read-only).")
 final class PlanCommand implements Callable<Integer> {
-    @ParentCommand
-    AgentCommand parent;
+    private final CommonOptions common;
+    private CommandSpec spec;
+    private boolean detailedExitCode;
+    private boolean json;
+    private Path out;
+    private List<String> only = new ArrayList<>();
+    private boolean all;
 
-    @Spec
-    CommandSpec spec;
+    private PlanCommand(CommonOptions common) {
+        this.common = common;
+    }
 
-    @Option(names = "--detailed-exitcode", description = "Exit 2 when changes are pending (0 none, 1 error).")
-    boolean detailedExitCode;
-
-    @Option(names = "--json", description = "One JSON document instead of text.")
-    boolean json;
-
-    @Option(names = "--out", paramLabel = "PLAN", description = "Save the plan for `agent apply PLAN`.")
-    Path out;
-
-    @Option(names = "--only", paramLabel = "KIND", split = ",", description = "Plan only these kinds (e.g. sysctl).")
-    List<String> only = new ArrayList<>();
-
-    @Option(names = "--all", description = "Also list resources that are already as wanted.")
-    boolean all;
+    static CommandSpec spec(CommonOptions common) {
+        PlanCommand c = new PlanCommand(common);
+        c.spec = Specs.command(c, "plan", "Show what apply would change on this box (read-only).")
+                .flag("--detailed-exitcode", "Exit 2 when changes are pending (0 none, 1 error).", v -> c.detailedExitCode = v)
+                .flag("--json", "One JSON document instead of text.", v -> c.json = v)
+                .option("--out", "PLAN", Path.class, "Save the plan for `agent apply PLAN`.", v -> c.out = v)
+                .option(Specs.option("--only", "Plan only these kinds (e.g. sysctl).", List.class).auxiliaryTypes(String.class)
+                        .splitRegex(",").paramLabel("KIND"), c.only, v -> c.only = v)
+                .flag("--all", "Also list resources that are already as wanted.", v -> c.all = v)
+                .build();
+        return c.spec;
+    }
 
     @Override
     public Integer call() throws Exception {
-        Session session = Sessions.open(parent.common);
+        Session session = Sessions.open(common);
         RunInfo run = session.plan("plan", Sessions.only(only));
         Summary summary = run.summary();
         PrintWriter o = spec.commandLine().getOut();
@@ -53,7 +52,7 @@ final class PlanCommand implements Callable<Integer> {
         if (json) {
             o.print(JsonReport.pretty(JsonReport.document(run)));
         } else {
-            TextRenderer text = new TextRenderer(parent.common.color());
+            TextRenderer text = new TextRenderer(common.color());
             o.print(text.header(run));
             o.print(text.resources(run.resources(), all));
             if (!run.resources().isEmpty() && summary.pending() + summary.error() + summary.skipped() > 0) o.println();

@@ -5,11 +5,7 @@ import io.devbox.agent.report.JsonReport;
 import io.devbox.agent.report.RunRecords;
 import io.devbox.agent.run.Session;
 import io.devbox.agent.source.GitCredentials;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -21,33 +17,45 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "report", description = "Fleet reports through git.", subcommands = ReportCommand.Push.class)
 final class ReportCommand implements Runnable {
-    @ParentCommand
-    AgentCommand parent;
+    private CommandSpec spec;
 
-    @Spec
-    CommandSpec spec;
+    private ReportCommand() {
+    }
+
+    static CommandSpec spec(CommonOptions common) {
+        ReportCommand c = new ReportCommand();
+        c.spec = Specs.command(c, "report", "Fleet reports through git.")
+                .subcommand(Push.spec(common))
+                .build();
+        return c.spec;
+    }
 
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    @Command(name = "push", description = "Publish this box's latest run summary (no values) as a commit on refs/devbox/reports/<hostname> of the profile repository.")
     static final class Push implements Callable<Integer> {
-        @ParentCommand
-        ReportCommand report;
+        private final CommonOptions common;
+        private CommandSpec spec;
+        private boolean json;
 
-        @Spec
-        CommandSpec spec;
+        private Push(CommonOptions common) {
+            this.common = common;
+        }
 
-        @Option(names = "--json", description = "Print what was pushed as JSON.")
-        boolean json;
+        static CommandSpec spec(CommonOptions common) {
+            Push c = new Push(common);
+            c.spec = Specs.command(c, "push", "Publish this box's latest run summary (no values) as a commit on "
+                            + "refs/devbox/reports/<hostname> of the profile repository.")
+                    .flag("--json", "Print what was pushed as JSON.", v -> c.json = v)
+                    .build();
+            return c.spec;
+        }
 
         @Override
         public Integer call() throws Exception {
-            CommonOptions common = report.parent.common;
             Session session = Sessions.open(common);
             List<Path> records = new RunRecords(session.state().resolve("runs")).list();
             if (records.isEmpty()) {

@@ -1,20 +1,24 @@
 package io.devbox.agent.cli;
 
 import io.devbox.agent.profile.SchemaDocs;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
 
-@Command(name = "schema", description = "Print the profile JSON Schema, or a readable summary of one kind.")
 final class SchemaCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    private CommandSpec spec;
+    private String kind;
 
-    @Parameters(arity = "0..1", paramLabel = "KIND", description = "A kind (e.g. sysctl) to summarize.")
-    String kind;
+    private SchemaCommand() {
+    }
+
+    static CommandSpec spec() {
+        SchemaCommand c = new SchemaCommand();
+        c.spec = Specs.command(c, "schema", "Print the profile JSON Schema, or a readable summary of one kind.")
+                .positional(Specs.positional("KIND", "0..1", "A kind (e.g. sysctl) to summarize.", String.class), (String v) -> c.kind = v)
+                .build();
+        return c.spec;
+    }
 
     @Override
     public Integer call() {

@@ -8,51 +8,64 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Set;
 
 /**
  * Start-up on the second core. A one-off command spends most of its time initialising libraries: picocli reflects
  * over the commands while JGit (file system detection, user config), Jackson (the mapper) and snakeyaml would wait
  * their turn. For the commands that read profiles and state, this thread initialises the latter while the main thread
- * parses the command line; the main thread joins it before the command runs, so the two never initialise the same
+ * parses the command line; the main thread joins them before the command runs, so it never initialises the same
  * classes at once (no class-initialisation deadlock) and a failure here changes nothing: the command meets it again.
  */
 final class StartupWarmup {
     private static final Set<String> PROFILE_COMMANDS = Set.of("validate", "plan", "apply", "drift", "status", "watch");
 
-    private final Thread thread;
+    private final List<Thread> threads;
 
-    private StartupWarmup(Thread thread) {
-        this.thread = thread;
+    private StartupWarmup(List<Thread> threads) {
+        this.threads = threads;
     }
 
     /** Starts the warm-up when the arguments name a command that reads profiles; otherwise one that does nothing. */
     static StartupWarmup startFor(String[] args) {
         for (String a : args) {
             if (PROFILE_COMMANDS.contains(a)) {
-                Thread t = new Thread(StartupWarmup::initialiseLibraries, "startup-warmup");
-                t.setDaemon(true);
-                t.start();
-                return new StartupWarmup(t);
+                // two threads: the libraries share no classes, and each alone takes about as long as picocli
+                return new StartupWarmup(List.of(start("warmup-json", StartupWarmup::initialiseJson),
+                        start("warmup-git", StartupWarmup::initialiseGitAndYaml)));
             }
         }
-        return new StartupWarmup(null);
+        return new StartupWarmup(List.of());
+    }
+
+    private static Thread start(String name, Runnable work) {
+        Thread t = new Thread(work, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
     /** Waits until the warm-up is over (it never takes longer than the work it anticipates). */
     void await() {
-        if (thread == null) return;
         try {
-            thread.join();
+            for (Thread t : threads) t.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    private static void initialiseLibraries() {
+    private static void initialiseJson() {
         try {
             JsonMapper json = JsonMapper.shared();
             json.readTree(json.writeValueAsBytes(json.createObjectNode().put("warm", 1).putArray("up").add("x")));
+        } catch (RuntimeException e) {
+            // nothing to report: the command meets the same problem and reports it
+        }
+    }
+
+    private static void initialiseGitAndYaml() {
+        try {
             new Load(LoadSettings.builder().setUseMarks(true).build()).loadFromString("warm: [up, 1, true]\n");
             FS detected = FS.DETECTED;
             if (detected != null) SystemReader.getInstance().getUserConfig();

@@ -4,29 +4,31 @@ import io.devbox.agent.report.JsonReport;
 import io.devbox.agent.report.RunRecords;
 import io.devbox.agent.report.StatusReport;
 import io.devbox.agent.run.Session;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.util.concurrent.Callable;
 
-@Command(name = "status", description = "The box, the last run and its drift, from the agent's state (no probing).")
 final class StatusCommand implements Callable<Integer> {
-    @ParentCommand
-    AgentCommand parent;
+    private final CommonOptions common;
+    private CommandSpec spec;
+    private boolean json;
 
-    @Spec
-    CommandSpec spec;
+    private StatusCommand(CommonOptions common) {
+        this.common = common;
+    }
 
-    @Option(names = "--json", description = "One JSON document instead of text.")
-    boolean json;
+    static CommandSpec spec(CommonOptions common) {
+        StatusCommand c = new StatusCommand(common);
+        c.spec = Specs.command(c, "status", "The box, the last run and its drift, from the agent's state (no probing).")
+                .flag("--json", "One JSON document instead of text.", v -> c.json = v)
+                .build();
+        return c.spec;
+    }
 
     @Override
     public Integer call() throws Exception {
-        Session session = Sessions.open(parent.common);
+        Session session = Sessions.open(common);
         ObjectNode status = StatusReport.build(session.host().facts(), session.runRecords(),
                 session.state().loadApplied());
         StatusReport.addDetails(status, session.state().path(), session.host().facts().bootId(),

@@ -1,16 +1,21 @@
 package io.devbox.agent.cli;
 
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
 
-@Command(name = "version", description = "Print the agent's version.")
 final class VersionCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    private CommandSpec spec;
+
+    private VersionCommand() {
+    }
+
+    static CommandSpec spec() {
+        VersionCommand c = new VersionCommand();
+        c.spec = Specs.command(c, "version", "Print the agent's version.").build();
+        return c.spec;
+    }
 
     @Override
     public Integer call() {

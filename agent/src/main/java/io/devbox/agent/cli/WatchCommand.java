@@ -7,11 +7,7 @@ import io.devbox.agent.watch.Signals;
 import io.devbox.agent.watch.WatchLoop;
 import io.devbox.agent.watch.WatchSettings;
 import io.devbox.agent.watch.Wakeup;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -22,42 +18,50 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 
-@Command(name = "watch", description = {
-        "Keep converging this box: fetch every --interval, correct drift every --drift-interval, cycle at once on SIGHUP "
-                + "(which also re-reads the config file) or after a reboot; stop cleanly on SIGTERM/SIGINT (exit 0).",
-        "One watch per state directory; the run lock is taken only during a cycle."})
 final class WatchCommand implements Callable<Integer> {
     enum Mode { apply, report }
 
-    @ParentCommand
-    AgentCommand parent;
+    private final CommonOptions common;
+    private CommandSpec spec;
+    private boolean once;
+    private Duration interval;
+    private Duration driftInterval;
+    private Mode mode;
+    private String metricsAddress;
+    private boolean metricsAllowRemote;
+    private Path bootIdFile;
 
-    @Spec
-    CommandSpec spec;
+    private WatchCommand(CommonOptions common) {
+        this.common = common;
+    }
 
-    @Option(names = "--once", description = "Run one cycle and exit with its code (0 ok, 1 error; with --mode report 2 when changes are pending).")
-    boolean once;
-
-    @Option(names = "--interval", paramLabel = "D", converter = DurationConverter.class,
-            description = "How often to fetch the source, jittered by 10% (default 60s; config: interval).")
-    Duration interval;
-
-    @Option(names = "--drift-interval", paramLabel = "D", converter = DurationConverter.class,
-            description = "How often to probe the box and correct drift when nothing was committed (default 5m; config: driftInterval).")
-    Duration driftInterval;
-
-    @Option(names = "--mode", paramLabel = "MODE", description = "apply: converge; report: only plan and record (default apply; config: mode).")
-    Mode mode;
-
-    @Option(names = "--metrics-address", paramLabel = "HOST:PORT", description = "Also serve /metrics over HTTP here (loopback; config: metrics.address).")
-    String metricsAddress;
-
-    @Option(names = "--metrics-allow-remote", description = "Allow a non-loopback --metrics-address (config: metrics.allowRemote).")
-    boolean metricsAllowRemote;
-
-    @Option(names = "--boot-id-file", paramLabel = "FILE", hidden = true,
-            description = "Where to read the boot id (default /proc/sys/kernel/random/boot_id); for tests.")
-    Path bootIdFile;
+    static CommandSpec spec(CommonOptions common) {
+        WatchCommand c = new WatchCommand(common);
+        c.spec = Specs.command(c, "watch",
+                        "Keep converging this box: fetch every --interval, correct drift every --drift-interval, cycle at "
+                                + "once on SIGHUP (which also re-reads the config file) or after a reboot; stop cleanly on "
+                                + "SIGTERM/SIGINT (exit 0).",
+                        "One watch per state directory; the run lock is taken only during a cycle.")
+                .flag("--once", "Run one cycle and exit with its code (0 ok, 1 error; with --mode report 2 when changes "
+                        + "are pending).", v -> c.once = v)
+                .option(Specs.option("--interval", "How often to fetch the source, jittered by 10% (default 60s; config: "
+                        + "interval).", Duration.class).paramLabel("D").converters(new DurationConverter()),
+                        c.interval, v -> c.interval = v)
+                .option(Specs.option("--drift-interval", "How often to probe the box and correct drift when nothing was "
+                        + "committed (default 5m; config: driftInterval).", Duration.class).paramLabel("D")
+                        .converters(new DurationConverter()), c.driftInterval, v -> c.driftInterval = v)
+                .option("--mode", "MODE", Mode.class, "apply: converge; report: only plan and record (default apply; "
+                        + "config: mode).", v -> c.mode = v)
+                .option("--metrics-address", "HOST:PORT", String.class, "Also serve /metrics over HTTP here (loopback; "
+                        + "config: metrics.address).", v -> c.metricsAddress = v)
+                .flag("--metrics-allow-remote", "Allow a non-loopback --metrics-address (config: metrics.allowRemote).",
+                        v -> c.metricsAllowRemote = v)
+                .option(Specs.option("--boot-id-file", "Where to read the boot id (default "
+                        + "/proc/sys/kernel/random/boot_id); for tests.", Path.class).paramLabel("FILE").hidden(true),
+                        c.bootIdFile, v -> c.bootIdFile = v)
+                .build();
+        return c.spec;
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -70,7 +74,7 @@ final class WatchCommand implements Callable<Integer> {
 
     /** The settings: each option given here, else the config file's value, else the default. Re-read on SIGHUP. */
     private WatchLoop.Loaded load() throws IOException {
-        AgentConfig config = Sessions.config(parent.common);
+        AgentConfig config = Sessions.config(common);
         Duration i = interval != null ? interval : config.interval() != null ? config.interval() : WatchSettings.DEFAULT_INTERVAL;
         Duration d = driftInterval != null ? driftInterval
                 : config.driftInterval() != null ? config.driftInterval() : WatchSettings.DEFAULT_DRIFT_INTERVAL;
@@ -88,10 +92,10 @@ final class WatchCommand implements Callable<Integer> {
         }
         GitOptions git;
         try {
-            git = Sessions.git(parent.common, config);
+            git = Sessions.git(common, config);
         } catch (io.devbox.agent.source.SourceException e) {
             throw new IOException(e.getMessage());
         }
-        return new WatchLoop.Loaded(settings, () -> Sessions.open(parent.common, config, git));
+        return new WatchLoop.Loaded(settings, () -> Sessions.open(common, config, git));
     }
 }

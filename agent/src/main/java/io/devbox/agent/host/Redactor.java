@@ -18,11 +18,14 @@ import java.util.regex.Pattern;
  */
 public final class Redactor {
     public static final String MASK = "***";
-    /** scheme://user:password@ (a password already masked is left alone, so that redacting twice changes nothing). */
-    private static final Pattern URL_PASSWORD = Pattern.compile(
-            "([A-Za-z][A-Za-z0-9+.-]*://[^/@\\s:'\"<>]*):(?!\\*\\*\\*)([^/@\\s'\"<>]+)@");
-    private static final Pattern TOKENS = Pattern.compile(
-            "(?<![A-Za-z0-9_])(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})(?![A-Za-z0-9_])");
+    /** The patterns, compiled on first need: most text has no candidate, and compiling them is start-up time. */
+    private static final class Patterns {
+        /** scheme://user:password@ (a password already masked is left alone, so that redacting twice changes nothing). */
+        static final Pattern URL_PASSWORD = Pattern.compile(
+                "([A-Za-z][A-Za-z0-9+.-]*://[^/@\\s:'\"<>]*):(?!\\*\\*\\*)([^/@\\s'\"<>]+)@");
+        static final Pattern TOKENS = Pattern.compile(
+                "(?<![A-Za-z0-9_])(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})(?![A-Za-z0-9_])");
+    }
 
     private Redactor() {
     }
@@ -31,9 +34,19 @@ public final class Redactor {
     public static String redact(String text) {
         if (text == null || text.isEmpty()) return text;
         String s = text;
-        if (s.indexOf('@') >= 0) s = URL_PASSWORD.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + ":" + MASK + "@"));
-        if (s.contains("gh") || s.contains("github_pat_")) s = TOKENS.matcher(s).replaceAll(MASK);
+        if (s.indexOf('@') >= 0 && s.contains("://")) {
+            s = Patterns.URL_PASSWORD.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + ":" + MASK + "@"));
+        }
+        if (mayHoldToken(s)) s = Patterns.TOKENS.matcher(s).replaceAll(MASK);
         return s;
+    }
+
+    /** Whether {@code s} has a token prefix ({@code gh?_} with ? one of pousr, or {@code github_pat_}). */
+    private static boolean mayHoldToken(String s) {
+        for (int i = s.indexOf("gh"); i >= 0; i = s.indexOf("gh", i + 1)) {
+            if (i + 3 < s.length() && "pousr".indexOf(s.charAt(i + 2)) >= 0 && s.charAt(i + 3) == '_') return true;
+        }
+        return s.contains("github_pat_");
     }
 
     public static byte[] redact(byte[] utf8) {

@@ -13,8 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -28,7 +26,6 @@ import java.util.stream.Stream;
  */
 public final class RunRecords {
     public static final int KEEP = 500;
-    private static final DateTimeFormatter NAME_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
     private static final Pattern ID = Pattern.compile("[0-9]{8}T[0-9]{6}Z-[A-Za-z0-9.-]+");
 
     /** How many records to keep, and for how long. */
@@ -100,35 +97,43 @@ public final class RunRecords {
     public int prune() throws IOException {
         List<Path> all = new ArrayList<>(list());
         Instant cutoff = clock.instant().minus(retention.maxAge());
+        String cutoffId = idTime(cutoff);
         int removed = 0;
         for (int i = 0; i < all.size(); i++) {
             Path p = all.get(i);
-            if (i >= retention.keep() || startedAt(p).isBefore(cutoff)) {
+            // list() holds only names of the id form, which begin with their start time and sort as they read
+            if (i >= retention.keep() || idOf(p).substring(0, 16).compareTo(cutoffId) < 0) {
                 if (Files.deleteIfExists(p)) removed++;
             }
         }
         return removed;
     }
 
+    /**
+     * {@code yyyyMMdd'T'HHmmss'Z'} of an instant, as run ids begin (by hand: a DateTimeFormatter's first use was a
+     * noticeable part of a short run).
+     */
+    public static String idTime(Instant t) {
+        java.time.LocalDateTime u = LocalDateTime.ofInstant(t, ZoneOffset.UTC);
+        StringBuilder b = new StringBuilder(16);
+        pad(b, u.getYear(), 4);
+        pad(b, u.getMonthValue(), 2);
+        pad(b, u.getDayOfMonth(), 2);
+        b.append('T');
+        pad(b, u.getHour(), 2);
+        pad(b, u.getMinute(), 2);
+        pad(b, u.getSecond(), 2);
+        return b.append('Z').toString();
+    }
+
+    private static void pad(StringBuilder b, int value, int width) {
+        String v = Integer.toString(value);
+        for (int i = v.length(); i < width; i++) b.append('0');
+        b.append(v);
+    }
+
     void prune(int keep) throws IOException {
         List<Path> all = new ArrayList<>(list());
         for (int i = keep; i < all.size(); i++) Files.deleteIfExists(all.get(i));
-    }
-
-    /** When a run started: from its id (the file name), else the file's modification time. */
-    static Instant startedAt(Path file) throws IOException {
-        String id = idOf(file);
-        if (id.length() >= 16) {
-            try {
-                return LocalDateTime.parse(id.substring(0, 16), NAME_TIME).toInstant(ZoneOffset.UTC);
-            } catch (DateTimeParseException e) {
-                // fall through
-            }
-        }
-        try {
-            return Files.getLastModifiedTime(file).toInstant();
-        } catch (NoSuchFileException e) {
-            return Instant.MAX;
-        }
     }
 }

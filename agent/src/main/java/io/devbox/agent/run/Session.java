@@ -33,7 +33,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +46,6 @@ import java.util.function.BooleanSupplier;
  * plans, applies, remembers what was applied and writes the run record.
  */
 public final class Session {
-    private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     private final AgentOptions options;
     private final Clock clock;
@@ -304,7 +302,7 @@ public final class Session {
     private RunInfo record(String command, Instant start, Loaded loaded, List<ResourcePlan> resources, List<String> errors,
                            boolean applies, int activeOverrides) throws IOException {
         Instant end = clock.instant();
-        String id = RUN_ID.format(start) + "-" + command + "-" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
+        String id = io.devbox.agent.report.RunRecords.idTime(start) + "-" + command + "-" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
         List<String> all = new java.util.ArrayList<>(loaded.problems().stream().map(p -> "source: " + p).toList());
         all.addAll(errors);
         RunInfo run = new RunInfo(id, command, start.toString(), end.toEpochMilli() - start.toEpochMilli(),
