@@ -40,14 +40,26 @@ unshare -n sh -c 'cd /proc/sys && find net -type f -perm -200 | sort' > "$work/a
 grep -v -E 'conf/(all|default|lo)/|neigh/|route/flush|stable_secret' "$work/all-keys" | sed -n 1,50p > "$work/keys"
 [ "$(wc -l < "$work/keys")" -eq 50 ] || { echo "fewer than 50 writable net.* keys here" >&2; exit 1; }
 while read -r k; do
-    v=$(unshare -n cat "/proc/sys/$k" | awk '{print $1}')
-    case "$v" in ''|*[!0-9]*) v=1;; esac
-    echo "$(echo "$k" | tr / .): $((v == 0 ? 1 : v))"
+    v=$(unshare -n cat "/proc/sys/$k" | tr -s ' \t' '  ')
+    case "$v" in
+        ''|*[!0-9\ ]*) v=1 ;;           # text values: planned to 1
+        *' '*) v="\"$v\"" ;;           # several fields (ip_local_port_range): kept whole
+        0) v=1 ;;
+    esac
+    echo "$(echo "$k" | tr / .): $v"
 done < "$work/keys" | make_repo "$work/net"
 mkdir -p "$work/net-box/etc/sysctl.d"
 a=$(measure "A  plan, 50 real net.* sysctls (unshare -n)" unshare -n "$agent" plan --repo "$work/net" --root "$work/net-box" \
     --sysctl-dir /proc/sys --state-dir "$work/state-a" --hostname bench | tail -n 1)
-measure "A' same, no-op plan after apply" sh -c "unshare -n sh -c '\"$agent\" apply --yes --repo \"$work/net\" --root \"$work/net-box\" --sysctl-dir /proc/sys --state-dir \"$work/state-a2\" --hostname bench >/dev/null && \"$agent\" plan --repo \"$work/net\" --root \"$work/net-box\" --sysctl-dir /proc/sys --state-dir \"$work/state-a2\" --hostname bench'" >/dev/null || true
+# A') the same keys after an apply: the no-op plan (one namespace held open by a sleeper, so the values stay applied)
+unshare -n sleep 3600 & holder=$!
+trap 'kill "$holder" 2>/dev/null; rm -rf "$work"' EXIT
+sleep 0.2
+in_ns() { nsenter -t "$holder" -n "$@"; }
+in_ns "$agent" apply --yes --repo "$work/net" --root "$work/net-box" --sysctl-dir /proc/sys --state-dir "$work/state-a2" \
+    --hostname bench >/dev/null
+measure "A' same keys, no-op plan after apply" nsenter -t "$holder" -n "$agent" plan --repo "$work/net" --root "$work/net-box" \
+    --sysctl-dir /proc/sys --state-dir "$work/state-a2" --hostname bench >/dev/null
 
 # B) 2,000 sysctls in a sandbox, and 50 in the same sandbox for the ratio
 gen() { # n
