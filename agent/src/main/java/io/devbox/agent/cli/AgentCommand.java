@@ -67,16 +67,31 @@ public final class AgentCommand implements Runnable {
             SUBCOMMANDS.forEach((name, spec) -> root.addSubcommand(name, new CommandLine(spec.apply(agent.common))));
         }
         CommandLine cmd = new CommandLine(root);
-        cmd.setParameterExceptionHandler((ex, args) -> {
+        cmd.setParameterExceptionHandler(new ParameterErrors(cmd));
+        cmd.setExecutionExceptionHandler(new Failures());
+        return cmd;
+    }
+
+    /**
+     * A command-line mistake: the message, suggestions or where to get help, exit 1. (A class, not a lambda: a lambda
+     * of one of picocli's Java 5 interfaces keeps that interface and its users out of the AppCDS archive.)
+     */
+    private static final class ParameterErrors implements CommandLine.IParameterExceptionHandler {
+        private final CommandLine root;
+
+        ParameterErrors(CommandLine root) {
+            this.root = root;
+        }
+
+        @Override
+        public int handleParseException(CommandLine.ParameterException ex, String[] args) {
             CommandLine c = ex.getCommandLine();
             c.getErr().println("agent: " + ex.getMessage());
             if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, c.getErr())) {
-                c.getErr().println("Try 'agent " + (c == cmd ? "" : c.getCommandName() + " ") + "--help'.");
+                c.getErr().println("Try 'agent " + (c == root ? "" : c.getCommandName() + " ") + "--help'.");
             }
             return ExitCodes.ERROR;
-        });
-        cmd.setExecutionExceptionHandler(new Failures());
-        return cmd;
+        }
     }
 
     /** The first argument that is neither an option of the root nor an option's value; null when there is none. */

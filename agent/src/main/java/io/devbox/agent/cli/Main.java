@@ -26,10 +26,7 @@ public final class Main {
     public static int run(String... args) {
         StartupWarmup warmup = StartupWarmup.startFor(args);
         CommandLine cmd = AgentCommand.commandLine(args);
-        cmd.setExecutionStrategy(parsed -> {
-            warmup.await();
-            return new CommandLine.RunLast().execute(parsed);
-        });
+        cmd.setExecutionStrategy(new AfterWarmup(warmup));
         PrintWriter out = new PrintWriter(new OutputStreamWriter(Redactor.stream(System.out), StandardCharsets.UTF_8));
         PrintWriter err = new PrintWriter(new OutputStreamWriter(Redactor.stream(System.err), StandardCharsets.UTF_8));
         cmd.setOut(out);
@@ -39,6 +36,24 @@ public final class Main {
         } finally {
             out.flush();
             err.flush();
+        }
+    }
+
+    /**
+     * Runs the command once the start-up warm-up is over. (A class, not a lambda: a lambda of one of picocli's Java 5
+     * interfaces keeps that interface and its users out of the AppCDS archive.)
+     */
+    private static final class AfterWarmup implements CommandLine.IExecutionStrategy {
+        private final StartupWarmup warmup;
+
+        AfterWarmup(StartupWarmup warmup) {
+            this.warmup = warmup;
+        }
+
+        @Override
+        public int execute(CommandLine.ParseResult parsed) {
+            warmup.await();
+            return new CommandLine.RunLast().execute(parsed);
         }
     }
 }

@@ -9,9 +9,9 @@ import java.util.TreeMap;
  */
 public record MetricKey(String name, Map<String, String> labels) {
     public MetricKey {
-        if (!name.matches("[a-zA-Z_:][a-zA-Z0-9_:]*")) throw new IllegalArgumentException("bad metric name " + name);
+        if (!isName(name, true)) throw new IllegalArgumentException("bad metric name " + name);
         for (String l : labels.keySet()) {
-            if (!l.matches("[a-zA-Z_][a-zA-Z0-9_]*")) throw new IllegalArgumentException("bad label name " + l);
+            if (!isName(l, false)) throw new IllegalArgumentException("bad label name " + l);
         }
         labels = java.util.Collections.unmodifiableMap(new TreeMap<>(labels));
     }
@@ -65,6 +65,21 @@ public record MetricKey(String name, Map<String, String> labels) {
             if (i < end && text.charAt(i) == ',') i++;
         }
         return new MetricKey(text.substring(0, brace), labels);
+    }
+
+    /**
+     * {@code [a-zA-Z_:][a-zA-Z0-9_:]*} for metric names, the same without colons for label names (checked by hand:
+     * every run builds a few dozen keys, and String.matches compiles its pattern each time).
+     */
+    static boolean isName(String s, boolean colons) {
+        if (s.isEmpty()) return false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (colons && c == ':')
+                    || (i > 0 && c >= '0' && c <= '9');
+            if (!ok) return false;
+        }
+        return true;
     }
 
     /** Label values escape backslash, double quote and line feed. */
