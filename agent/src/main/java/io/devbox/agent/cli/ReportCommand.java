@@ -1,5 +1,6 @@
 package io.devbox.agent.cli;
 
+import io.devbox.agent.host.Json;
 import io.devbox.agent.fleet.ReportPusher;
 import io.devbox.agent.report.JsonReport;
 import io.devbox.agent.report.RunRecords;
@@ -62,11 +63,11 @@ final class ReportCommand implements Runnable {
                 spec.commandLine().getErr().println("agent: no run recorded yet in " + session.state().path() + "; run `agent plan` or `agent apply` first");
                 return ExitCodes.ERROR;
             }
-            JsonNode last = JsonReport.mapper().readTree(Files.readAllBytes(records.get(0)));
+            JsonNode last = Json.read(Files.readAllBytes(records.get(0)));
             ReportPusher.Pushed p = pusher(common, session).push(session.host().facts().hostname(), last, version());
             PrintWriter o = spec.commandLine().getOut();
             if (json) {
-                ObjectNode n = JsonReport.mapper().createObjectNode();
+                ObjectNode n = Json.object();
                 n.put("ref", p.ref());
                 n.put("commit", p.commit());
                 n.put("parent", p.parent());

@@ -5,7 +5,7 @@ import org.eclipse.jgit.util.FS;
 import org.eclipse.jgit.util.SystemReader;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
-import tools.jackson.databind.json.JsonMapper;
+import io.devbox.agent.host.Json;
 
 import java.io.IOException;
 import java.util.List;
@@ -57,8 +57,7 @@ final class StartupWarmup {
 
     private static void initialiseJson() {
         try {
-            JsonMapper json = JsonMapper.shared();
-            json.readTree(json.writeValueAsBytes(json.createObjectNode().put("warm", 1).putArray("up").add("x")));
+            Json.read(Json.pretty(Json.object().put("warm", 1).set("up", Json.array().add("x"))));
         } catch (RuntimeException e) {
             // nothing to report: the command meets the same problem and reports it
         }

@@ -1,9 +1,9 @@
 package io.devbox.agent.engine;
 
+import io.devbox.agent.host.Json;
 import io.devbox.agent.host.AtomicFiles;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
@@ -18,7 +18,6 @@ import java.util.Map;
  * Every write is atomic.
  */
 public final class StateDir {
-    private static final JsonMapper JSON = JsonMapper.shared();
     private final Path dir;
 
     public StateDir(Path dir) {
@@ -47,7 +46,7 @@ public final class StateDir {
         Path f = dir.resolve("applied.json");
         JsonNode root;
         try {
-            root = JSON.readTree(Files.readAllBytes(f));
+            root = Json.read(Files.readAllBytes(f));
         } catch (NoSuchFileException e) {
             return AppliedState.empty();
         } catch (JacksonException e) {
@@ -69,7 +68,7 @@ public final class StateDir {
     }
 
     public void saveApplied(AppliedState state) throws IOException {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = Json.object();
         root.put("formatVersion", 1);
         ObjectNode res = root.putObject("resources");
         state.resources().forEach((id, e) -> {
@@ -80,6 +79,6 @@ public final class StateDir {
             n.put("appliedAt", e.appliedAt());
             n.put("commit", e.commit());
         });
-        AtomicFiles.write(dir.resolve("applied.json"), io.devbox.agent.host.Redactor.redact(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root)), "rw-------");
+        AtomicFiles.write(dir.resolve("applied.json"), io.devbox.agent.host.Redactor.redact(Json.pretty(root)), "rw-------");
     }
 }

@@ -1,8 +1,8 @@
 package io.devbox.agent.fleet;
 
+import io.devbox.agent.host.Json;
 import io.devbox.agent.source.GitUrls;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -23,13 +23,12 @@ import java.time.Instant;
 public final class BoxReport {
     public static final int FORMAT_VERSION = 1;
     public static final String FILE = "report.json";
-    static final JsonMapper JSON = JsonMapper.shared();
 
     private BoxReport() {
     }
 
     public static ObjectNode fromRunRecord(String hostname, JsonNode run, Instant now, String agentVersion) {
-        ObjectNode n = JSON.createObjectNode();
+        ObjectNode n = Json.object();
         n.put("formatVersion", FORMAT_VERSION);
         n.put("hostname", hostname);
         n.put("reportedAt", now.toString());

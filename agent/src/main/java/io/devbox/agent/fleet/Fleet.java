@@ -1,5 +1,6 @@
 package io.devbox.agent.fleet;
 
+import io.devbox.agent.host.Json;
 import io.devbox.agent.source.SourceException;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.transport.CredentialsProvider;
@@ -25,7 +26,7 @@ public final class Fleet {
     /** {@code {hosts: [{hostname, reportedAt, ageSeconds, commit, ...report fields, reportCommit}]}}, sorted by hostname. */
     public static ObjectNode read(String repo, Path workingDir, Path stateDir, CredentialsProvider credentials, Clock clock,
                                   Duration timeout) throws IOException, SourceException {
-        ObjectNode root = BoxReport.JSON.createObjectNode();
+        ObjectNode root = Json.object();
         ArrayNode hosts = root.putArray("hosts");
         try (ReportStore store = ReportStore.open(repo, workingDir, stateDir, credentials, timeout)) {
             store.refresh();
@@ -38,7 +39,7 @@ public final class Fleet {
                 JsonNode report = null;
                 if (body.isPresent()) {
                     try {
-                        report = BoxReport.JSON.readTree(body.get());
+                        report = Json.read(body.get());
                     } catch (JacksonException ex) {
                         report = null;
                     }
@@ -53,8 +54,8 @@ public final class Fleet {
                 h.put("ageSeconds", age(at, clock));
                 h.put("commit", report.path("source").path("commit").isNull() ? null : BoxReport.text(report.path("source"), "commit"));
                 h.set("summary", report.path("summary"));
-                h.set("overrides", report.path("overrides").isArray() ? report.path("overrides") : BoxReport.JSON.createArrayNode());
-                h.set("drift", report.path("drift").isArray() ? report.path("drift") : BoxReport.JSON.createArrayNode());
+                h.set("overrides", report.path("overrides").isArray() ? report.path("overrides") : Json.array());
+                h.set("drift", report.path("drift").isArray() ? report.path("drift") : Json.array());
                 h.set("run", report.path("run"));
                 h.set("source", report.path("source"));
                 h.put("reportCommit", e.getValue().name());

@@ -1,5 +1,6 @@
 package io.devbox.agent.fleet;
 
+import io.devbox.agent.host.Json;
 import io.devbox.agent.source.SourceException;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
@@ -54,8 +55,7 @@ public final class ReportPusher {
                 store.refresh();
                 ObjectId parent = store.current(hostname);
                 Instant now = clock.instant();
-                byte[] json = BoxReport.JSON.writerWithDefaultPrettyPrinter()
-                        .writeValueAsBytes(BoxReport.fromRunRecord(hostname, runRecord, now, agentVersion));
+                byte[] json = Json.pretty(BoxReport.fromRunRecord(hostname, runRecord, now, agentVersion));
                 json = io.devbox.agent.host.Redactor.redact(json);
                 ObjectId commit = store.commit(hostname, json, parent, now);
                 if (store.update(hostname, parent, commit) == ReportStore.Attempt.LANDED) {

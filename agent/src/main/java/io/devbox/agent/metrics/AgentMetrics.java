@@ -1,5 +1,6 @@
 package io.devbox.agent.metrics;
 
+import io.devbox.agent.host.Json;
 import com.codahale.metrics.Counter;
 import com.codahale.metrics.DefaultSettableGauge;
 import com.codahale.metrics.Gauge;
@@ -10,7 +11,6 @@ import io.devbox.agent.host.AtomicFiles;
 import io.devbox.agent.host.Redactor;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
@@ -53,7 +53,6 @@ public final class AgentMetrics {
             new PrometheusText.Family(FETCH_ERRORS, "counter", "Runs and watch checks that could not read the profile source."),
             new PrometheusText.Family(COMMIT, "gauge", "The commit of the profiles last applied to this box (value always 1)."));
 
-    private static final JsonMapper JSON = JsonMapper.shared();
 
     private final MetricRegistry registry = new MetricRegistry();
     private final Path stateDir;
@@ -78,7 +77,7 @@ public final class AgentMetrics {
     public synchronized void reload() {
         registry.removeMatching((name, metric) -> true);
         try {
-            JsonNode root = JSON.readTree(Files.readAllBytes(stateDir.resolve("metrics.json")));
+            JsonNode root = Json.read(Files.readAllBytes(stateDir.resolve("metrics.json")));
             for (Map.Entry<String, JsonNode> e : root.path("counters").properties()) {
                 registry.counter(MetricKey.parse(e.getKey()).text()).inc(e.getValue().asLong());
             }
@@ -158,7 +157,7 @@ public final class AgentMetrics {
 
     /** Writes the totals and the textfile, both atomically. */
     public synchronized void write() throws IOException {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = Json.object();
         root.put("formatVersion", 1);
         ObjectNode counters = root.putObject("counters");
         registry.getCounters().forEach((k, c) -> counters.put(k, c.getCount()));
@@ -166,7 +165,7 @@ public final class AgentMetrics {
         registry.getGauges().forEach((k, g) -> {
             if (g.getValue() instanceof Number n) gauges.put(k, n.doubleValue());
         });
-        AtomicFiles.write(stateDir.resolve("metrics.json"), Redactor.redact(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root)), "rw-------");
+        AtomicFiles.write(stateDir.resolve("metrics.json"), Redactor.redact(Json.pretty(root)), "rw-------");
         AtomicFiles.write(textfile, exposition().getBytes(StandardCharsets.UTF_8), "rw-r--r--");
     }
 }

@@ -1,5 +1,6 @@
 package io.devbox.agent.profile;
 
+import io.devbox.agent.host.Json;
 import tools.jackson.databind.JsonNode;
 
 import java.nio.charset.StandardCharsets;
@@ -64,7 +65,7 @@ public final class SchemaDocs {
     }
 
     private static JsonNode tree() {
-        return tools.jackson.databind.json.JsonMapper.shared().readTree(SchemaResource.bytes());
+        return Json.read(SchemaResource.bytes());
     }
 
     private static String text(JsonNode n, String field) {

@@ -1,5 +1,6 @@
 package io.devbox.agent.report;
 
+import io.devbox.agent.host.Json;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -15,7 +16,7 @@ public final class History {
 
     /** {@code {runs: [{id, command, startedAt, durationMs, commit, summary}]}}, newest first, at most {@code limit}. */
     public static ObjectNode list(RunRecords records, int limit) throws IOException {
-        ObjectNode root = JsonReport.mapper().createObjectNode();
+        ObjectNode root = Json.object();
         root.put("formatVersion", JsonReport.FORMAT_VERSION);
         ArrayNode runs = root.putArray("runs");
         List<Path> files = records.list();
@@ -30,7 +31,7 @@ public final class History {
             n.put("durationMs", r.path("durationMs").asLong(0));
             JsonNode commit = r.path("source").path("commit");
             n.put("commit", commit.isString() ? commit.asString() : null);
-            n.set("summary", r.path("summary").isObject() ? r.path("summary") : JsonReport.mapper().createObjectNode());
+            n.set("summary", r.path("summary").isObject() ? r.path("summary") : Json.object());
             n.put("errors", r.path("errors").size());
         }
         return root;

@@ -1,24 +1,22 @@
 package io.devbox.agent.report;
 
+import io.devbox.agent.host.Json;
 import io.devbox.agent.engine.Change;
 import io.devbox.agent.engine.ResourcePlan;
 import io.devbox.agent.engine.Summary;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
-import java.io.ByteArrayOutputStream;
 
 /** The one JSON document of plans, drift reports and run records (DESIGN.md "JSON output"). */
 public final class JsonReport {
     public static final int FORMAT_VERSION = 1;
-    private static final JsonMapper JSON = JsonMapper.shared();
 
     private JsonReport() {
     }
 
     public static ObjectNode document(RunInfo run) {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = Json.object();
         root.put("formatVersion", FORMAT_VERSION);
         root.put("id", run.id());
         root.put("command", run.command());
@@ -55,7 +53,7 @@ public final class JsonReport {
     }
 
     static ObjectNode resource(ResourcePlan r) {
-        ObjectNode n = JSON.createObjectNode();
+        ObjectNode n = Json.object();
         n.put("id", r.id());
         n.put("kind", r.kind());
         n.put("name", r.name());
@@ -86,7 +84,7 @@ public final class JsonReport {
     }
 
     static ObjectNode summary(Summary s) {
-        ObjectNode n = JSON.createObjectNode();
+        ObjectNode n = Json.object();
         n.put("ok", s.ok());
         n.put("change", s.add() + s.change() + s.remove() - s.drift());
         n.put("drift", s.drift());
@@ -100,18 +98,14 @@ public final class JsonReport {
     }
 
     public static String pretty(ObjectNode doc) {
-        return io.devbox.agent.host.Redactor.redact(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(doc) + "\n");
+        return io.devbox.agent.host.Redactor.redact(Json.prettyString(doc) + "\n");
     }
 
     /** {@link #pretty} as UTF-8 bytes, written straight to bytes (a large plan's record is megabytes); redacted too. */
     public static byte[] prettyBytes(ObjectNode doc) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
-        JSON.writerWithDefaultPrettyPrinter().writeValue(out, doc);
-        out.write('\n');
-        return io.devbox.agent.host.Redactor.redact(out.toByteArray());
-    }
-
-    public static JsonMapper mapper() {
-        return JSON;
+        byte[] json = Json.pretty(doc);
+        byte[] withNewline = java.util.Arrays.copyOf(json, json.length + 1);
+        withNewline[json.length] = '\n';
+        return io.devbox.agent.host.Redactor.redact(withNewline);
     }
 }

@@ -1,5 +1,6 @@
 package io.devbox.agent.report;
 
+import io.devbox.agent.host.Json;
 import io.devbox.agent.host.AtomicFiles;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -82,7 +83,7 @@ public final class RunRecords {
     /** A record's JSON, or null when it vanished or cannot be read (a damaged record never hides the others). */
     public static JsonNode parse(Path file) throws IOException {
         try {
-            return JsonReport.mapper().readTree(Files.readAllBytes(file));
+            return Json.read(Files.readAllBytes(file));
         } catch (NoSuchFileException | JacksonException e) {
             return null;
         }

@@ -1,5 +1,6 @@
 package io.devbox.agent.report;
 
+import io.devbox.agent.host.Json;
 import io.devbox.agent.engine.AppliedState;
 import io.devbox.agent.host.Facts;
 import tools.jackson.core.JacksonException;
@@ -19,7 +20,7 @@ public final class StatusReport {
     }
 
     public static ObjectNode build(Facts host, RunRecords records, AppliedState applied) throws IOException {
-        ObjectNode root = JsonReport.mapper().createObjectNode();
+        ObjectNode root = Json.object();
         root.put("formatVersion", JsonReport.FORMAT_VERSION);
         ObjectNode h = root.putObject("host");
         h.put("hostname", host.hostname());
@@ -89,7 +90,7 @@ public final class StatusReport {
 
     private static JsonNode readJson(Path file) {
         try {
-            return JsonReport.mapper().readTree(Files.readAllBytes(file));
+            return Json.read(Files.readAllBytes(file));
         } catch (IOException | JacksonException e) {
             return null;
         }
@@ -98,7 +99,7 @@ public final class StatusReport {
     private static JsonNode lastRecord(List<Path> newestFirst) throws IOException {
         for (Path p : newestFirst) {
             try {
-                return JsonReport.mapper().readTree(Files.readAllBytes(p));
+                return Json.read(Files.readAllBytes(p));
             } catch (JacksonException e) {
                 // a record that cannot be read is skipped; the next older one speaks
             }

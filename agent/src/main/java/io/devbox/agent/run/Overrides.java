@@ -1,5 +1,6 @@
 package io.devbox.agent.run;
 
+import io.devbox.agent.host.Json;
 import io.devbox.agent.host.AtomicFiles;
 import io.devbox.agent.report.JsonReport;
 import tools.jackson.core.JacksonException;
@@ -63,7 +64,7 @@ public final class Overrides {
     public List<Entry> all() throws IOException {
         JsonNode root;
         try {
-            root = JsonReport.mapper().readTree(Files.readAllBytes(file));
+            root = Json.read(Files.readAllBytes(file));
         } catch (NoSuchFileException e) {
             return List.of();
         } catch (JacksonException e) {
@@ -117,7 +118,7 @@ public final class Overrides {
     }
 
     private void save(List<Entry> entries) throws IOException {
-        ObjectNode root = JsonReport.mapper().createObjectNode();
+        ObjectNode root = Json.object();
         root.put("formatVersion", 1);
         ArrayNode arr = root.putArray("overrides");
         for (Entry e : entries) {

@@ -1,5 +1,6 @@
 package io.devbox.agent.run;
 
+import io.devbox.agent.host.Json;
 import io.devbox.agent.engine.AppliedState;
 import io.devbox.agent.engine.Applier;
 import io.devbox.agent.engine.DesiredContext;
@@ -339,7 +340,7 @@ public final class Session {
     /** True when the source state ({@code <state>/source.json}, kept by the remote source) records a fetch error. */
     private boolean sourceStateError() {
         try {
-            var n = io.devbox.agent.report.JsonReport.mapper().readTree(Files.readAllBytes(state.resolve("source.json")));
+            var n = Json.read(Files.readAllBytes(state.resolve("source.json")));
             var err = n.path("error");
             return err.isString() && !err.asString().isBlank();
         } catch (IOException | RuntimeException e) {

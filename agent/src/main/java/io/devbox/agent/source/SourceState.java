@@ -1,9 +1,9 @@
 package io.devbox.agent.source;
 
+import io.devbox.agent.host.Json;
 import io.devbox.agent.host.AtomicFiles;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -39,7 +39,6 @@ public record SourceState(String repo, String ref, String commit, String goodAt,
                           ForcePush forcePush) {
     public static final String FILE = "source.json";
     public static final int FORMAT_VERSION = 1;
-    private static final JsonMapper JSON = JsonMapper.shared();
 
     public SourceState {
         badCommitErrors = badCommitErrors == null ? List.of() : List.copyOf(badCommitErrors);
@@ -63,7 +62,7 @@ public record SourceState(String repo, String ref, String commit, String goodAt,
         Path f = stateDir.resolve(FILE);
         JsonNode n;
         try {
-            n = JSON.readTree(Files.readAllBytes(f));
+            n = Json.read(Files.readAllBytes(f));
         } catch (NoSuchFileException e) {
             return empty(null, null);
         } catch (JacksonException e) {
@@ -79,11 +78,11 @@ public record SourceState(String repo, String ref, String commit, String goodAt,
     }
 
     public void write(Path stateDir) throws IOException {
-        AtomicFiles.write(stateDir.resolve(FILE), io.devbox.agent.host.Redactor.redact(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(toJson())), "rw-------");
+        AtomicFiles.write(stateDir.resolve(FILE), io.devbox.agent.host.Redactor.redact(Json.pretty(toJson())), "rw-------");
     }
 
     public ObjectNode toJson() {
-        ObjectNode n = JSON.createObjectNode();
+        ObjectNode n = Json.object();
         n.put("formatVersion", FORMAT_VERSION);
         n.put("repo", repo);
         n.put("ref", ref);

@@ -1,5 +1,6 @@
 package io.devbox.agent.watch;
 
+import io.devbox.agent.host.Json;
 import io.devbox.agent.host.AtomicFiles;
 import io.devbox.agent.report.JsonReport;
 import tools.jackson.databind.JsonNode;
@@ -26,7 +27,7 @@ public record WatchState(String bootId, String commit, String profilesDigest, St
     /** The stored state; {@link #NONE} when absent or unreadable (it only saves a cycle). */
     public static WatchState read(Path stateDir) {
         try {
-            JsonNode n = JsonReport.mapper().readTree(Files.readAllBytes(file(stateDir)));
+            JsonNode n = Json.read(Files.readAllBytes(file(stateDir)));
             return new WatchState(text(n, "bootId"), text(n, "commit"), text(n, "profilesDigest"), text(n, "lastCycleAt"),
                     text(n, "lastRunId"), text(n, "stoppedAt"), text(n, "stopReason"), n.path("pid").asLong(0));
         } catch (IOException | RuntimeException e) {
@@ -35,7 +36,7 @@ public record WatchState(String bootId, String commit, String profilesDigest, St
     }
 
     public void write(Path stateDir) throws IOException {
-        ObjectNode n = JsonReport.mapper().createObjectNode();
+        ObjectNode n = Json.object();
         n.put("formatVersion", 1);
         n.put("bootId", bootId);
         n.put("commit", commit);

@@ -1,5 +1,6 @@
 package io.devbox.agent.kinds.go;
 
+import io.devbox.agent.host.Json;
 import io.devbox.agent.engine.ResourceException;
 import io.devbox.agent.host.AtomicFiles;
 import io.devbox.agent.host.CommandResult;
@@ -9,7 +10,6 @@ import io.devbox.agent.host.Host;
 import io.devbox.agent.host.TarGzExtractor;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -181,7 +181,7 @@ final class GoInstaller {
 
     /** {@code [{version, files: [{filename, sha256, ...}]}]} to file name to sha256. */
     static Map<String, String> parseListing(byte[] json) {
-        JsonNode root = JsonMapper.shared().readTree(json);
+        JsonNode root = Json.read(json);
         if (root == null || !root.isArray()) throw new IllegalArgumentException("expected a JSON array of releases");
         Map<String, String> sums = new HashMap<>();
         for (int i = 0; i < root.size(); i++) {

@@ -1,11 +1,11 @@
 package io.devbox.agent.kinds.runner;
 
+import io.devbox.agent.host.Json;
 import io.devbox.agent.engine.ResourceException;
 import io.devbox.agent.host.CommandResult;
 import io.devbox.agent.host.Host;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -50,7 +50,7 @@ final class RunnerFiles {
         if (text.startsWith("\uFEFF")) text = text.substring(1);
         JsonNode n;
         try {
-            n = JsonMapper.shared().readTree(text);
+            n = Json.read(text);
         } catch (JacksonException e) {
             throw new ResourceException(f + " is not valid JSON (" + e.getOriginalMessage() + "); reconfigure the runner by hand or remove it");
         }

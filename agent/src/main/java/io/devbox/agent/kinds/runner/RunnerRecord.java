@@ -1,10 +1,10 @@
 package io.devbox.agent.kinds.runner;
 
+import io.devbox.agent.host.Json;
 import io.devbox.agent.host.AtomicFiles;
 import io.devbox.agent.host.Host;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
@@ -44,7 +44,7 @@ record RunnerRecord(String name, String installDir, String runAs, String tokenFi
         Path f = file(host, name);
         JsonNode n;
         try {
-            n = JsonMapper.shared().readTree(Files.readAllBytes(f));
+            n = Json.read(Files.readAllBytes(f));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (JacksonException e) {
@@ -60,7 +60,7 @@ record RunnerRecord(String name, String installDir, String runAs, String tokenFi
     }
 
     void write(Host host) throws IOException {
-        ObjectNode n = JsonMapper.shared().createObjectNode();
+        ObjectNode n = Json.object();
         n.put("formatVersion", 1);
         n.put("name", name);
         n.put("installDir", installDir);
@@ -75,7 +75,7 @@ record RunnerRecord(String name, String installDir, String runAs, String tokenFi
             r.put("ephemeral", registration.ephemeral());
             r.put("group", registration.group());
         }
-        AtomicFiles.write(file(host, name), JsonMapper.shared().writerWithDefaultPrettyPrinter().writeValueAsBytes(n), "rw-------");
+        AtomicFiles.write(file(host, name), Json.pretty(n), "rw-------");
     }
 
     static void delete(Host host, String name) throws IOException {
