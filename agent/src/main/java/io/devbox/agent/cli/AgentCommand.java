@@ -62,11 +62,11 @@ public final class AgentCommand implements Runnable {
         agent.spec = root;
         String named = arguments == null ? null : subcommandName(root, arguments);
         if (named != null && SUBCOMMANDS.containsKey(named) && !named.equals("completion")) {
-            root.addSubcommand(named, new CommandLine(SUBCOMMANDS.get(named).apply(agent.common)));
+            root.addSubcommand(named, Specs.commandLine(SUBCOMMANDS.get(named).apply(agent.common)));
         } else {
-            SUBCOMMANDS.forEach((name, spec) -> root.addSubcommand(name, new CommandLine(spec.apply(agent.common))));
+            SUBCOMMANDS.forEach((name, spec) -> root.addSubcommand(name, Specs.commandLine(spec.apply(agent.common))));
         }
-        CommandLine cmd = new CommandLine(root);
+        CommandLine cmd = Specs.commandLine(root);
         cmd.setParameterExceptionHandler(new ParameterErrors(cmd));
         cmd.setExecutionExceptionHandler(new Failures());
         return cmd;

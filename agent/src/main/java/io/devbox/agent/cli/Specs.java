@@ -26,7 +26,7 @@ final class Specs {
     }
 
     static Command command(Object userObject, String name, String... description) {
-        CommandSpec spec = CommandSpec.wrapWithoutInspection(userObject);
+        CommandSpec spec = CommandSpec.wrapWithoutInspection(userObject, FACTORY);
         spec.name(name);
         spec.usageMessage().description(description);
         return new Command(spec, ScopeType.LOCAL);
@@ -70,7 +70,7 @@ final class Specs {
         }
 
         Command subcommand(CommandSpec sub) {
-            spec.addSubcommand(sub.name(), new CommandLine(sub));
+            spec.addSubcommand(sub.name(), commandLine(sub));
             return this;
         }
 
@@ -85,6 +85,25 @@ final class Specs {
             return this;
         }
     }
+
+    /** A command line for a spec built here. */
+    static CommandLine commandLine(CommandSpec spec) {
+        return new CommandLine(spec, FACTORY);
+    }
+
+    /**
+     * What picocli creates by class for a model declared in code: the collections of list and map options. (picocli's
+     * own factory first probes for Groovy closures, a failing class lookup through the whole jar on every start.)
+     */
+    private static final CommandLine.IFactory FACTORY = new CommandLine.IFactory() {
+        @Override
+        public <K> K create(Class<K> cls) {
+            if (cls.isAssignableFrom(java.util.ArrayList.class)) return cls.cast(new java.util.ArrayList<>());
+            if (cls.isAssignableFrom(java.util.LinkedHashMap.class)) return cls.cast(new java.util.LinkedHashMap<>());
+            if (cls.isAssignableFrom(java.util.LinkedHashSet.class)) return cls.cast(new java.util.LinkedHashSet<>());
+            throw new CommandLine.InitializationException("the command line model cannot create a " + cls.getName());
+        }
+    };
 
     /** picocli's builder for an option, for the settings {@link Command} has no shortcut for. */
     static OptionSpec.Builder option(String name, String description, Class<?> type) {
