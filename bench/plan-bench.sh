@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Whole-process benchmark of `agent plan` (issue 2): median wall time and peak RSS over RUNS runs of
-#   A) 50 real net.* sysctls, each run in a fresh network namespace (unshare -n), persisted file in a sandbox;
+#   A) 50 real net.* sysctls in a private network namespace (unshare -n, held open), persisted file in a sandbox;
+#      A' the same after an apply (no-op plan); A0 with a fresh namespace for every run;
 #   B) 2,000 sysctls in a --root sandbox (a fake /proc/sys tree).
 # Needs root (unshare), git, GNU time. Build first: mvn -B -q package -DskipTests
 # Usage: bench/plan-bench.sh [RUNS]   (default 15)
@@ -48,18 +49,23 @@ while read -r k; do
     esac
     echo "$(echo "$k" | tr / .): $v"
 done < "$work/keys" | make_repo "$work/net"
-mkdir -p "$work/net-box/etc/sysctl.d"
-a=$(measure "A  plan, 50 real net.* sysctls (unshare -n)" unshare -n "$agent" plan --repo "$work/net" --root "$work/net-box" \
-    --sysctl-dir /proc/sys --state-dir "$work/state-a" --hostname bench | tail -n 1)
-# A') the same keys after an apply: the no-op plan (one namespace held open by a sleeper, so the values stay applied)
-unshare -n sleep 3600 & holder=$!
-trap 'kill "$holder" 2>/dev/null; rm -rf "$work"' EXIT
+mkdir -p "$work/net-box/etc/sysctl.d" "$work/net-box2/etc/sysctl.d"
+# Two network namespaces held open by sleepers: A plans in one whose values differ from the profile (every run a plan
+# with changes; plan changes nothing), A' in one where the profile was applied first (the no-op plan).
+unshare -n sleep 3600 & holder_a=$!
+unshare -n sleep 3600 & holder_b=$!
+trap 'kill "$holder_a" "$holder_b" 2>/dev/null; rm -rf "$work"' EXIT
 sleep 0.2
-in_ns() { nsenter -t "$holder" -n "$@"; }
-in_ns "$agent" apply --yes --repo "$work/net" --root "$work/net-box" --sysctl-dir /proc/sys --state-dir "$work/state-a2" \
-    --hostname bench >/dev/null
-measure "A' same keys, no-op plan after apply" nsenter -t "$holder" -n "$agent" plan --repo "$work/net" --root "$work/net-box" \
-    --sysctl-dir /proc/sys --state-dir "$work/state-a2" --hostname bench >/dev/null
+a=$(measure "A  plan, 50 real net.* sysctls (netns)" nsenter -t "$holder_a" -n "$agent" plan --repo "$work/net" \
+    --root "$work/net-box" --sysctl-dir /proc/sys --state-dir "$work/state-a" --hostname bench | tail -n 1)
+nsenter -t "$holder_b" -n "$agent" apply --yes --repo "$work/net" --root "$work/net-box2" --sysctl-dir /proc/sys \
+    --state-dir "$work/state-a2" --hostname bench >/dev/null
+measure "A' same keys, no-op plan after apply" nsenter -t "$holder_b" -n "$agent" plan --repo "$work/net" \
+    --root "$work/net-box2" --sysctl-dir /proc/sys --state-dir "$work/state-a2" --hostname bench >/dev/null
+# For comparison: a fresh namespace per run (unshare -n around the agent): the kernel sets up and tears down a
+# network namespace each time, work that lands on the same two cores.
+measure "A0 as A, a fresh unshare -n per run" unshare -n "$agent" plan --repo "$work/net" --root "$work/net-box" \
+    --sysctl-dir /proc/sys --state-dir "$work/state-a0" --hostname bench >/dev/null
 
 # B) 2,000 sysctls in a sandbox, and 50 in the same sandbox for the ratio
 gen() { # n
