@@ -60,10 +60,9 @@ final class Sources {
         String ref = pinnedCommit.orElse(o.ref());
         String path = o.path() == null ? "profiles" : o.path();
         if (o.repo() == null) {
-            Path git = GitTreeSource.findRepository(o.workingDir())
+            Path top = GitTreeSource.findTop(o.workingDir())
                     .orElseThrow(() -> new SourceException("no --repo given and " + o.workingDir()
                             + " is not inside a git repository"));
-            Path top = git.getFileName().toString().equals(".git") ? git.getParent() : git;
             if (o.worktree()) return new DirectorySource(top, path);
             return new GitTreeSource(top, ref, path, top.toString());
         }
@@ -71,9 +70,22 @@ final class Sources {
         Path dir = o.workingDir().resolve(o.repo()).toAbsolutePath().normalize();
         if (!Files.isDirectory(dir)) throw new SourceException("--repo " + o.repo() + ": no such directory");
         if (o.worktree()) return new DirectorySource(dir, path);
-        if (GitTreeSource.findRepository(dir).filter(g -> g.getParent().equals(dir) || g.equals(dir)).isEmpty()) {
-            return new DirectorySource(dir, path);
+        Optional<Path> top = GitTreeSource.findTop(dir);
+        if (top.isEmpty()) return new DirectorySource(dir, path); // a plain directory, in no repository
+        if (!sameDirectory(top.get(), dir)) {
+            // reading its files would silently take uncommitted edits for the committed profiles
+            throw new SourceException("--repo " + o.repo() + " is inside the git repository " + top.get()
+                    + "; give its top directory (and --path for where the profiles are in it), or add --worktree to read "
+                    + "the files on disk");
         }
         return new GitTreeSource(dir, ref, path, dir.toString());
+    }
+
+    private static boolean sameDirectory(Path a, Path b) {
+        try {
+            return a.toRealPath().equals(b.toRealPath());
+        } catch (IOException e) {
+            return a.equals(b);
+        }
     }
 }

@@ -38,11 +38,20 @@ public final class GitTreeSource implements ProfileSource {
         this.description = description;
     }
 
-    /** The git directory of the repository containing {@code dir}, if any. */
-    public static Optional<Path> findRepository(Path dir) {
+    /**
+     * The top of the repository containing {@code dir}: its work tree (also for a linked worktree or a submodule,
+     * whose {@code .git} is a file), or the git directory of a bare repository; empty when {@code dir} is in none.
+     */
+    public static Optional<Path> findTop(Path dir) throws SourceException {
         FileRepositoryBuilder b = new FileRepositoryBuilder().readEnvironment().findGitDir(dir.toFile());
-        File gitDir = b.getGitDir();
-        return gitDir == null ? Optional.empty() : Optional.of(gitDir.toPath());
+        if (b.getGitDir() == null) return Optional.empty();
+        try {
+            b.setup();
+        } catch (IOException | IllegalArgumentException e) {
+            throw new SourceException("cannot open the git repository of " + dir + ": " + e.getMessage(), e);
+        }
+        File top = b.getWorkTree() != null ? b.getWorkTree() : b.getGitDir();
+        return Optional.of(top.toPath().toAbsolutePath().normalize());
     }
 
     @Override
