@@ -24,14 +24,15 @@ trap cleanup EXIT INT TERM
 mkdir -p "$work/root/etc/sysctl.d" "$work/sys"
 for key in fs/inotify/max_user_watches fs/inotify/max_user_instances vm/max_map_count vm/swappiness \
            net/core/somaxconn net/ipv4/ip_local_port_range net/ipv4/tcp_keepalive_time \
-           net/ipv4/tcp_max_syn_backlog net/ipv4/tcp_fin_timeout fs/file-max; do
+           net/ipv4/tcp_max_syn_backlog net/ipv4/tcp_fin_timeout net/ipv4/tcp_tw_reuse fs/file-max; do
     mkdir -p "$work/sys/$(dirname "$key")"
     cat "/proc/sys/$key" > "$work/sys/$key"
 done
 printf 'bench-boot-id\n' > "$work/boot_id"
-# the bundled profiles, committed to a fresh git repository (as a team's fleet repository would be)
+# the bundled profiles and the hook files they install, committed to a fresh git repository (as a team's fleet
+# repository would be)
 mkdir -p "$work/fleet"
-cp -R "$project/profiles" "$work/fleet/"
+cp -R "$project/profiles" "$project/hooks" "$work/fleet/"   # hooks/: files the profiles install
 git -C "$work/fleet" -c init.defaultBranch=main init -q
 git -C "$work/fleet" add -A
 GIT_CONFIG_NOSYSTEM=1 git -C "$work/fleet" -c user.name=bench -c user.email=bench@example.com -c commit.gpgsign=false \
@@ -40,7 +41,8 @@ GIT_CONFIG_NOSYSTEM=1 git -C "$work/fleet" -c user.name=bench -c user.email=benc
 if [ "${WARM:-0}" = 1 ]; then
     # a daemon restarted on a box the agent already manages: the profiles' validation is cached in the state dir
     "$agent" plan --repo "$work/fleet" --root "$work/root" --sysctl-dir "$work/sys" --state-dir "$work/state" \
-        --hostname dev-42 --label team=backend >/dev/null
+        --hostname dev-42 --label team=backend > "$work/plan.log" 2>&1 \
+        || { echo "the warm-up plan failed (a key the profiles set is missing from the fake /proc/sys?):" >&2; cat "$work/plan.log" >&2; exit 1; }
 fi
 "$agent" watch --interval 60s --drift-interval 5m --repo "$work/fleet" --root "$work/root" --sysctl-dir "$work/sys" \
     --state-dir "$work/state" --hostname dev-42 --label team=backend --boot-id-file "$work/boot_id" \

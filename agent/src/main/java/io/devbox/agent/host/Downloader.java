@@ -78,12 +78,28 @@ public final class Downloader {
         this.progress = progress;
     }
 
-    /** Redirects followed (never https to http), 20 s to connect, 60 s idle, a progress bar only on a terminal. */
+    /**
+     * Redirects followed (never https to http), 20 s to connect, 60 s idle, a progress bar only on a terminal. The
+     * client has its own TLS context: the JDK's default one (and the trust store it loads, ~3 MB of certificates)
+     * would stay in the heap of a watch daemon for good after its first download; this one goes with the client.
+     */
     public static Downloader standard() {
         return new Downloader(() -> HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .connectTimeout(Duration.ofSeconds(20))
+                .sslContext(freshTlsContext())
                 .build(), Duration.ofSeconds(60), System.console() != null ? System.err : null);
+    }
+
+    /** A TLS context with the JDK's default key and trust managers (the system trust store), not shared. */
+    private static javax.net.ssl.SSLContext freshTlsContext() {
+        try {
+            javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+            tls.init(null, null, null);
+            return tls;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("no TLS in this JVM: " + e.getMessage(), e);
+        }
     }
 
     private synchronized HttpClient client() {
