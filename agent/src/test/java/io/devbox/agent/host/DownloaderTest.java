@@ -114,4 +114,43 @@ class DownloaderTest {
                 .fetch(server.url("/f.bin"), tmp, 10_000_000);
         assertThat(bar.toString(StandardCharsets.UTF_8)).contains("f.bin [").contains("100%");
     }
+
+    /** The standard client's own TLS context still checks certificates against the system trust store. */
+    @Test
+    void theStandardClientRefusesAnUntrustedCertificate() throws Exception {
+        Path keystore = tmp.resolve("server.p12");
+        io.devbox.agent.testing.SystemTests.Result made = io.devbox.agent.testing.SystemTests.run(java.util.List.of(
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genkeypair", "-alias", "server",
+                "-keyalg", "EC", "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-validity", "2",
+                "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", "changeit"),
+                java.util.Map.of(), null, java.time.Duration.ofSeconds(60));
+        assertThat(made.exitCode()).as(made.all()).isZero();
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(keystore)) {
+            ks.load(in, "changeit".toCharArray());
+        }
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance("PKIX");
+        kmf.init(ks, "changeit".toCharArray());
+        javax.net.ssl.SSLContext serverTls = javax.net.ssl.SSLContext.getInstance("TLS");
+        serverTls.init(kmf.getKeyManagers(), null, null);
+        com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(serverTls));
+        https.createContext("/", exchange -> {
+            byte[] body = "secret payload".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        https.start();
+        try {
+            String url = "https://127.0.0.1:" + https.getAddress().getPort() + "/f.bin";
+            assertThatThrownBy(() -> Downloader.standard().fetch(url, tmp, 1000))
+                    .isInstanceOf(java.io.IOException.class)
+                    .hasMessageContaining(url);
+            assertThat(filesIn(tmp)).as("nothing downloaded").isEqualTo(1); // only the keystore
+        } finally {
+            https.stop(0);
+        }
+    }
 }
