@@ -43,7 +43,7 @@ ns_run() {
         mount -t tmpfs devbox-bench /etc/sysctl.d && cp -a "$seed"/. /etc/sysctl.d/ &&
         mount --bind "$BENCH_SYSCTL_CONF" /etc/sysctl.conf || exit 99
         /usr/bin/time -o "$out.one" -f "%e %M" "$@" >"$log" 2>&1
-        rc=$?; cat "$out.one" >> "$out"; exit $rc' ns_run "$seed" "$out" "$log" "$@"
+        rc=$?; tail -n 1 "$out.one" >> "$out"; exit $rc' ns_run "$seed" "$out" "$log" "$@"   # GNU time adds a status line on a non-zero exit
 }
 
 peers() {
@@ -191,7 +191,7 @@ sandbox() {
         : > "$d/t"
         for _ in $(seq "$runs"); do
             /usr/bin/time -o "$d/t1" -f '%e %M' "${cmd[@]}" >/dev/null 2>&1 || true
-            cat "$d/t1" >> "$d/t"
+            tail -n 1 "$d/t1" >> "$d/t"
         done
         local t r
         t=$(cut -d' ' -f1 "$d/t" | median); r=$(cut -d' ' -f2 "$d/t" | maxof)
