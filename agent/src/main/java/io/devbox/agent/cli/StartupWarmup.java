@@ -42,6 +42,8 @@ final class StartupWarmup {
     private static Thread start(String name, Runnable work) {
         Thread t = new Thread(work, name);
         t.setDaemon(true);
+        // whatever goes wrong here (a broken jar, a JVM error) the command meets again and reports; no stack trace
+        t.setUncaughtExceptionHandler((thread, error) -> { });
         t.start();
         return t;
     }
