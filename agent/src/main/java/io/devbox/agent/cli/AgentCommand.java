@@ -39,11 +39,6 @@ public final class AgentCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** The whole command tree (help, completion scripts, unknown commands). */
-    static CommandLine commandLine() {
-        return commandLine(null);
-    }
-
     /**
      * The command tree for these arguments. Building a command's model is start-up time, so only the subcommand the
      * arguments name is built. The root's help, completion scripts and unknown names (which need every command for
@@ -60,7 +55,7 @@ public final class AgentCommand implements Runnable {
         Specs.standardHelpOptions(root);
         agent.common.addTo(root);
         agent.spec = root;
-        String named = arguments == null ? null : subcommandName(root, arguments);
+        String named = subcommandName(root, arguments);
         if (named != null && SUBCOMMANDS.containsKey(named) && !named.equals("completion")) {
             root.addSubcommand(named, Specs.commandLine(SUBCOMMANDS.get(named).apply(agent.common)));
         } else {

@@ -132,9 +132,4 @@ public final class RunRecords {
         for (int i = v.length(); i < width; i++) b.append('0');
         b.append(v);
     }
-
-    void prune(int keep) throws IOException {
-        List<Path> all = new ArrayList<>(list());
-        for (int i = keep; i < all.size(); i++) Files.deleteIfExists(all.get(i));
-    }
 }

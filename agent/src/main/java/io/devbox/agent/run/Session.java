@@ -1,6 +1,5 @@
 package io.devbox.agent.run;
 
-import io.devbox.agent.host.Json;
 import io.devbox.agent.engine.AppliedState;
 import io.devbox.agent.engine.Applier;
 import io.devbox.agent.engine.DesiredContext;
@@ -340,10 +339,9 @@ public final class Session {
     /** True when the source state ({@code <state>/source.json}, kept by the remote source) records a fetch error. */
     private boolean sourceStateError() {
         try {
-            var n = Json.read(Files.readAllBytes(state.resolve("source.json")));
-            var err = n.path("error");
-            return err.isString() && !err.asString().isBlank();
-        } catch (IOException | RuntimeException e) {
+            String error = io.devbox.agent.source.SourceState.read(state.path()).error();
+            return error != null && !error.isBlank();
+        } catch (IOException e) {
             return false;
         }
     }
