@@ -6,7 +6,12 @@ import io.devbox.agent.engine.Reconciler;
 import io.devbox.agent.engine.ResourceException;
 import io.devbox.agent.host.Host;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Test support: drives one reconciler the way the engine does (probe, diff, apply each change in order). */
 public final class ReconcilerDriver {
@@ -24,5 +29,33 @@ public final class ReconcilerDriver {
         List<Change> changes = plan(r, desired, host);
         for (Change c : changes) r.apply(desired, c, host);
         return changes;
+    }
+
+    /** The changes a plan of all these resources would show. */
+    public static <D extends DesiredResource, O> List<Change> plan(Reconciler<D, O> r, List<D> resources, Host host)
+            throws ResourceException {
+        List<Change> all = new ArrayList<>();
+        for (D d : resources) all.addAll(plan(r, d, host));
+        return all;
+    }
+
+    /**
+     * What an apply run does: each resource probed, diffed and its changes applied, then verified by a fresh probe
+     * (asserted empty); a failing resource does not stop the others. Ends the run with {@code r.finish(host)}.
+     * Returns the errors by resource id (empty when everything converged).
+     */
+    public static <D extends DesiredResource, O> Map<String, String> converge(Reconciler<D, O> r, List<D> resources, Host host)
+            throws ResourceException {
+        Map<String, String> errors = new LinkedHashMap<>();
+        for (D d : resources) {
+            try {
+                apply(r, d, host);
+                assertThat(plan(r, d, host)).as("re-plan of " + d.id()).isEmpty();
+            } catch (ResourceException e) {
+                errors.put(d.id(), e.getMessage());
+            }
+        }
+        r.finish(host);
+        return errors;
     }
 }

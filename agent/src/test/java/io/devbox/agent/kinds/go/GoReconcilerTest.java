@@ -11,6 +11,7 @@ import io.devbox.agent.profile.ComposedSpec;
 import io.devbox.agent.profile.HostIdentity;
 import io.devbox.agent.profile.ProfileException;
 import io.devbox.agent.profile.RepoFiles;
+import io.devbox.agent.testing.ReconcilerDriver;
 import io.devbox.agent.testing.LoopbackServer;
 import io.devbox.agent.testing.Sandboxes;
 import io.devbox.agent.testing.SystemTests;
@@ -92,25 +93,12 @@ class GoReconcilerTest {
         return "versions: [\"1.22.5\", \"1.21.12\"]\ndefault: \"1.22.5\"\nmirror: " + server.url("/dl/") + "\ninsecure: true\n" + extra;
     }
 
-    /** What the engine does: probe, diff, apply each change, remember per resource the error; then verify. */
     private Map<String, String> converge(GoReconciler r, List<GoResource> resources) throws ResourceException {
-        Map<String, String> errors = new LinkedHashMap<>();
-        for (GoResource d : resources) {
-            try {
-                for (Change c : r.diff(d, r.probe(d, host))) r.apply(d, c, host);
-                assertThat(r.diff(d, r.probe(d, host))).as("re-plan of " + d.id()).isEmpty();
-            } catch (ResourceException e) {
-                errors.put(d.id(), e.getMessage());
-            }
-        }
-        r.finish(host);
-        return errors;
+        return ReconcilerDriver.converge(r, resources, host);
     }
 
     private List<Change> plan(GoReconciler r, List<GoResource> resources) throws ResourceException {
-        List<Change> all = new ArrayList<>();
-        for (GoResource d : resources) all.addAll(r.diff(d, r.probe(d, host)));
-        return all;
+        return ReconcilerDriver.plan(r, resources, host);
     }
 
     private Path installDir() {

@@ -9,6 +9,7 @@ import io.devbox.agent.profile.HostIdentity;
 import io.devbox.agent.profile.ProfileError;
 import io.devbox.agent.profile.ProfileException;
 import io.devbox.agent.profile.RepoFiles;
+import io.devbox.agent.testing.ReconcilerDriver;
 import io.devbox.agent.testing.Sandboxes;
 import io.devbox.agent.testing.SystemTests;
 import io.devbox.agent.testing.TestNodes;
@@ -84,9 +85,7 @@ class HooksReconcilerTest {
     }
 
     private List<Change> plan(List<HookResource> resources, Host h) throws ResourceException {
-        List<Change> all = new ArrayList<>();
-        for (HookResource d : resources) all.addAll(reconciler.diff(d, reconciler.probe(d, h)));
-        return all;
+        return ReconcilerDriver.plan(reconciler, resources, h);
     }
 
     private void converge(List<HookResource> resources, Host h) throws ResourceException {

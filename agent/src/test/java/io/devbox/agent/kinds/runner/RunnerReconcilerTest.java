@@ -13,6 +13,7 @@ import io.devbox.agent.profile.HostIdentity;
 import io.devbox.agent.profile.ProfileError;
 import io.devbox.agent.profile.ProfileException;
 import io.devbox.agent.profile.RepoFiles;
+import io.devbox.agent.testing.ReconcilerDriver;
 import io.devbox.agent.testing.LoopbackServer;
 import io.devbox.agent.testing.Sandboxes;
 import io.devbox.agent.testing.TestNodes;
@@ -89,23 +90,12 @@ class RunnerReconcilerTest {
         return r.desired(TestNodes.yaml("profiles/ci.yaml", yaml), ctx);
     }
 
-    /** What the engine does: probe, diff, apply each change, then verify with a fresh probe; errors per resource. */
     private Map<String, String> converge(RunnerReconciler r, List<RunnerResource> resources) throws ResourceException {
-        Map<String, String> errors = new LinkedHashMap<>();
-        for (RunnerResource d : resources) {
-            try {
-                for (Change c : r.diff(d, r.probe(d, host))) r.apply(d, c, host);
-                assertThat(r.diff(d, r.probe(d, host))).as("re-plan of " + d.id()).isEmpty();
-            } catch (ResourceException e) {
-                errors.put(d.id(), e.getMessage());
-            }
-        }
-        r.finish(host);
-        return errors;
+        return ReconcilerDriver.converge(r, resources, host);
     }
 
     private static List<Change> plan(RunnerReconciler r, RunnerResource d, Host host) throws ResourceException {
-        return r.diff(d, r.probe(d, host));
+        return ReconcilerDriver.plan(r, d, host);
     }
 
     private Path dir() {
