@@ -60,6 +60,7 @@ public final class AgentCommand implements Runnable {
             root.addSubcommand(named, Specs.commandLine(SUBCOMMANDS.get(named).apply(agent.common)));
         } else {
             SUBCOMMANDS.forEach((name, spec) -> root.addSubcommand(name, Specs.commandLine(spec.apply(agent.common))));
+            root.addSubcommand("help", Specs.commandLine(HelpCommand.spec()));
         }
         CommandLine cmd = Specs.commandLine(root);
         cmd.setParameterExceptionHandler(new ParameterErrors(cmd));

@@ -89,8 +89,10 @@ final class ReportCommand implements Runnable {
                 GitCredentials.forFetch(session.host().commands()), Clock.systemUTC(), Duration.ofSeconds(60));
     }
 
+    /** The agent version a report names: the project version and the commit it was built from. */
     static String version() {
-        String v = ReportCommand.class.getPackage().getImplementationVersion();
-        return v == null ? "development build" : v;
+        BuildInfo b = BuildInfo.current();
+        return b.version() + (b.commit().equals("unknown") ? "" : " (" + b.commit().substring(0, Math.min(12, b.commit().length()))
+                + (b.dirty() ? "+changes" : "") + ")");
     }
 }

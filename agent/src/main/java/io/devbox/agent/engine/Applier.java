@@ -128,7 +128,7 @@ public final class Applier {
     private void recordConverged(String kind, List<Change> done, ResourcePlan verify, String commit) {
         Set<String> still = new HashSet<>();
         for (Change c : verify.changes()) still.add(c.stateKey());
-        String at = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        String at = io.devbox.agent.host.Times.iso(clock.instant());
         for (Change c : done) {
             if (verify.status() != Status.ERROR && !still.contains(c.stateKey())) applied.record(kind, c, at, commit);
         }

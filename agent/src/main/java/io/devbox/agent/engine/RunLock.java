@@ -39,7 +39,7 @@ public final class RunLock implements AutoCloseable {
             while (true) {
                 FileLock l = ch.tryLock();
                 if (l != null) {
-                    String holder = "pid " + ProcessHandle.current().pid() + " (agent " + command + ", since " + Instant.now() + ")\n";
+                    String holder = "pid " + ProcessHandle.current().pid() + " (agent " + command + ", since " + io.devbox.agent.host.Times.iso(Instant.now()) + ")\n";
                     ch.truncate(0);
                     ch.write(ByteBuffer.wrap(holder.getBytes(StandardCharsets.UTF_8)), 0);
                     ch.force(false);

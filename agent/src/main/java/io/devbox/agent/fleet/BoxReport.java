@@ -31,7 +31,7 @@ public final class BoxReport {
         ObjectNode n = Json.object();
         n.put("formatVersion", FORMAT_VERSION);
         n.put("hostname", hostname);
-        n.put("reportedAt", now.toString());
+        n.put("reportedAt", io.devbox.agent.host.Times.iso(now));
         n.put("agentVersion", agentVersion);
         ObjectNode r = n.putObject("run");
         r.put("id", text(run, "id"));

@@ -305,7 +305,7 @@ public final class Session {
         String id = io.devbox.agent.report.RunRecords.idTime(start) + "-" + command + "-" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
         List<String> all = new java.util.ArrayList<>(loaded.problems().stream().map(p -> "source: " + p).toList());
         all.addAll(errors);
-        RunInfo run = new RunInfo(id, command, start.toString(), end.toEpochMilli() - start.toEpochMilli(),
+        RunInfo run = new RunInfo(id, command, io.devbox.agent.host.Times.iso(start), end.toEpochMilli() - start.toEpochMilli(),
                 loaded.sourceInfo(), host.facts(), loaded.spec().profileNames(), loaded.profilesDigest(), resources, all);
         runRecords().write(run);
         AgentMetrics m = metrics();

@@ -132,7 +132,7 @@ public final class RemoteGitSource {
      * state then still records why.
      */
     public <T> Resolved<T> resolve(Check<T> check) throws SourceException, ProfileException, IOException {
-        String now = Instant.now(clock).toString();
+        String now = io.devbox.agent.host.Times.iso(Instant.now(clock));
         SourceState previous = SourceState.read(stateDir);
         SourceState state = previous.isFor(GitUrls.redact(url), ref) ? previous : SourceState.empty(GitUrls.redact(url), ref);
         List<String> notes = new ArrayList<>();

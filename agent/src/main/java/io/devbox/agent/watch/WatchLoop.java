@@ -140,7 +140,7 @@ public final class WatchLoop {
                     cycleReason = null;
                     nextDrift = started.plus(s.driftInterval());
                     lastBootId = bootId;
-                    lastCycleAt = started.toString();
+                    lastCycleAt = io.devbox.agent.host.Times.iso(started);
                     if (c.run != null) {
                         lastRunId = c.run.id();
                         lastRevision = new Session.Revision(c.run.source() == null ? null : c.run.source().commit(), c.run.profilesDigest());
@@ -171,7 +171,7 @@ public final class WatchLoop {
             }
         }
         String why = wakeup.stopReason();
-        writeState(stateDir, lastBootId, lastRevision, lastCycleAt, lastRunId, clock.instant().toString(), why);
+        writeState(stateDir, lastBootId, lastRevision, lastCycleAt, lastRunId, io.devbox.agent.host.Times.iso(clock.instant()), why);
         log("stopped (" + why + ")");
         return 0;
     }

@@ -8,6 +8,7 @@ import java.io.StringWriter;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 /** The command tree is built for the subcommand the arguments name; everything else must behave as with the whole tree. */
 @SuppressWarnings("unchecked")
@@ -30,9 +31,10 @@ class CommandLineTreeTest {
     @Test
     void onlyTheNamedSubcommandIsBuiltAndHelpAndCompletionGetAll() {
         assertThat(AgentCommand.commandLine(new String[]{"--repo", "x", "plan"}).getSubcommands()).containsOnlyKeys("plan");
-        assertThat(AgentCommand.commandLine(new String[]{"--help"}).getSubcommands()).hasSize(13);
-        assertThat(AgentCommand.commandLine(new String[]{"completion", "bash"}).getSubcommands()).hasSize(13);
-        assertThat(AgentCommand.commandLine(new String[]{"plna"}).getSubcommands()).hasSize(13);
+        assertThat(AgentCommand.commandLine(new String[]{"--help"}).getSubcommands()).hasSize(14).containsKey("help");
+        assertThat(AgentCommand.commandLine(new String[]{"completion", "bash"}).getSubcommands()).hasSize(14);
+        assertThat(AgentCommand.commandLine(new String[]{"plna"}).getSubcommands()).hasSize(14);
+        assertThat(AgentCommand.commandLine(new String[]{"help", "plan"}).getSubcommands()).hasSize(14);
     }
 
     @Test
@@ -52,13 +54,70 @@ class CommandLineTreeTest {
     @Test
     void everySubcommandHasHelpAndPrintsItsOwnUsage() {
         for (String sub : List.of("validate", "plan", "apply", "drift", "status", "watch", "history", "override",
-                "report", "fleet", "schema", "version", "completion")) {
+                "report", "fleet", "schema", "version", "completion", "help")) {
             StringWriter out = new StringWriter();
             CommandLine cmd = AgentCommand.commandLine(new String[]{sub, "--help"});
             cmd.setOut(new PrintWriter(out));
             assertThat(cmd.execute(sub, "--help")).as(sub).isEqualTo(ExitCodes.OK);
             assertThat(out.toString()).as(sub).startsWith("Usage: agent " + sub + " ");
         }
+    }
+
+    @Test
+    void everyHelpTextFormatsWithoutPicocliWarningsAndSeparatesTheCommonOptions() {
+        for (var e : AgentCommand.commandLine(new String[]{"--help"}).getSubcommands().entrySet()) {
+            List<CommandLine> commands = new java.util.ArrayList<>(List.of(e.getValue()));
+            commands.addAll(e.getValue().getSubcommands().values());
+            for (CommandLine c : commands) {
+                List<String> texts = new java.util.ArrayList<>(List.of(c.getCommandSpec().usageMessage().description()));
+                c.getCommandSpec().options().forEach(o -> texts.addAll(List.of(o.toBuilder().description())));
+                c.getCommandSpec().positionalParameters().forEach(p -> texts.addAll(List.of(p.toBuilder().description())));
+                // picocli formats every description as declared with String.format: a lone % makes it warn on stderr
+                // ("Could not format ...") and print the text raw
+                for (String t : texts) {
+                    assertThatCode(() -> String.format(t)).as("%s", c.getCommandSpec().qualifiedName() + ": " + t).doesNotThrowAnyException();
+                }
+            }
+            String usage = e.getValue().getUsageMessage(CommandLine.Help.Ansi.OFF);
+            assertThat(usage).as(e.getKey()).startsWith("Usage: agent " + e.getKey());
+            if (e.getKey().equals("watch")) {
+                String own = usage.substring(0, usage.indexOf("Common options"));
+                assertThat(own).contains("--interval", "jittered by 10%", "--once").doesNotContain("--repo", "--state-dir");
+                assertThat(usage.substring(usage.indexOf("Common options"))).contains("--repo", "--state-dir", "--label")
+                        .doesNotContain("--once");
+                assertThat(usage.substring(0, usage.indexOf("Keep converging"))).contains("--once", "[COMMON-OPTIONS]")
+                        .doesNotContain("--repo");
+            }
+        }
+    }
+
+    @Test
+    void helpExplainsTheNamedCommandAndRefusesUnknownOnesWithASuggestion() {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cmd = AgentCommand.commandLine(new String[]{"help", "history", "show"});
+        cmd.setOut(new PrintWriter(out));
+        cmd.setErr(new PrintWriter(err));
+        assertThat(cmd.execute("help", "history", "show")).isEqualTo(ExitCodes.OK);
+        assertThat(out.toString()).startsWith("Usage: agent history show ");
+
+        StringWriter err2 = new StringWriter();
+        CommandLine bad = AgentCommand.commandLine(new String[]{"help", "plna"});
+        bad.setErr(new PrintWriter(err2));
+        assertThat(bad.execute("help", "plna")).isEqualTo(ExitCodes.ERROR);
+        assertThat(err2.toString()).contains("unknown command 'plna': did you mean 'plan'?");
+    }
+
+    @Test
+    void spellingSuggestsOnlyNearWords() {
+        List<String> kinds = List.of("sysctl", "cgroup", "cgroups", "unit", "systemd", "go", "hook", "hooks", "runner");
+        assertThat(Spelling.nearest("sysctls", kinds)).contains("sysctl");
+        assertThat(Spelling.nearest("sytsctl", kinds)).contains("sysctl");
+        assertThat(Spelling.nearest("runer", kinds)).contains("runner");
+        assertThat(Spelling.nearest("foo", kinds)).isEmpty();
+        assertThat(Spelling.nearest("docker", kinds)).isEmpty();
+        assertThat(Spelling.nearest("sysctl[vm.swapiness]", List.of("sysctl[vm.swappiness]", "sysctl[net.core.somaxconn]")))
+                .contains("sysctl[vm.swappiness]");
     }
 
     @Test

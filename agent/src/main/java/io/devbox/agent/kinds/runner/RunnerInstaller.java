@@ -82,7 +82,7 @@ final class RunnerInstaller {
                     }
                 }
             }
-            String marker = "version=" + s.version() + "\nsha256=" + s.sha256() + "\nsource=" + url + "\ninstalled=" + Instant.now() + "\n";
+            String marker = "version=" + s.version() + "\nsha256=" + s.sha256() + "\nsource=" + url + "\ninstalled=" + io.devbox.agent.host.Times.iso(Instant.now()) + "\n";
             AtomicFiles.write(staged.resolve(RunnerLayout.MARKER), marker.getBytes(StandardCharsets.UTF_8), "rw-r--r--");
             giveTree(staged, host, s.runAs());
             if (exists) {
