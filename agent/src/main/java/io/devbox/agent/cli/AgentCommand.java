@@ -4,7 +4,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
+import io.devbox.agent.report.RunError;
+
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -84,7 +87,12 @@ public final class AgentCommand implements Runnable {
             CommandLine c = ex.getCommandLine();
             c.getErr().println("agent: " + ex.getMessage());
             if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, c.getErr())) {
-                c.getErr().println("Try 'agent " + (c == root ? "" : c.getCommandName() + " ") + "--help'.");
+                c.getErr().println("Try 'agent " + (c == root ? "" : JsonErrors.commandName(c) + " ") + "--help'.");
+            }
+            c.getErr().flush();
+            if (JsonErrors.wanted(args)) {
+                c.getOut().print(JsonErrors.document(JsonErrors.commandName(c), List.of(RunError.of(ex.getMessage())), List.of()));
+                c.getOut().flush();
             }
             return ExitCodes.ERROR;
         }

@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 final class OverrideCommand implements Callable<Integer> {
@@ -32,7 +33,7 @@ final class OverrideCommand implements Callable<Integer> {
                 .positional(Specs.positional("RESOURCE", "0..1", "A resource id, e.g. sysctl[vm.swappiness].", String.class),
                         (String v) -> c.resource = v)
                 .option(Specs.option("--for", "How long (e.g. 30m, 8h, 2d; at most 90d).", Duration.class)
-                        .paramLabel("D").converters(new DurationConverter()), c.duration, v -> c.duration = v)
+                        .paramLabel("D").converters(new DurationConverter(Duration.ofSeconds(1), Duration.ofDays(90))), c.duration, v -> c.duration = v)
                 .option("--reason", "TEXT", String.class, "Why the box may differ (required; shown in plans and reports).",
                         v -> c.reason = v)
                 .flag("--list", "List the active overrides.", v -> c.list = v)
@@ -66,7 +67,14 @@ final class OverrideCommand implements Callable<Integer> {
                 return ExitCodes.ERROR;
             }
             List<Overrides.Entry> removed = overrides.clear(target, now);
-            if (removed.isEmpty()) o.println(target == null ? "No active overrides." : "No active override of " + target + ".");
+            if (removed.isEmpty() && target != null) {
+                Set<String> active = new java.util.TreeSet<>();
+                overrides.active(now).forEach(e -> active.add(e.resource()));
+                err.println("agent: no active override of " + target + Spelling.suggestion(target, active)
+                        + (active.isEmpty() ? " (there are none)" : " (active: " + String.join(", ", active) + ")"));
+                return ExitCodes.ERROR;
+            }
+            if (removed.isEmpty()) o.println("No active overrides.");
             for (Overrides.Entry e : removed) o.println("Cleared the override of " + e.resource() + "; the agent corrects it again.");
             o.flush();
             return ExitCodes.OK;
@@ -81,6 +89,13 @@ final class OverrideCommand implements Callable<Integer> {
         }
         if (duration == null || reason == null || reason.isBlank()) {
             err.println("agent: an override needs --for D (e.g. 8h) and --reason TEXT");
+            return ExitCodes.ERROR;
+        }
+        // an override of a misspelt id would be listed and counted while the real resource keeps being corrected
+        Set<String> known = session.resourceIds();
+        if (!known.contains(resource)) {
+            err.println("agent: no resource " + resource + " in the profiles for this box or among those the agent manages"
+                    + Spelling.suggestion(resource, known) + " (agent plan --all lists them)");
             return ExitCodes.ERROR;
         }
         try {

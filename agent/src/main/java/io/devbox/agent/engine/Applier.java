@@ -48,6 +48,15 @@ public final class Applier {
      * @param stopRequested checked between resources: a clean stop finishes the resource in hand, then returns
      */
     public Outcome apply(Plan plan, Optional<Map<String, String>> approved, String commit, BooleanSupplier stopRequested) {
+        return apply(plan, approved, commit, stopRequested, false);
+    }
+
+    /**
+     * As {@link #apply(Plan, Optional, String, BooleanSupplier)}; a prune of {@link Prune#SELECTOR} (this box's
+     * hostname or labels changed) is made only with {@code allowSelectorPrunes}, else left alone as {@code skipped}.
+     */
+    public Outcome apply(Plan plan, Optional<Map<String, String>> approved, String commit, BooleanSupplier stopRequested,
+                         boolean allowSelectorPrunes) {
         Set<String> failed = new HashSet<>();
         Set<Reconciler<?, ?>> touched = new LinkedHashSet<>();
         List<ResourcePlan> result = new ArrayList<>();
@@ -58,6 +67,11 @@ public final class Applier {
                 if (view.status() == Status.ERROR) failed.add(view.id());
                 if (item.bound.removal() && view.status() == Status.OK) applied.forget(view.id());
                 result.add(view);
+                continue;
+            }
+            if (view.prune() == Prune.SELECTOR && !allowSelectorPrunes) {
+                failed.add(view.id());
+                result.add(view.withStatus(Status.SKIPPED, "prune refused: " + view.reason()));
                 continue;
             }
             Optional<String> failedDep = view.dependsOn().stream().filter(failed::contains).findFirst();
@@ -121,7 +135,7 @@ public final class Applier {
                     + show(c.from()) + ", wanted " + show(c.to()));
         }
         if (item.bound.removal()) applied.forget(view.id());
-        return view.withChanges(Status.OK, view.changes(), "applied");
+        return view.asApplied();
     }
 
     /** Remembers the applied changes that the verifying probe no longer reports. */

@@ -83,7 +83,7 @@ public final class History {
                 sb.append(String.format("        %-11s %s -> %s%n", c.path("field").asString(), value(c.path("from")), value(c.path("to"))));
             }
         }
-        for (JsonNode e : run.path("errors")) sb.append("error: ").append(e.asString()).append('\n');
+        for (JsonNode e : run.path("errors")) sb.append("error: ").append(error(e)).append('\n');
         sb.append("\nResult: ").append(counts(run.path("summary"), run.path("errors").size())).append('\n');
         return sb.toString();
     }
@@ -92,6 +92,14 @@ public final class History {
         return sum.path("ok").asInt() + " ok, " + sum.path("change").asInt() + " change, " + sum.path("drift").asInt() + " drift, "
                 + sum.path("override").asInt() + " override, " + sum.path("skipped").asInt() + " skipped, "
                 + (sum.path("error").asInt() + errors) + " error";
+    }
+
+    /** A record's error: {@code {file, line, column, message}} (records before format 1.1 held plain strings). */
+    static String error(JsonNode e) {
+        if (e.isString()) return e.asString();
+        String message = e.path("message").asString("");
+        if (!e.path("file").isString()) return message;
+        return new RunError(e.path("file").asString(), e.path("line").asInt(0), e.path("column").asInt(0), message).render();
     }
 
     private static String value(JsonNode v) {

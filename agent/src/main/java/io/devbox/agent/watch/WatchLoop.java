@@ -185,7 +185,7 @@ public final class WatchLoop {
             RunInfo run;
             int applied = 0;
             if (s.mode() == WatchSettings.Mode.APPLY) {
-                Session.ApplyResult r = session.apply("watch", Set.of(), java.util.Optional.empty(), wakeup::stopRequested);
+                Session.ApplyResult r = session.apply("watch", Set.of(), java.util.Optional.empty(), wakeup::stopRequested, false);
                 run = r.run();
                 applied = r.applied();
             } else {
@@ -194,9 +194,9 @@ public final class WatchLoop {
             var sum = run.summary();
             log("cycle (" + reason + "): " + (s.mode() == WatchSettings.Mode.APPLY ? "applied " + applied : "planned")
                     + " at " + (run.source() == null ? "?" : shortCommit(run.source().commit())) + ": " + sum.ok() + " ok, "
-                    + (sum.pending() - sum.drift()) + " change, " + sum.drift() + " drift, " + sum.override() + " override, "
+                    + sum.changePending() + " change, " + sum.drift() + " drift, " + sum.override() + " override, "
                     + sum.skipped() + " skipped, " + sum.error() + " error (" + run.durationMillis() + " ms, run " + run.id() + ")");
-            for (String e : run.errors()) log("  error: " + e);
+            for (var e : run.errors()) log("  error: " + e.render());
             run.resources().stream().filter(r -> r.status() == Status.ERROR)
                     .forEach(r -> log("  x " + r.id() + ": " + r.reason()));
             afterRun.accept(run);
@@ -206,8 +206,9 @@ public final class WatchLoop {
             log("cycle (" + reason + ") postponed: " + e.getMessage());
             return new Cycle(1, null, null, true, false);
         } catch (ProfileException e) {
-            log("cycle (" + reason + "): the profiles are invalid; nothing was changed:");
+            log("cycle (" + reason + "): the profiles are invalid; nothing was changed (recorded):");
             e.errors().forEach(err -> log("  " + err.render()));
+            e.notes().forEach(n -> log("  note: " + n));
             Session.Revision rev = null;
             try {
                 rev = session.revision();

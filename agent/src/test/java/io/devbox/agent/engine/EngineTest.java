@@ -183,7 +183,9 @@ class EngineTest {
         Plan plan = plan(state, Map.of("a", file("one")));
         ResourcePlan gone = plan.resources().stream().filter(r -> r.id().equals("file[b]")).findFirst().orElseThrow();
         assertThat(gone.reason()).isEqualTo("no longer listed (prune)");
-        assertThat(Summary.Action.of(gone)).isEqualTo(Summary.Action.REMOVE);
+        assertThat(gone.action()).isEqualTo(Action.REMOVE);
+        assertThat(gone.prune()).isEqualTo(Prune.PROFILES);
+        assertThat(plan.summary().remove()).isEqualTo(1);
         applyOnce(state, Map.of("a", file("one")));
         assertThat(Files.exists(root.resolve("data/b"))).isFalse();
         assertThat(state.resources()).containsOnlyKeys("file[a]");

@@ -50,8 +50,8 @@ class TextRendererTest {
 
     @Test
     void summaryLineCountsLikeTerraform() {
-        assertThat(new TextRenderer(false).planSummary(new Summary(14, 1, 2, 1, 1, 0, 1, 0)))
+        assertThat(new TextRenderer(false).planSummary(new Summary(14, 3, 1, 0, 1, 0, 1, 2, 1, 0)))
                 .isEqualTo("Plan: 1 to add, 2 to change, 1 to remove (1 of them drift), 14 unchanged, 1 skipped.\n");
-        assertThat(new TextRenderer(true).planSummary(new Summary(0, 0, 0, 0, 0, 0, 0, 2))).contains("\u001b[31m2 errors\u001b[0m");
+        assertThat(new TextRenderer(true).planSummary(new Summary(0, 0, 0, 0, 0, 2, 0, 0, 0, 0))).contains("\u001b[31m2 errors\u001b[0m");
     }
 }

@@ -117,9 +117,8 @@ public final class GoReconciler implements Reconciler<GoResource, GoObserved> {
                 currentValue = "(not a symlink)";
             }
             Path script = host.path(GoLayout.PROFILE_SCRIPT);
-            String scriptValue = Files.isRegularFile(script, LinkOption.NOFOLLOW_LINKS)
-                    ? GoLayout.fingerprint(Files.readString(script, StandardCharsets.UTF_8)) : null;
-            return new GoObserved.DefaultState(currentValue, scriptValue);
+            String scriptText = Files.isRegularFile(script, LinkOption.NOFOLLOW_LINKS) ? Files.readString(script, StandardCharsets.UTF_8) : null;
+            return new GoObserved.DefaultState(currentValue, scriptText == null ? null : GoLayout.fingerprint(scriptText), scriptText);
         } catch (IOException e) {
             throw new ResourceException("cannot read " + d.installDir() + "/current or " + GoLayout.PROFILE_SCRIPT + ": " + e.getMessage(), e);
         }
@@ -146,7 +145,8 @@ public final class GoReconciler implements Reconciler<GoResource, GoObserved> {
                 changes.add(s.current() != null ? c.asDisruptive() : c);
             }
             if (!Objects.equals(s.script(), wantScript)) {
-                changes.add(Change.of(d.id(), SCRIPT, Layer.PERSISTED, s.script(), wantScript, d.origin()));
+                changes.add(Change.of(d.id(), SCRIPT, Layer.PERSISTED, s.script(), wantScript, d.origin())
+                        .withContent(s.scriptText(), d.version() == null ? null : GoLayout.profileScript(d.installDir())));
             }
         } else if (desired instanceof GoResource.EnvKey e) {
             GoObserved.EnvState s = (GoObserved.EnvState) observed;

@@ -101,7 +101,8 @@ public final class HooksReconciler implements Reconciler<HookResource, HookObser
             byte[] payloadBytes = managed && Files.isRegularFile(payload) ? Files.readAllBytes(payload) : null;
             String fp = HookScripts.fingerprint(hookBytes, managed ? (payloadBytes != null ? payloadBytes : new byte[0]) : null);
             boolean exec = Files.isExecutable(hook) && (!managed || payloadBytes != null && Files.isExecutable(payload));
-            return new HookObserved.HookState(hooksDir, true, managed, fp, exec, legacy);
+            String text = payloadBytes != null && payloadBytes.length <= 64 * 1024 ? new String(payloadBytes, StandardCharsets.UTF_8) : null;
+            return new HookObserved.HookState(hooksDir, true, managed, fp, exec, legacy, text);
         } catch (IOException e) {
             throw new ResourceException("cannot read " + hook + ": " + e.getMessage(), e);
         }
@@ -146,10 +147,11 @@ public final class HooksReconciler implements Reconciler<HookResource, HookObser
         String from = describe(h.name(), s);
         if (h.content() != null) {
             String want = HookScripts.expectedFingerprint(h.name(), h.global(), h.content());
-            return Objects.equals(from, want) ? List.of() : List.of(Change.of(h.id(), CONTENT, Layer.PERSISTED, from, want, h.origin()));
+            return Objects.equals(from, want) ? List.of()
+                    : List.of(Change.of(h.id(), CONTENT, Layer.PERSISTED, from, want, h.origin()).withContent(s.payload(), h.content()));
         }
         if (s.managed() || (!s.hookExists() && s.legacy())) {
-            return List.of(Change.of(h.id(), CONTENT, Layer.PERSISTED, from, null, null));
+            return List.of(Change.of(h.id(), CONTENT, Layer.PERSISTED, from, null, null).withContent(s.payload(), null));
         }
         return List.of();
     }

@@ -184,9 +184,10 @@ public final class WslReconciler implements Reconciler<WslSetting, WslObserved> 
             throw new ResourceSkipped("systemd runs here: systemd-sysctl applies /etc/sysctl.d at boot, no [boot] command needed");
         }
         Path file = path(desired, host);
-        IniDocument doc = read(file);
+        String text = readText(file);
+        IniDocument doc = IniDocument.parse(text == null ? "" : text);
         for (String d : doc.duplicates()) LOG.warn("{}: {}", file, d);
-        return new WslObserved(file.toString(), doc.get(desired.section(), desired.key()).orElse(null));
+        return new WslObserved(file.toString(), doc.get(desired.section(), desired.key()).orElse(null), text);
     }
 
     private Path path(WslSetting d, Host host) throws ResourceException {
@@ -244,6 +245,16 @@ public final class WslReconciler implements Reconciler<WslSetting, WslObserved> 
         }
     }
 
+    private static String readText(Path file) throws ResourceException {
+        try {
+            return new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            throw new ResourceException("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
     private static IniDocument read(Path file) throws ResourceException {
         try {
             return IniDocument.parse(Files.readAllBytes(file));
@@ -264,7 +275,12 @@ public final class WslReconciler implements Reconciler<WslSetting, WslObserved> 
                 && observed.value() != null) {
             return List.of();
         }
-        return List.of(Change.of(desired.id(), FIELD, Layer.PERSISTED, observed.value(), want, desired.origin()));
+        Change c = Change.of(desired.id(), FIELD, Layer.PERSISTED, observed.value(), want, desired.origin());
+        if (want == null) return List.of(c);
+        // the edit as the file will show it: the user's comments, order and other keys kept
+        IniDocument after = IniDocument.parse(observed.text() == null ? "" : observed.text());
+        after.set(desired.section(), desired.key(), want);
+        return List.of(c.withContent(observed.text(), new String(after.toBytes(), java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     private static String wanted(WslSetting d, String current) {
