@@ -22,8 +22,10 @@ final class Spelling {
                 bestDistance = d;
             }
         }
-        // a quarter of the word may be wrong, at least one edit ("sysctls" for "sysctl", "plna" for "plan")
-        int allowed = Math.max(1, Math.min(input.length(), best == null ? 0 : best.length()) / 4);
+        // one edit in a short word ("plna" for "plan", not "go" for "foo"), two in a word of 4 to 8 letters ("untis" for
+        // "unit"), a quarter of a longer one (an id like sysctl[vm.swapiness])
+        int shorter = Math.min(input.length(), best == null ? 0 : best.length());
+        int allowed = shorter <= 3 ? 1 : shorter <= 8 ? 2 : shorter / 4;
         return best != null && bestDistance <= allowed && bestDistance < input.length() ? Optional.of(best) : Optional.empty();
     }
 

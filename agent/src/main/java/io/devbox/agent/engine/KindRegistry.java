@@ -42,6 +42,20 @@ public final class KindRegistry {
         return names().stream().filter(n -> n.kind().equals(name) || n.specKey().equals(name)).findFirst();
     }
 
+    /**
+     * The kind names {@code names} mean (a kind or its spec key: {@code systemd} is {@code unit}), sorted; empty for
+     * every kind. Throws IllegalArgumentException for a name of no kind (the command line refuses those first).
+     */
+    public List<String> kindsOf(java.util.Collection<String> names) {
+        List<String> out = new java.util.ArrayList<>();
+        for (String name : names) {
+            Names n = find(name).orElseThrow(() -> new IllegalArgumentException("unknown kind '" + name + "'"));
+            if (!out.contains(n.kind())) out.add(n.kind());
+        }
+        out.sort(null);
+        return out;
+    }
+
     /** Fresh reconcilers for one run. */
     public List<Reconciler<?, ?>> newRun() {
         return factories.stream().<Reconciler<?, ?>>map(Supplier::get).toList();

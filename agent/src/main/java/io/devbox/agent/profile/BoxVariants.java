@@ -15,7 +15,7 @@ import java.util.TreeSet;
  * (hostname and labels) per distinct set of profiles that select it. A conflict that only a {@code team=db} box would
  * hit is then found in the repository's CI, not on that box.
  *
- * <p>Hostnames tried: every hostname glob of a selector with its wildcards filled in ({@code *} as nothing and as
+ * <p>Hostnames tried: this box's own (so that a repository without hostname selectors is checked for it), every hostname glob of a selector with its wildcards filled in ({@code *} as nothing and as
  * {@code x}, {@code ?} as {@code x}, a class as a character of it), the pairwise overlaps of globs (the head of one
  * before its first {@code *} with the tail of the other after its last), and a name no glob is likely to match.
  * Labels tried: every value a selector names for a key, and the key absent, in every combination, at most
@@ -34,7 +34,9 @@ public final class BoxVariants {
 
     /** @param base whose user and home the boxes get (variables need them) */
     public static Result of(List<Profile> profiles, HostIdentity base) {
-        List<String> hostnames = hostnames(profiles);
+        List<String> hostnames = new ArrayList<>();
+        if (base.hostname() != null && !base.hostname().isEmpty()) hostnames.add(base.hostname());
+        for (String h : hostnames(profiles)) if (!hostnames.contains(h)) hostnames.add(h);
         Map<String, List<String>> values = labelValues(profiles);
         List<String> keys = new ArrayList<>(values.keySet());
         Map<BitSet, HostIdentity> distinct = new LinkedHashMap<>();

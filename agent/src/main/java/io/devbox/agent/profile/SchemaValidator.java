@@ -76,7 +76,7 @@ final class SchemaValidator {
     static boolean validateComposed(Node.Mapping spec, JsonNode json, List<String> profiles, List<ProfileError> errors) {
         List<com.networknt.schema.Error> found = ComposedHolder.SCHEMA.validate(json);
         YamlReader.Parsed asFile = new YamlReader.Parsed(spec.origin().file(), spec, Map.of(), 0);
-        String composedOf = " (in the spec composed for this box from " + (profiles.isEmpty() ? "no profile" : String.join(", ", profiles)) + ")";
+        String composedOf = " (in the spec composed from " + (profiles.isEmpty() ? "no profile" : String.join(", ", profiles)) + ")";
         for (com.networknt.schema.Error e : found) {
             ProfileError located = locate(asFile, e, "spec");
             errors.add(new ProfileError(located.origin(), located.message() + composedOf));

@@ -30,8 +30,8 @@ public final class ContentDiff {
     public static List<String> lines(Change.Content content, int maxLines) {
         String before = content.before() == null ? "" : content.before();
         String after = content.after() == null ? "" : content.after();
+        if (!before.equals(after) && sameLines(before, after)) return List.of("(only the line ends or the final newline differ)");
         List<String> all = unified(before, after);
-        if (all.isEmpty() && !before.equals(after)) return List.of("(only the line ends or the final newline differ)");
         List<String> out = new ArrayList<>(Math.min(all.size(), maxLines + 1));
         for (String line : all) {
             if (out.size() == maxLines) {
@@ -42,6 +42,14 @@ public final class ContentDiff {
             out.add(Redactor.redact(line));
         }
         return out;
+    }
+
+    private static boolean sameLines(String a, String b) {
+        return trimEnd(a.replace("\r\n", "\n")).equals(trimEnd(b.replace("\r\n", "\n")));
+    }
+
+    private static String trimEnd(String s) {
+        return s.endsWith("\n") ? s.substring(0, s.length() - 1) : s;
     }
 
     static List<String> unified(String before, String after) {

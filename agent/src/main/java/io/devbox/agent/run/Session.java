@@ -42,9 +42,11 @@ import java.util.function.Function;
 
 /**
  * One agent run from source to record: gathers the box's facts, pins the profiles, composes them for this box,
- * plans, applies, remembers what was applied and writes the run record. (The record and metrics are
- * {@link RunRecorder}'s; the box's last applied identity {@link AppliedIdentity}'s; the check of every box a
- * repository can select {@link AllBoxes}'.)
+ * plans, applies, remembers what was applied and writes the run record. It is where the steps of a run meet (locks,
+ * source, plan, apply, record, in their order and with their failure paths), so it is longer than most classes; the
+ * steps themselves are elsewhere: pinning and reading the profiles {@link SourceReader}, the record and metrics
+ * {@link RunRecorder}, the prunes a changed identity causes {@link SelectorPrunes}, every box a repository can select
+ * {@link AllBoxes}.
  */
 public final class Session {
 
@@ -56,8 +58,7 @@ public final class Session {
     private final GitOptions git;
     private AgentMetrics metrics;
     private RunRecords.Retention retention = RunRecords.Retention.DEFAULT;
-    /** The source of the revision this session last pinned, for the record of a run its profiles fail. */
-    private RunInfo.SourceInfo pinned;
+    private SourceReader reader;
 
     private Session(AgentOptions options, GitOptions git, Clock clock, KindRegistry kinds, Host host, StateDir state) {
         this.options = options;
@@ -156,21 +157,15 @@ public final class Session {
     }
 
     public Loaded load(Optional<String> pinnedCommit) throws SourceException, ProfileException, IOException {
-        if (Sources.isRemote(options)) return loadRemote(pinnedCommit);
-        Snapshot snap = Sources.open(options, pinnedCommit).snapshot();
-        String note = pinnedCommit.isPresent() ? null : Sources.uncommittedNote(options, snap);
-        List<String> notes = note == null ? List.of() : List.of(note);
-        pinned = new RunInfo.SourceInfo(snap.repo(), snap.ref(), snap.commit(), null, null, null, null, List.of(), notes);
-        String signature = Sources.verifyLocal(options, git, snap);
-        pinned = new RunInfo.SourceInfo(snap.repo(), snap.ref(), snap.commit(), signature, null, null, null, List.of(), notes);
-        ProfileLoader loader = loader();
-        ProfileLoader.Profiles read = loader.read(snap.profiles());
-        try {
-            ComposedSpec spec = loader.compose(read, identity(), snap.files());
-            return new Loaded(snap, spec, Digests.profiles(snap.profiles()), pinned, List.of(), read);
-        } catch (ProfileException e) {
-            throw e.withNotes(notes);
+        return reader().load(pinnedCommit);
+    }
+
+    private SourceReader reader() {
+        if (reader == null) {
+            reader = new SourceReader(options, git, state.path(), host, identity(), this::loader,
+                    () -> planner(AppliedState.empty(), List.of()), this::remoteSource);
         }
+        return reader;
     }
 
     /** The source of a remote repository: its last good commit, fetched, verified and validated (see RemoteGitSource). */
@@ -178,63 +173,15 @@ public final class Session {
         return Sources.remote(options, git, state.path(), clock, host.commands());
     }
 
-    private Loaded loadRemote(Optional<String> pinnedCommit) throws SourceException, ProfileException, IOException {
-        RemoteGitSource source = remoteSource();
-        if (pinnedCommit.isPresent()) {
-            Snapshot snap = source.at(pinnedCommit.get());
-            var st = io.devbox.agent.source.SourceState.read(state.path());
-            pinned = new RunInfo.SourceInfo(snap.repo(), snap.ref(), snap.commit(),
-                    pinnedCommit.get().equals(st.commit()) ? st.signature() : null, st.fetchedAt(), null, null, List.of(), List.of());
-            ProfileLoader.Profiles read = loader().read(snap.profiles());
-            ComposedSpec spec = loader().compose(read, identity(), snap.files());
-            return new Loaded(snap, spec, Digests.profiles(snap.profiles()), pinned, List.of(), read);
-        }
-        RemoteGitSource.Resolved<Checked> r = source.resolve(this::checkAll);
-        Snapshot snap = r.snapshot();
-        var st = r.state();
-        RunInfo.SourceInfo info = new RunInfo.SourceInfo(snap.repo(), snap.ref(), snap.commit(), r.signature(), st.fetchedAt(),
-                r.problems().isEmpty() ? null : st.error(), r.problems().isEmpty() ? null : st.badCommit(),
-                r.problems().isEmpty() ? List.of() : st.badCommitErrors(), r.notes());
-        pinned = info;
-        return new Loaded(snap, r.value().spec(), Digests.profiles(snap.profiles()), info, r.problems(), r.value().profiles());
-    }
-
-    /** A revision's profiles, every file checked, and their composition for this box. */
-    private record Checked(ProfileLoader.Profiles profiles, ComposedSpec spec) {
-    }
-
-    /** Every profile file parsed and validated (selected for this box or not), composed for this box, checked by kinds. */
-    private Checked checkAll(Snapshot snap) throws ProfileException, IOException {
-        ProfileLoader loader = loader();
-        ProfileLoader.Profiles read = loader.read(snap.profiles());
-        ComposedSpec spec = loader.compose(read, identity(), snap.files());
-        planner(AppliedState.empty(), List.of()).check(new DesiredContext(identity(), spec, host));
-        return new Checked(read, spec);
-    }
-
     /** Parses and validates every profile file (selected for this box or not), then composes for this box. */
     public Loaded validate() throws SourceException, ProfileException, IOException {
-        Snapshot snap = Sources.isRemote(options) ? remoteSource().head() : Sources.open(options, Optional.empty()).snapshot();
-        String signature = Sources.isRemote(options) ? null : Sources.verifyLocal(options, git, snap);
-        String note = Sources.uncommittedNote(options, snap);
-        List<String> notes = note == null ? List.of() : List.of(note);
-        try {
-            Checked checked = checkAll(snap);
-            return new Loaded(snap, checked.spec(), Digests.profiles(snap.profiles()),
-                    new RunInfo.SourceInfo(snap.repo(), snap.ref(), snap.commit(), signature, null, null, null, List.of(), notes),
-                    List.of(), checked.profiles());
-        } catch (ProfileException e) {
-            throw e.withNotes(notes);
-        }
+        return reader().validate();
     }
 
     /** {@code agent validate --all-boxes}: every combination of hostname and labels the selectors tell apart. */
     public AllBoxes.Result validateAllBoxes() throws SourceException, IOException {
-        Snapshot snap = Sources.isRemote(options) ? remoteSource().head() : Sources.open(options, Optional.empty()).snapshot();
-        if (!Sources.isRemote(options)) Sources.verifyLocal(options, git, snap);
-        String note = Sources.uncommittedNote(options, snap);
-        return new AllBoxes(loader(), () -> planner(AppliedState.empty(), List.of()), identity())
-                .check(snap, note == null ? List.of() : List.of(note));
+        SourceReader.Head head = reader().head();
+        return new AllBoxes(loader(), () -> planner(AppliedState.empty(), List.of()), identity()).check(head.snapshot(), head.notes());
     }
 
     /**
@@ -278,25 +225,10 @@ public final class Session {
         return RunLock.acquire(host.path(BOX_LOCK), command + ", state dir " + state.path(), options.lockWait());
     }
 
-    /**
-     * The kind names {@code only} means (a kind or its spec key: {@code systemd} is {@code unit}), sorted; empty for
-     * every kind. The command line refuses unknown names before anything runs.
-     */
-    public List<String> kindsOf(Set<String> only) {
-        List<String> out = new ArrayList<>();
-        for (String name : only) {
-            KindRegistry.Names n = kinds.find(name).orElseThrow(() -> new IllegalArgumentException("unknown kind '" + name + "'"));
-            if (!out.contains(n.kind())) out.add(n.kind());
-        }
-        out.sort(null);
-        return out;
-    }
-
     /** Plans (read-only on the box) and records the run. */
     public RunInfo plan(String command, Set<String> only) throws Exception {
         Instant start = clock.instant();
-        List<String> kindsOnly = kindsOf(only);
-        pinned = null;
+        List<String> kindsOnly = kinds.kindsOf(only);
         try (RunLock ignored = lock(command)) {
             RunRecorder recorder = recorder();
             try {
@@ -306,7 +238,7 @@ public final class Session {
                 Plan plan = planner(applied, active, selectorPrunes(loaded, applied)).plan(context(loaded), Set.copyOf(kindsOnly));
                 return recorder.finished(command, start, loaded, plan.resources(), List.of(), false, active.size(), kindsOnly);
             } catch (ProfileException e) {
-                recorder.rejected(command, start, pinned, e, kindsOnly);
+                recorder.rejected(command, start, reader().pinned(), e, kindsOnly);
                 throw e;
             } catch (Exception e) {
                 recorder.aborted(command, start, e);
@@ -335,14 +267,13 @@ public final class Session {
     public ApplyResult apply(String command, Set<String> only, Optional<SavedPlan> saved, BooleanSupplier stop,
                              boolean allowSelectorPrunes) throws Exception {
         Instant start = clock.instant();
-        List<String> kindsOnly = kindsOf(only);
-        pinned = null;
+        List<String> kindsOnly = kinds.kindsOf(only);
         try (RunLock ignored = lock(command)) {
             RunRecorder recorder = recorder();
             try {
                 return applyLocked(command, start, kindsOnly, saved, stop, allowSelectorPrunes, recorder);
             } catch (ProfileException e) {
-                recorder.rejected(command, start, pinned, e, kindsOnly);
+                recorder.rejected(command, start, reader().pinned(), e, kindsOnly);
                 throw e;
             } catch (Exception e) {
                 recorder.aborted(command, start, e);
@@ -373,11 +304,12 @@ public final class Session {
             List<RunError> errors = new ArrayList<>(outcome.errors().stream().map(RunError::of).toList());
             List<ResourcePlan> refused = outcome.resources().stream()
                     .filter(r -> r.prune() == Prune.SELECTOR && r.status() == Status.SKIPPED).toList();
-            if (refused.isEmpty()) {
-                // what the box is now, for telling a changed identity's prunes from the profiles' own next time
-                AppliedIdentity.of(identity()).write(state.path(), clock.instant());
-            } else {
+            if (!refused.isEmpty()) {
                 errors.add(RunError.of(selectorPrunes.refusal(refused)));
+            } else if (only.isEmpty()) {
+                // what the box is now, for telling a changed identity's prunes from the profiles' own next time; only
+                // after a run that covered every kind (else the kinds left out would lose their guard)
+                AppliedIdentity.of(identity()).write(state.path(), clock.instant());
             }
             RunInfo run = recorder.finished(command, start, loaded, outcome.resources(), errors, true, active.size(), only);
             return new ApplyResult(run, outcome.applied());

@@ -169,4 +169,47 @@ class CommandLineTreeTest {
         CommandLine report = AgentCommand.commandLine(new String[]{"report"});
         assertThat(report.getSubcommands().get("report").getSubcommands().get("push").getCommandSpec().findOption("--state-dir")).isNotNull();
     }
+
+    private static String refusal(String... args) {
+        StringWriter err = new StringWriter();
+        CommandLine cmd = AgentCommand.commandLine(args);
+        cmd.setErr(new PrintWriter(err));
+        cmd.setOut(new PrintWriter(new StringWriter()));
+        assertThat(cmd.execute(args)).as(String.join(" ", args)).isEqualTo(ExitCodes.ERROR);
+        return err.toString();
+    }
+
+    @Test
+    void everyValueATypedIsCheckedBeforeAnythingRuns() {
+        assertThat(refusal("plan", "--only", "sysctl,sysctls")).contains("unknown kind 'sysctls': did you mean 'sysctl'?");
+        assertThat(refusal("apply", "--only", "untis")).contains("unknown kind 'untis': did you mean 'unit'?");
+        assertThat(refusal("plan", "--label", "team")).contains("'team' has no value: give the label as KEY=VALUE, e.g. --label team=backend");
+        assertThat(refusal("plan", "--label", "=x")).contains("a label needs a name");
+        assertThat(refusal("plan", "--label", "bad label=x")).contains("label name 'bad label' must be 1 to 63");
+        assertThat(refusal("plan", "--label", "team=two words")).contains("label value 'two words'");
+        assertThat(refusal("override", "sysctl[vm.swappiness]", "--for", "100d", "--reason", "x")).contains("'100d' is longer than 90d");
+        assertThat(refusal("override", "sysctl[vm.swappiness]", "--for", "0s", "--reason", "x")).contains("'0s' is shorter than 1s");
+        assertThat(refusal("watch", "--interval", "0s")).contains("'0s' is shorter than 1s");
+        assertThat(refusal("watch", "--drift-interval", "soon")).contains("'soon' is not a duration");
+        assertThat(refusal("watch", "--metrics-address", "localhost")).contains("'localhost' is not HOST:PORT");
+        assertThat(refusal("watch", "--metrics-address", "127.0.0.1:70000")).contains("port 70000 is above 65535");
+        assertThat(refusal("plan", "--lock-wait", "-1")).contains("'-1' is not a number of seconds");
+
+        CommandLine ok = AgentCommand.commandLine(new String[]{"plan"});
+        ok.parseArgs("plan", "--only", "systemd,cgroups", "--label", "example.com/team=db", "--label", "gpu=");
+        assertThat(((AgentCommand) ok.getCommand()).common.labels).containsEntry("example.com/team", "db").containsEntry("gpu", "");
+        CommandLine watch = AgentCommand.commandLine(new String[]{"watch"});
+        watch.parseArgs("watch", "--metrics-address", "[::1]:9478");
+    }
+
+    @Test
+    void aParseErrorWithJsonIsAJsonDocumentOnStdout() {
+        StringWriter out = new StringWriter();
+        CommandLine cmd = AgentCommand.commandLine(new String[]{"plan", "--json", "--only", "nope"});
+        cmd.setOut(new PrintWriter(out));
+        cmd.setErr(new PrintWriter(new StringWriter()));
+        assertThat(cmd.execute("plan", "--json", "--only", "nope")).isEqualTo(ExitCodes.ERROR);
+        assertThat(out.toString()).startsWith("{").contains("\"formatVersion\" : 1", "\"command\" : \"plan\"",
+                "\"file\" : null", "unknown kind 'nope'");
+    }
 }

@@ -7,6 +7,7 @@ import io.devbox.agent.host.Host;
 import io.devbox.agent.kinds.testing.NetnsCommands;
 import io.devbox.agent.kinds.testing.TestYaml;
 import io.devbox.agent.kinds.testing.WindowsStandIns;
+import io.devbox.agent.engine.ResourceSkipped;
 import io.devbox.agent.kinds.wsl.WslEnvironment;
 import io.devbox.agent.profile.ComposedSpec;
 import io.devbox.agent.profile.HostIdentity;
@@ -25,6 +26,7 @@ import java.util.Map;
 
 import static io.devbox.agent.testing.SystemTests.sh;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 /**
@@ -131,7 +133,17 @@ class PortsNetnsSystemTest {
         WindowsStandIns win = WindowsStandIns.install(tmp.resolve("win"));
         Host h = host(wslNs);
         PortsReconciler r = new PortsReconciler(new WslEnvironment(win.plainLinuxEnv()));
-        List<PortResource> rs = r.desired(TestYaml.parse("profiles/base.yaml", "- {port: 8080, targetPort: 9090, localhostOnly: true}"), CTX);
+        // on a plain Linux box eth0 faces the network: localhostOnly alone is skipped, nothing is touched
+        PortResource notWanted = r.desired(TestYaml.parse("profiles/base.yaml",
+                "- {port: 8080, targetPort: 9090, localhostOnly: true}"), CTX).get(1);
+        assertThatThrownBy(() -> r.probe(notWanted, h)).isInstanceOf(ResourceSkipped.class)
+                .hasMessageContaining("not WSL").hasMessageContaining("localhostOnlyOnLinux: true");
+        assertThat(SystemTests.run(List.of("ip", "netns", "exec", wslNs, "nft", "list", "table", "ip", "devbox_agent"), Map.of(), null,
+                Duration.ofSeconds(10)).exitCode()).as("no table made").isEqualTo(1);
+        assertThat(sh(List.of("ip", "netns", "exec", wslNs, "sysctl", "-n", "net.ipv4.conf.eth0.route_localnet")).strip()).isEqualTo("0");
+
+        List<PortResource> rs = r.desired(TestYaml.parse("profiles/base.yaml",
+                "- {port: 8080, targetPort: 9090, localhostOnly: true, localhostOnlyOnLinux: true}"), CTX);
         PortResource local = rs.get(1);
         assertThat(local.id()).isEqualTo("port[tcp/8080:localhost]");
 

@@ -179,6 +179,21 @@ class PortsReconcilerTest {
     }
 
     @Test
+    void localhostOnlyOutsideWslIsSkippedUnlessTheProfileWantsItOnLinux() throws Exception {
+        PortsReconciler r = new PortsReconciler(new WslEnvironment(win.plainLinuxEnv()));
+        PortResource plain = r.desired(TestYaml.parse("profiles/base.yaml", "- {port: 8080, localhostOnly: true}"), CTX).get(1);
+        assertThatThrownBy(() -> r.probe(plain, host(false))).isInstanceOf(ResourceSkipped.class)
+                .hasMessageContaining("not WSL").hasMessageContaining("set localhostOnlyOnLinux: true");
+        PortResource wanted = r.desired(TestYaml.parse("profiles/base.yaml",
+                "- {port: 8080, localhostOnly: true, localhostOnlyOnLinux: true}"), CTX).get(1);
+        assertThat(((LocalhostRule) wanted).onLinux()).isTrue();
+        assertThat(((LocalhostRule) plain).onLinux()).isFalse();
+        // the removal of a rule made earlier still happens outside WSL
+        PortResource gone = r.removal(plain.id(), Map.of()).orElseThrow();
+        assertThat(((LocalhostRule) gone).present()).isFalse();
+    }
+
+    @Test
     void aSandboxRootIsSkipped() throws Exception {
         Host sandbox = new Host(tmp.resolve("root"), Path.of("/proc/sys"), Path.of("/sys/fs/cgroup"), tmp.resolve("state"),
                 host.facts(), new Commands());
