@@ -106,8 +106,7 @@ public final class TextRenderer {
         }
         for (Change c : r.changes()) {
             if (r.status() == Status.SKIPPED || r.status() == Status.ERROR) break;
-            sb.append("        ").append(pad(c.field(), 11)).append(' ').append(Values.show(c.from())).append(" -> ")
-                    .append(Values.show(c.to()));
+            sb.append("        ").append(pad(c.field(), 11)).append(' ').append(shownFrom(c)).append(" -> ").append(shownTo(c));
             if (c.disruptive()) sb.append("   (disruptive)");
             if (r.status() == Status.DRIFT && r.reason() != null) sb.append("   ").append(r.reason());
             sb.append('\n');
@@ -118,6 +117,20 @@ public final class TextRenderer {
         }
         for (String w : r.warnings()) sb.append("        ").append(paint("33", "warning: " + w)).append('\n');
         return sb.toString();
+    }
+
+    /** A file's size in lines when its diff follows (the digests a kind compares by say nothing to a person). */
+    private static String shownFrom(Change c) {
+        return c.content() == null || c.content().before() == null ? Values.show(c.from()) : lines(c.content().before());
+    }
+
+    private static String shownTo(Change c) {
+        return c.content() == null || c.content().after() == null ? Values.show(c.to()) : lines(c.content().after());
+    }
+
+    private static String lines(String text) {
+        long n = text.lines().count();
+        return n + (n == 1 ? " line" : " lines");
     }
 
     private void diff(StringBuilder sb, Change c) {
