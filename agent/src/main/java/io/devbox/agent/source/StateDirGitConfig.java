@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.TimeUnit;
 
 /**
  * JGit's configuration files, kept in the agent's state directory ({@code <state>/git-config/}): its user config
@@ -50,7 +51,7 @@ public final class StateDirGitConfig extends SystemReader.Delegate {
 
     @Override
     public FileBasedConfig openUserConfig(Config parent, FS fs) {
-        return new QuietConfig(parent, dir.resolve("gitconfig"), fs);
+        return new UserConfig(parent, dir.resolve("gitconfig"), fs);
     }
 
     @Override
@@ -74,11 +75,39 @@ public final class StateDirGitConfig extends SystemReader.Delegate {
     }
 
     /**
+     * The user config, which JGit also asks for a file system's timestamp resolution and racy-git threshold
+     * ({@code filesystem.<store>.timestampResolution}, {@code minRacyThreshold}). Where they are not set, it answers
+     * with JGit's own fallbacks (2 s, 10 ms) instead of letting JGit measure them: a measurement writes probe files
+     * into the repository's {@code .git/objects}, makes the first run of a state directory wait for seconds, and would
+     * only be kept for the next run of that state directory. With the fallbacks JGit re-reads a file it cannot trust
+     * to be unchanged (one written in the last 2 seconds), which is all a measured value would spare.
+     */
+    private static final class UserConfig extends QuietConfig {
+        static final String FILESYSTEM = "filesystem";
+        static final long FALLBACK_MIN_RACY_NANOS = 10_000_000L;
+
+        UserConfig(Config parent, Path file, FS fs) {
+            super(parent, file, fs);
+        }
+
+        @Override
+        public long getTimeUnit(String section, String subsection, String name, long defaultValue, TimeUnit wantUnit) {
+            long value = super.getTimeUnit(section, subsection, name, defaultValue, wantUnit);
+            if (value != defaultValue || !FILESYSTEM.equals(section)) return value;
+            if ("timestampResolution".equals(name)) {
+                return wantUnit.convert(FS.FileStoreAttributes.FALLBACK_TIMESTAMP_RESOLUTION.toNanos(), TimeUnit.NANOSECONDS);
+            }
+            if ("minRacyThreshold".equals(name)) return wantUnit.convert(FALLBACK_MIN_RACY_NANOS, TimeUnit.NANOSECONDS);
+            return value;
+        }
+    }
+
+    /**
      * A config file whose saving never fails loudly. JGit saves only what it measured of a file system here (the agent
      * never sets git config through JGit), and logs a failed save with a stack trace: losing that cache costs the next
      * run a measurement, nothing more.
      */
-    private static final class QuietConfig extends FileBasedConfig {
+    private static class QuietConfig extends FileBasedConfig {
         QuietConfig(Config parent, Path file, FS fs) {
             super(parent, file.toFile(), fs);
         }
