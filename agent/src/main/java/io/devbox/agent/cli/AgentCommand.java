@@ -1,10 +1,9 @@
 package io.devbox.agent.cli;
 
+import io.devbox.agent.report.RunError;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
-
-import io.devbox.agent.report.RunError;
 
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -92,7 +92,7 @@ class CliContractSystemTest {
                 List.of("plan", "--label", "=x"), "'=x': a label needs a name",
                 List.of("apply", "--yes", "--label", "bad label=x"), "label name 'bad label' must be 1 to 63",
                 List.of("override", "sysctl[vm.swappiness]", "--for", "8x", "--reason", "r"), "'8x' is not a duration",
-                List.of("watch", "--once", "--interval", "0s"), "'0s' is shorter than 1s",
+                List.of("watch", "--once", "--interval", "0s"), "'0s' is shorter than 100ms",
                 List.of("watch", "--once", "--metrics-address", "localhost"), "'localhost' is not HOST:PORT");
         for (Map.Entry<List<String>, String> e : refusals.entrySet()) {
             SystemTests.Result r = onBox(e.getKey().toArray(String[]::new));

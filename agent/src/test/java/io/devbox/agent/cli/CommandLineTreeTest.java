@@ -189,7 +189,7 @@ class CommandLineTreeTest {
         assertThat(refusal("plan", "--label", "team=two words")).contains("label value 'two words'");
         assertThat(refusal("override", "sysctl[vm.swappiness]", "--for", "100d", "--reason", "x")).contains("'100d' is longer than 90d");
         assertThat(refusal("override", "sysctl[vm.swappiness]", "--for", "0s", "--reason", "x")).contains("'0s' is shorter than 1s");
-        assertThat(refusal("watch", "--interval", "0s")).contains("'0s' is shorter than 1s");
+        assertThat(refusal("watch", "--interval", "0s")).contains("'0s' is shorter than 100ms");
         assertThat(refusal("watch", "--drift-interval", "soon")).contains("'soon' is not a duration");
         assertThat(refusal("watch", "--metrics-address", "localhost")).contains("'localhost' is not HOST:PORT");
         assertThat(refusal("watch", "--metrics-address", "127.0.0.1:70000")).contains("port 70000 is above 65535");

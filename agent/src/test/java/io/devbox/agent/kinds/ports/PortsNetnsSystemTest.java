@@ -2,12 +2,12 @@ package io.devbox.agent.kinds.ports;
 
 import io.devbox.agent.engine.Change;
 import io.devbox.agent.engine.DesiredContext;
+import io.devbox.agent.engine.ResourceSkipped;
 import io.devbox.agent.host.Facts;
 import io.devbox.agent.host.Host;
 import io.devbox.agent.kinds.testing.NetnsCommands;
 import io.devbox.agent.kinds.testing.TestYaml;
 import io.devbox.agent.kinds.testing.WindowsStandIns;
-import io.devbox.agent.engine.ResourceSkipped;
 import io.devbox.agent.kinds.wsl.WslEnvironment;
 import io.devbox.agent.profile.ComposedSpec;
 import io.devbox.agent.profile.HostIdentity;
@@ -131,9 +131,11 @@ class PortsNetnsSystemTest {
         assertThat(fetch(9090)).as("before the rule a loopback-only service is unreachable").isNull();
 
         WindowsStandIns win = WindowsStandIns.install(tmp.resolve("win"));
-        Host h = host(wslNs);
+        // a plain Linux box (no WSL in the environment or the facts), whose eth0 faces the network
+        Host h = new Host(Path.of("/"), Path.of("/proc/sys"), Path.of("/sys/fs/cgroup"), tmp.resolve("state"),
+                new Facts("dev-1", "boot-1", false, false, "dev", "/home/dev", true), new NetnsCommands(wslNs));
         PortsReconciler r = new PortsReconciler(new WslEnvironment(win.plainLinuxEnv()));
-        // on a plain Linux box eth0 faces the network: localhostOnly alone is skipped, nothing is touched
+        // localhostOnly alone is skipped there, and nothing is touched
         PortResource notWanted = r.desired(TestYaml.parse("profiles/base.yaml",
                 "- {port: 8080, targetPort: 9090, localhostOnly: true}"), CTX).get(1);
         assertThatThrownBy(() -> r.probe(notWanted, h)).isInstanceOf(ResourceSkipped.class)
