@@ -1,5 +1,6 @@
 package io.devbox.agent.cli;
 
+import io.devbox.agent.host.Times;
 import io.devbox.agent.run.Overrides;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -50,12 +51,12 @@ final class OverrideCommand implements Callable<Integer> {
         var session = Sessions.open(common);
         Overrides overrides = session.overrides();
         if (!list) session.state().prepare();
-        Instant now = io.devbox.agent.host.Times.seconds(Instant.now());
+        Instant now = Times.seconds(Instant.now());
         if (list && clear == null && resource == null) {
             List<Overrides.Entry> active = overrides.active(now);
             if (active.isEmpty()) o.println("No active overrides.");
             for (Overrides.Entry e : active) {
-                o.println(e.resource() + "  until " + io.devbox.agent.host.Times.iso(e.expiresAt()) + " (" + left(now, e) + " left)  by " + e.by() + ": " + e.reason());
+                o.println(e.resource() + "  until " + Times.iso(e.expiresAt()) + " (" + left(now, e) + " left)  by " + e.by() + ": " + e.reason());
             }
             o.flush();
             return ExitCodes.OK;
@@ -100,7 +101,7 @@ final class OverrideCommand implements Callable<Integer> {
         }
         try {
             Overrides.Entry e = overrides.set(resource, duration, reason, who(), now);
-            o.println("Override of " + e.resource() + " until " + io.devbox.agent.host.Times.iso(e.expiresAt()) + ": the agent reports it as `override` and leaves it alone.");
+            o.println("Override of " + e.resource() + " until " + Times.iso(e.expiresAt()) + ": the agent reports it as `override` and leaves it alone.");
         } catch (IllegalArgumentException e) {
             err.println("agent: " + e.getMessage());
             return ExitCodes.ERROR;

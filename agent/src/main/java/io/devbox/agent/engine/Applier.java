@@ -1,6 +1,7 @@
 package io.devbox.agent.engine;
 
 import io.devbox.agent.host.Host;
+import io.devbox.agent.host.Times;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -142,7 +143,7 @@ public final class Applier {
     private void recordConverged(String kind, List<Change> done, ResourcePlan verify, String commit) {
         Set<String> still = new HashSet<>();
         for (Change c : verify.changes()) still.add(c.stateKey());
-        String at = io.devbox.agent.host.Times.iso(clock.instant());
+        String at = Times.iso(clock.instant());
         for (Change c : done) {
             if (verify.status() != Status.ERROR && !still.contains(c.stateKey())) applied.record(kind, c, at, commit);
         }

@@ -1,5 +1,6 @@
 package io.devbox.agent.engine;
 
+import io.devbox.agent.host.Times;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -39,7 +40,7 @@ public final class RunLock implements AutoCloseable {
             while (true) {
                 FileLock l = ch.tryLock();
                 if (l != null) {
-                    String holder = "pid " + ProcessHandle.current().pid() + " (agent " + command + ", since " + io.devbox.agent.host.Times.iso(Instant.now()) + ")\n";
+                    String holder = "pid " + ProcessHandle.current().pid() + " (agent " + command + ", since " + Times.iso(Instant.now()) + ")\n";
                     ch.truncate(0);
                     ch.write(ByteBuffer.wrap(holder.getBytes(StandardCharsets.UTF_8)), 0);
                     ch.force(false);

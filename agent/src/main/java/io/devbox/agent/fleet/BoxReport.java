@@ -1,6 +1,7 @@
 package io.devbox.agent.fleet;
 
 import io.devbox.agent.host.Json;
+import io.devbox.agent.host.Times;
 import io.devbox.agent.source.GitUrls;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -31,7 +32,7 @@ public final class BoxReport {
         ObjectNode n = Json.object();
         n.put("formatVersion", FORMAT_VERSION);
         n.put("hostname", hostname);
-        n.put("reportedAt", io.devbox.agent.host.Times.iso(now));
+        n.put("reportedAt", Times.iso(now));
         n.put("agentVersion", agentVersion);
         ObjectNode r = n.putObject("run");
         r.put("id", text(run, "id"));

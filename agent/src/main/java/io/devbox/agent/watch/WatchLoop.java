@@ -3,6 +3,7 @@ package io.devbox.agent.watch;
 import io.devbox.agent.engine.RunLock;
 import io.devbox.agent.engine.Status;
 import io.devbox.agent.host.KernelFiles;
+import io.devbox.agent.host.Times;
 import io.devbox.agent.metrics.AgentMetrics;
 import io.devbox.agent.metrics.MetricsServer;
 import io.devbox.agent.profile.ProfileException;
@@ -140,7 +141,7 @@ public final class WatchLoop {
                     cycleReason = null;
                     nextDrift = started.plus(s.driftInterval());
                     lastBootId = bootId;
-                    lastCycleAt = io.devbox.agent.host.Times.iso(started);
+                    lastCycleAt = Times.iso(started);
                     if (c.run != null) {
                         lastRunId = c.run.id();
                         lastRevision = new Session.Revision(c.run.source() == null ? null : c.run.source().commit(), c.run.profilesDigest());
@@ -171,7 +172,7 @@ public final class WatchLoop {
             }
         }
         String why = wakeup.stopReason();
-        writeState(stateDir, lastBootId, lastRevision, lastCycleAt, lastRunId, io.devbox.agent.host.Times.iso(clock.instant()), why);
+        writeState(stateDir, lastBootId, lastRevision, lastCycleAt, lastRunId, Times.iso(clock.instant()), why);
         log("stopped (" + why + ")");
         return 0;
     }

@@ -6,6 +6,7 @@ import io.devbox.agent.host.Downloader;
 import io.devbox.agent.host.FileTrees;
 import io.devbox.agent.host.Host;
 import io.devbox.agent.host.TarGzExtractor;
+import io.devbox.agent.host.Times;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -82,7 +83,7 @@ final class RunnerInstaller {
                     }
                 }
             }
-            String marker = "version=" + s.version() + "\nsha256=" + s.sha256() + "\nsource=" + url + "\ninstalled=" + io.devbox.agent.host.Times.iso(Instant.now()) + "\n";
+            String marker = "version=" + s.version() + "\nsha256=" + s.sha256() + "\nsource=" + url + "\ninstalled=" + Times.iso(Instant.now()) + "\n";
             AtomicFiles.write(staged.resolve(RunnerLayout.MARKER), marker.getBytes(StandardCharsets.UTF_8), "rw-r--r--");
             giveTree(staged, host, s.runAs());
             if (exists) {
