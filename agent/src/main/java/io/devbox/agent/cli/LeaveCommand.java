@@ -94,7 +94,7 @@ final class LeaveCommand implements Callable<Integer> {
             for (String e : result.run().errors()) out.println("error: " + e);
             out.print(text.applySummary(result.run().summary(), result.applied()));
             failed = Session.failed(result.run());
-            did.add("removed what the agent applied (" + result.applied() + " resources)");
+            did.add("removed what the agent applied (" + result.applied() + (result.applied() == 1 ? " resource)" : " resources)"));
         }
         if (enrolled) {
             file.write(EnrolmentFile.unenrolled());

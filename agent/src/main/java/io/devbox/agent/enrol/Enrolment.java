@@ -121,6 +121,7 @@ public record Enrolment(String repo, String ref, String path, String mode, Durat
     }
 
     private static String show(Object o) {
+        if (o instanceof Duration d) return Durations.format(d);
         return o == null ? "(absent)" : o.toString();
     }
 }
