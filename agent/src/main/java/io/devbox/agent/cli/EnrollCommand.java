@@ -143,6 +143,7 @@ final class EnrollCommand implements Callable<Integer> {
         Path stateDir = session.state().path();
         Loop loop = Loop.detect(session.host(), installation, file.path(), stateDir, WslEnvironment.current());
         if (loop instanceof ManualLoop manual) {
+            if (!changed) out.println("Nothing changed: this box is already enrolled in " + wanted.repo() + ".");
             out.println(manual.instructions());
             return ExitCodes.PENDING;
         }

@@ -35,6 +35,7 @@ class DebianPackageSystemTest {
         NspawnContainer.requirePrerequisites(NspawnContainer.SYSTEMD_JRE17);
         for (String c : List.of("lintian", "dpkg-deb", "git")) SystemTests.requireCommand(c);
         Path deb = SystemTests.agentDeb();
+        Phases phases = new Phases();
 
         SystemTests.Result lint = SystemTests.run(List.of("lintian", "--fail-on", "error", deb.toString()), Map.of(), null,
                 Duration.ofMinutes(5));
@@ -45,6 +46,7 @@ class DebianPackageSystemTest {
         NspawnContainer box = null;
         Process daemon = null;
         try {
+            phases.done("lintian");
             Path pkg = Files.createDirectories(work.resolve("pkg"));
             String version = SystemTests.sh(List.of("dpkg-deb", "-f", deb.toString(), "Version")).strip();
             Files.copy(deb, pkg.resolve(deb.getFileName()));
@@ -61,6 +63,7 @@ class DebianPackageSystemTest {
             box = NspawnContainer.boot(NspawnContainer.SYSTEMD_JRE17, List.of(pkg + ":/pkg"), work);
             daemon = gitDaemon(box, work.resolve("git"));
 
+            phases.done("boot");
             // install: the real apt, dependencies from the rootfs
             SystemTests.Result install = box.exec(List.of("env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y",
                     "/pkg/" + deb.getFileName()), Duration.ofMinutes(5));
@@ -78,6 +81,7 @@ class DebianPackageSystemTest {
             assertThat(box.exec(List.of("sh", "-c", "zcat /usr/share/man/man1/devbox-agent-leave.1.gz")).stdout())
                     .contains(".TH DEVBOX\\-AGENT\\-LEAVE 1", "\\fB\\-\\-prune\\fR");
 
+            phases.done("install");
             // the AppCDS archive postinst made fits the installed JRE (-Xshare:on fails when it does not); a stale or
             // missing one still starts; the JVM trigger makes it again
             Path jsa = r.resolve("var/cache/devbox-agent/devbox-agent.jsa");
@@ -101,12 +105,13 @@ class DebianPackageSystemTest {
             assertThat(box.exec(List.of("env", "DEVBOX_AGENT_JAVA_OPTS=-Xshare:on", "devbox-agent", "version")).exitCode())
                     .as("archive remade by the trigger").isZero();
 
+            phases.done("archive checks");
             // enrol against the git daemon on the container's loopback
             List<String> enrollCmd = List.of("devbox-agent", "enroll", "--repo", REPO, "--interval", INTERVAL.toSeconds() + "s",
                     "--label", "team=qa", "--no-color");
             SystemTests.Result enroll = box.exec(enrollCmd, Duration.ofMinutes(5));
             assertThat(enroll.exitCode()).as(enroll.all()).isZero();
-            assertThat(enroll.stdout()).contains("+ unit[" + DEMO + "]", "Enrolled: wrote /etc/devbox-agent/agent.yaml",
+            assertThat(enroll.stdout()).contains("~ unit[" + DEMO + "]", "Enrolled: wrote /etc/devbox-agent/agent.yaml",
                     "Enabled and started devbox-agent.service", "Result: ", " 0 error", "This box follows " + REPO);
             assertThat(box.exec(List.of("systemctl", "is-active", "devbox-agent")).stdout().strip()).isEqualTo("active");
             assertThat(box.exec(List.of("systemctl", "is-enabled", "devbox-agent")).stdout().strip()).isEqualTo("enabled");
@@ -124,6 +129,7 @@ class DebianPackageSystemTest {
             assertThat(Files.readString(r.resolve("etc/devbox-agent/agent.yaml"))).isEqualTo(config);
             assertThat(box.show("devbox-agent.service", "MainPID")).isEqualTo(agentPid);
 
+            phases.done("enroll twice");
             // a pushed commit converges the box within two intervals
             GitRepos.commitFile(clone, "profiles/demo.yaml", profile("demo v2"), "demo unit v2");
             SystemTests.Result push = SystemTests.run(List.of("nsenter", "-t", Long.toString(box.leader()), "-n", "git", "-C",
@@ -139,6 +145,7 @@ class DebianPackageSystemTest {
             assertThat(converged).as("converged after the push").isLessThanOrEqualTo(INTERVAL.multipliedBy(2));
             assertThat(box.show(DEMO, "ActiveState")).isEqualTo("active");
 
+            phases.done("converge");
             // upgrade to a higher version: config and state kept, the running service restarted
             String applied = Files.readString(r.resolve("var/lib/devbox-agent/applied.json"));
             List<String> runs = names(r.resolve("var/lib/devbox-agent/runs"));
@@ -154,10 +161,11 @@ class DebianPackageSystemTest {
             assertThat(box.show("devbox-agent.service", "MainPID")).as("restarted").isNotEqualTo(agentPid);
             assertThat(box.show("devbox-agent.service", "UnitFileState")).isEqualTo("enabled");
 
+            phases.done("upgrade");
             // leave: everything the agent created goes, the service is disabled
             SystemTests.Result leave = box.exec(List.of("devbox-agent", "leave", "--prune", "--yes", "--no-color"), Duration.ofMinutes(5));
             assertThat(leave.exitCode()).as(leave.all()).isZero();
-            assertThat(leave.stdout()).contains("- unit[" + DEMO + "]", "Stopped and disabled devbox-agent.service",
+            assertThat(leave.stdout()).contains("unit[" + DEMO + "]                      (no longer in any profile)", "Stopped and disabled devbox-agent.service",
                     "Removed what the agent applied", "Removed the enrolment");
             assertThat(box.show(DEMO, "LoadState")).isEqualTo("not-found");
             assertThat(r.resolve("etc/systemd/system/" + DEMO)).doesNotExist();
@@ -169,6 +177,7 @@ class DebianPackageSystemTest {
             assertThat(leaveAgain.exitCode()).as(leaveAgain.all()).isZero();
             assertThat(leaveAgain.stdout()).contains("Nothing changed");
 
+            phases.done("leave twice");
             // purge: no file of the package left, dpkg knows of none
             List<String> owned = box.exec(List.of("dpkg", "-L", "devbox-agent")).stdout().lines().filter(l -> l.startsWith("/")).toList();
             SystemTests.Result purge = box.exec(List.of("env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "purge", "-y",
@@ -188,6 +197,8 @@ class DebianPackageSystemTest {
             assertThat(search.exitCode()).as(search.all()).isNotZero();
             assertThat(search.stdout()).isEmpty();
             assertThat(box.exec(List.of("dpkg-query", "-W", "devbox-agent")).exitCode()).isNotZero();
+            phases.done("purge");
+            System.out.println("DebianPackageSystemTest phases: " + phases + "; converged " + converged.toMillis() + " ms after the push");
         } finally {
             try {
                 stop(daemon);
@@ -200,6 +211,23 @@ class DebianPackageSystemTest {
                     }
                 }
             }
+        }
+    }
+
+    /** How long each part took (printed: where the test's time goes). */
+    private static final class Phases {
+        private final StringBuilder out = new StringBuilder();
+        private long last = System.nanoTime();
+
+        void done(String phase) {
+            long now = System.nanoTime();
+            out.append(out.length() == 0 ? "" : ", ").append(phase).append(' ').append((now - last) / 1_000_000).append(" ms");
+            last = now;
+        }
+
+        @Override
+        public String toString() {
+            return out.toString();
         }
     }
 

@@ -138,6 +138,10 @@ class WslEnrolSystemTest {
         assertThat(root.resolve("etc/wsl.conf")).doesNotExist();
         assertThat(Files.readString(root.resolve("proc/sys/vm/swappiness")).strip()).as("enroll itself applies nothing").isEqualTo("60");
 
+        SystemTests.Result again = agent("enroll", "--repo", fleet.toString());
+        assertThat(again.exitCode()).as(again.all()).isEqualTo(2);
+        assertThat(again.stdout()).contains("Nothing changed: this box is already enrolled in " + fleet, "neither systemd");
+
         SystemTests.Result dry = agent("enroll", "--repo", fleet.toString(), "--dry-run");
         assertThat(dry.exitCode()).as(dry.all()).isZero();
         assertThat(dry.stdout()).contains("Dry run: nothing was changed");
@@ -145,8 +149,8 @@ class WslEnrolSystemTest {
         SystemTests.Result leave = agent("leave");
         assertThat(leave.exitCode()).as(leave.all()).isZero();
         assertThat(Files.readAllBytes(root.resolve("etc/devbox-agent/agent.yaml"))).isEqualTo(EnrolmentFile.unenrolled());
-        SystemTests.Result again = agent("leave");
-        assertThat(again.exitCode()).as(again.all()).isZero();
-        assertThat(again.stdout()).contains("Nothing changed");
+        SystemTests.Result leaveAgain = agent("leave");
+        assertThat(leaveAgain.exitCode()).as(leaveAgain.all()).isZero();
+        assertThat(leaveAgain.stdout()).contains("Nothing changed");
     }
 }
