@@ -113,8 +113,15 @@ final class EnrollCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
 
-        // 2. the enrolment
+        // 2. the enrolment (when the loop can start here: else nothing changes)
         EnrolmentFile file = new EnrolmentFile(session.host().root());
+        Path stateDir = session.state().path();
+        Loop loop = Loop.detect(session.host(), installation, file.path(), stateDir, WslEnvironment.current());
+        Optional<String> missing = loop.missing();
+        if (missing.isPresent()) {
+            err.println("agent: not enrolled: " + missing.get() + "; nothing was changed");
+            return ExitCodes.ERROR;
+        }
         Enrolment current;
         try {
             current = file.read();
@@ -140,8 +147,6 @@ final class EnrollCommand implements Callable<Integer> {
         }
 
         // 3. the loop
-        Path stateDir = session.state().path();
-        Loop loop = Loop.detect(session.host(), installation, file.path(), stateDir, WslEnvironment.current());
         if (loop instanceof ManualLoop manual) {
             if (!changed) out.println("Nothing changed: this box is already enrolled in " + wanted.repo() + ".");
             out.println(manual.instructions());

@@ -6,6 +6,7 @@ import io.devbox.agent.kinds.wsl.WslEnvironment;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * How this box keeps {@code devbox-agent watch} running: a systemd service where systemd is PID 1, WSL's {@code [boot]
@@ -21,6 +22,9 @@ public sealed interface Loop permits SystemdLoop, WslBootLoop, ManualLoop {
     String describe();
 
     State state() throws IOException;
+
+    /** Why this loop cannot be started here (its unit or script is not installed), checked before anything changes. */
+    Optional<String> missing() throws IOException;
 
     /**
      * Makes the daemon start at boot and run now; a running one restarts when {@code restart} (its config changed).

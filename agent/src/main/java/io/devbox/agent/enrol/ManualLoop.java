@@ -37,6 +37,11 @@ public final class ManualLoop implements Loop {
     }
 
     @Override
+    public Optional<String> missing() {
+        return Optional.empty();
+    }
+
+    @Override
     public List<String> start(boolean restart) throws IOException {
         throw new IOException(instructions());
     }

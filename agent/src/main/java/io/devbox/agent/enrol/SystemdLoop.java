@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The daemon as {@code devbox-agent.service}, installed by the package: enabled and started through systemctl. */
 public record SystemdLoop(Commands commands) implements Loop {
@@ -34,12 +35,18 @@ public record SystemdLoop(Commands commands) implements Loop {
     }
 
     @Override
+    public Optional<String> missing() throws IOException {
+        if (!"not-found".equals(show().get("LoadState"))) return Optional.empty();
+        return Optional.of(UNIT + " is not installed: install the devbox-agent package (or copy "
+                + "samples/devbox-agent.service to /etc/systemd/system/, point its ExecStart at this agent, and run "
+                + "systemctl daemon-reload)");
+    }
+
+    @Override
     public List<String> start(boolean restart) throws IOException {
+        Optional<String> missing = missing();
+        if (missing.isPresent()) throw new IOException(missing.get());
         Map<String, String> p = show();
-        if ("not-found".equals(p.get("LoadState"))) {
-            throw new IOException(UNIT + " is not installed: install the devbox-agent package (or copy "
-                    + "samples/devbox-agent.service to /etc/systemd/system/ and run systemctl daemon-reload)");
-        }
         boolean enabled = p.getOrDefault("UnitFileState", "").startsWith("enabled");
         boolean running = isRunning(p);
         List<String> did = new ArrayList<>();

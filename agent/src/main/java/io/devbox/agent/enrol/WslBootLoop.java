@@ -54,6 +54,12 @@ public final class WslBootLoop implements Loop {
         return new State(boot.in(wslConf().get("boot", "command").orElse(null)), running().isPresent());
     }
 
+    @Override
+    public Optional<String> missing() {
+        Path script = Path.of(startArgv.get(0));
+        return Files.isExecutable(script) ? Optional.empty() : Optional.of("the start script " + script + " is missing");
+    }
+
     private Optional<ProcessHandle> running() {
         return WatchProcess.fromPidFile(host.path(PID_FILE)).or(() -> WatchProcess.fromState(stateDir));
     }
