@@ -1,7 +1,6 @@
 package io.devbox.agent.cli;
 
 import io.devbox.agent.config.AgentConfig;
-import io.devbox.agent.config.ConfigException;
 import io.devbox.agent.enrol.Enrolment;
 import io.devbox.agent.enrol.EnrolmentFile;
 import io.devbox.agent.enrol.FirstCycle;
@@ -122,28 +121,21 @@ final class EnrollCommand implements Callable<Integer> {
             err.println("agent: not enrolled: " + missing.get() + "; nothing was changed");
             return ExitCodes.ERROR;
         }
-        Enrolment current;
-        try {
-            current = file.read();
-        } catch (ConfigException e) {
-            if (!force) {
-                err.println(e.getMessage());
-                err.println("agent: " + file.path() + " is invalid; fix it, or replace it with --force");
-                return ExitCodes.ERROR;
-            }
-            current = Enrolment.of(AgentConfig.NONE);
-        }
-        boolean changed = !current.equals(wanted);
-        if (changed && current.enrols() && !force) {
-            err.println("agent: this box is already enrolled (" + file.path() + "); replacing that needs --force:");
-            for (String d : current.differences(wanted)) err.println("  " + d);
+        EnrolmentFile.Outcome written = file.enrol(wanted, force, program, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        if (written instanceof EnrolmentFile.Outcome.Invalid invalid) {
+            err.println(invalid.errors());
+            err.println("agent: " + file.path() + " is invalid; fix it, or replace it with --force");
             return ExitCodes.ERROR;
         }
+        if (written instanceof EnrolmentFile.Outcome.Refused refusedBy) {
+            err.println("agent: this box is already enrolled (" + file.path() + "); replacing that needs --force:");
+            for (String d : refusedBy.differences()) err.println("  " + d);
+            return ExitCodes.ERROR;
+        }
+        boolean changed = written instanceof EnrolmentFile.Outcome.Written;
         out.println();
-        if (changed) {
-            file.write(wanted.render(program, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString()));
-            out.println((current.enrols() ? "Replaced the enrolment in " : "Enrolled: wrote ") + file.path()
-                    + " (root-owned, 0644)");
+        if (written instanceof EnrolmentFile.Outcome.Written w) {
+            out.println((w.replaced() ? "Replaced the enrolment in " : "Enrolled: wrote ") + file.path() + " (root-owned, 0644)");
         }
 
         // 3. the loop

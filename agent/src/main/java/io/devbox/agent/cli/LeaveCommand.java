@@ -2,7 +2,6 @@ package io.devbox.agent.cli;
 
 import io.devbox.agent.config.AgentConfig;
 import io.devbox.agent.config.ConfigException;
-import io.devbox.agent.enrol.Enrolment;
 import io.devbox.agent.enrol.EnrolmentFile;
 import io.devbox.agent.enrol.Installation;
 import io.devbox.agent.enrol.Loop;
@@ -60,14 +59,11 @@ final class LeaveCommand implements Callable<Integer> {
         }
         EnrolmentFile file = new EnrolmentFile(common.root == null ? java.nio.file.Path.of("/") : common.root.toAbsolutePath().normalize());
         AgentConfig config;
-        boolean enrolled;
         try {
             config = file.config();
-            enrolled = Enrolment.of(config).enrols();
         } catch (ConfigException e) {
             err.println("warning: " + file.path() + " is invalid; it is replaced all the same");
             config = AgentConfig.NONE;
-            enrolled = true;
         }
         Session session = Sessions.open(common, config, config.overlay(common.toGitOptions()));
         Loop loop = Loop.detect(session.host(), Installation.current(), file.path(), session.state().path(), WslEnvironment.current());
@@ -96,10 +92,7 @@ final class LeaveCommand implements Callable<Integer> {
             failed = Session.failed(result.run());
             did.add("removed what the agent applied (" + result.applied() + (result.applied() == 1 ? " resource)" : " resources)"));
         }
-        if (enrolled) {
-            file.write(EnrolmentFile.unenrolled());
-            did.add("removed the enrolment: " + file.path() + " enrols nothing now");
-        }
+        if (file.unenrol()) did.add("removed the enrolment: " + file.path() + " enrols nothing now");
         if (did.isEmpty()) {
             out.println("Nothing changed: this box is not enrolled, no agent loop runs here"
                     + (prune ? " and the agent applied nothing." : "."));

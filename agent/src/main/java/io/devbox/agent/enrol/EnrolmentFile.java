@@ -2,6 +2,7 @@ package io.devbox.agent.enrol;
 
 import io.devbox.agent.config.AgentConfig;
 import io.devbox.agent.config.AgentConfigLoader;
+import io.devbox.agent.config.ConfigException;
 import io.devbox.agent.host.AtomicFiles;
 
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -43,6 +45,60 @@ public final class EnrolmentFile {
 
     public AgentConfig config() throws IOException {
         return AgentConfigLoader.load(null, file);
+    }
+
+    /** What {@link #enrol} did, or why it did not. */
+    public sealed interface Outcome {
+        /** The file enrols the box in exactly these settings already: it was not touched. */
+        record Unchanged() implements Outcome {
+        }
+
+        /** Written; {@code replaced} when it enrolled the box in other settings before ({@code --force}). */
+        record Written(boolean replaced) implements Outcome {
+        }
+
+        /** It enrols the box in other settings; replacing them needs {@code --force}. */
+        record Refused(List<String> differences) implements Outcome {
+        }
+
+        /** It is not a valid config; replacing it needs {@code --force}. */
+        record Invalid(String errors) implements Outcome {
+        }
+    }
+
+    /**
+     * Makes the file enrol the box in {@code wanted}: unchanged when it does already, refused when it enrols the box in
+     * something else or is invalid (unless {@code force}).
+     *
+     * @param program the command, for the file's comments
+     * @param at      when, for the file's comments
+     */
+    public Outcome enrol(Enrolment wanted, boolean force, String program, String at) throws IOException {
+        Enrolment current;
+        try {
+            current = read();
+        } catch (ConfigException e) {
+            if (!force) return new Outcome.Invalid(e.getMessage());
+            current = Enrolment.of(AgentConfig.NONE);
+        }
+        if (current.equals(wanted)) return new Outcome.Unchanged();
+        if (current.enrols() && !force) return new Outcome.Refused(current.differences(wanted));
+        write(wanted.render(program, at));
+        return new Outcome.Written(current.enrols());
+    }
+
+    /**
+     * Removes the enrolment: a file that enrols the box (or cannot be read as a config) gets the package's text back.
+     * Returns whether it changed anything.
+     */
+    public boolean unenrol() throws IOException {
+        try {
+            if (!read().enrols()) return false;
+        } catch (ConfigException e) {
+            // invalid: it may well name a repository; replaced all the same
+        }
+        write(unenrolled());
+        return true;
     }
 
     /** The package's text: comments only, so it enrols nothing. */

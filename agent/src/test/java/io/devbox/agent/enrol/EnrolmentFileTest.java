@@ -29,6 +29,40 @@ class EnrolmentFileTest {
         assertThat(f.read().enrols()).isFalse();
     }
 
+    private static Enrolment enrolment(String repo) {
+        return new Enrolment(repo, null, null, null, null, java.util.Map.of(), null, null, null, false, null, null, false);
+    }
+
+    @Test
+    void enrollingAgainChangesNothingAndAnotherEnrolmentNeedsForce() throws Exception {
+        EnrolmentFile f = new EnrolmentFile(root);
+        f.write(EnrolmentFile.unenrolled());
+        assertThat(f.enrol(enrolment("/a"), false, "devbox-agent", "t1")).isEqualTo(new EnrolmentFile.Outcome.Written(false));
+        String first = Files.readString(f.path());
+        assertThat(f.enrol(enrolment("/a"), false, "devbox-agent", "t2")).isEqualTo(new EnrolmentFile.Outcome.Unchanged());
+        assertThat(Files.readString(f.path())).isEqualTo(first);
+        assertThat(f.enrol(enrolment("/b"), false, "devbox-agent", "t3"))
+                .isEqualTo(new EnrolmentFile.Outcome.Refused(java.util.List.of("repo: /a -> /b")));
+        assertThat(Files.readString(f.path())).isEqualTo(first);
+        assertThat(f.enrol(enrolment("/b"), true, "devbox-agent", "t4")).isEqualTo(new EnrolmentFile.Outcome.Written(true));
+        assertThat(f.read().repo()).isEqualTo("/b");
+        assertThat(f.unenrol()).isTrue();
+        assertThat(f.isUnenrolledText()).isTrue();
+        assertThat(f.unenrol()).as("a second time").isFalse();
+    }
+
+    @Test
+    void anInvalidConfigIsReplacedOnlyWithForce() throws Exception {
+        EnrolmentFile f = new EnrolmentFile(root);
+        f.write("repo: [not, a, string]\n");
+        assertThat(f.enrol(enrolment("/a"), false, "devbox-agent", "t")).isInstanceOf(EnrolmentFile.Outcome.Invalid.class);
+        assertThat(Files.readString(f.path())).isEqualTo("repo: [not, a, string]\n");
+        assertThat(f.enrol(enrolment("/a"), true, "devbox-agent", "t")).isEqualTo(new EnrolmentFile.Outcome.Written(false));
+        f.write("repo: [not, a, string]\n");
+        assertThat(f.unenrol()).isTrue();
+        assertThat(f.isUnenrolledText()).isTrue();
+    }
+
     @Test
     void refusesADirectoryOthersCanWrite() throws Exception {
         Path dir = Files.createDirectories(root.resolve("etc/devbox-agent"));
