@@ -2,6 +2,7 @@ package io.devbox.agent.enrol;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Where this agent is installed, as its launcher says ({@code -Ddevbox.agent.launcher}): the Debian package's
@@ -27,6 +28,16 @@ public record Installation(Path launcher) {
     /** The launcher to run the daemon with. */
     public Path agent() {
         return launcher == null ? PACKAGED : launcher;
+    }
+
+    /** The jar this agent runs from (empty when it runs from class directories, as in unit tests). */
+    public Optional<Path> jar() {
+        try {
+            Path p = Path.of(Installation.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     /**

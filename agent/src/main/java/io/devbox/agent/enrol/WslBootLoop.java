@@ -26,12 +26,14 @@ public final class WslBootLoop implements Loop {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
     private final Host host;
+    private final Installation installation;
     private final Path stateDir;
     private final List<String> startArgv;
     private final BootCommand boot;
 
     WslBootLoop(Host host, Installation installation, Path stateDir) {
         this.host = host;
+        this.installation = installation;
         this.stateDir = stateDir;
         List<String> argv = new ArrayList<>(List.of(installation.wslStart().toString()));
         if (host.sandboxed()) argv.addAll(List.of("--root", host.root().toString()));
@@ -54,10 +56,16 @@ public final class WslBootLoop implements Loop {
         return new State(boot.in(wslConf().get("boot", "command").orElse(null)), running().isPresent());
     }
 
+    /**
+     * The start script must be there, and it, the launcher and the jar must be root's alone: WSL runs them as root at
+     * every boot.
+     */
     @Override
     public Optional<String> missing() {
         Path script = Path.of(startArgv.get(0));
-        return Files.isExecutable(script) ? Optional.empty() : Optional.of("the start script " + script + " is missing");
+        if (!Files.isExecutable(script)) return Optional.of("the start script " + script + " is missing");
+        return RootOnly.problem(script).or(() -> RootOnly.problem(installation.agent()))
+                .or(() -> installation.jar().flatMap(RootOnly::problem));
     }
 
     private Optional<ProcessHandle> running() {
