@@ -9,6 +9,7 @@ import io.devbox.agent.engine.ResourceSkipped;
 import io.devbox.agent.host.AtomicFiles;
 import io.devbox.agent.host.CommandResult;
 import io.devbox.agent.host.Host;
+import io.devbox.agent.host.Printable;
 import io.devbox.agent.host.SafePaths;
 import io.devbox.agent.profile.Node;
 import io.devbox.agent.profile.Origin;
@@ -185,7 +186,7 @@ public final class WslReconciler implements Reconciler<WslSetting, WslObserved> 
         }
         Path file = path(desired, host);
         IniDocument doc = read(file);
-        for (String d : doc.duplicates()) LOG.warn("{}: {}", file, d);
+        for (String d : doc.duplicates()) LOG.warn("{}: {}", Printable.escape(file), Printable.escape(d));
         return new WslObserved(file.toString(), doc.get(desired.section(), desired.key()).orElse(null));
     }
 
