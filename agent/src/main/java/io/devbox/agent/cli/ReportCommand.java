@@ -1,5 +1,6 @@
 package io.devbox.agent.cli;
 
+import io.devbox.agent.host.AtomicFiles;
 import io.devbox.agent.host.Printable;
 
 import io.devbox.agent.host.Json;
@@ -65,7 +66,7 @@ final class ReportCommand implements Runnable {
                 spec.commandLine().getErr().println("agent: no run recorded yet in " + Printable.escape(session.state().path()) + "; run `agent plan` or `agent apply` first");
                 return ExitCodes.ERROR;
             }
-            JsonNode last = Json.read(Files.readAllBytes(records.get(0)));
+            JsonNode last = Json.read(AtomicFiles.readState(records.get(0)));
             ReportPusher.Pushed p = pusher(common, session).push(session.host().facts().hostname(), last, version());
             PrintWriter o = spec.commandLine().getOut();
             if (json) {

@@ -20,9 +20,12 @@ final class Sessions {
     private Sessions() {
     }
 
+    /** A session for one command; its state directory must be trusted before anything in it is read. */
     static Session open(CommonOptions common) throws IOException, SourceException {
         AgentConfig config = config(common);
-        return open(common, config, git(common, config));
+        Session session = open(common, config, git(common, config));
+        session.state().checkTrusted();
+        return session;
     }
 
     /** The effective git trust settings (command line over config); verification without trusted keys is refused. */

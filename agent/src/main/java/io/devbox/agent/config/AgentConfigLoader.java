@@ -5,6 +5,8 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.SpecificationVersion;
+import io.devbox.agent.host.AtomicFiles;
+import io.devbox.agent.host.TrustedPaths;
 import io.devbox.agent.profile.InstanceLocation;
 import io.devbox.agent.profile.Node;
 import io.devbox.agent.profile.Origin;
@@ -36,14 +38,21 @@ public final class AgentConfigLoader {
     private AgentConfigLoader() {
     }
 
+    /** A config file is a few kilobytes; anything much larger is not one. */
+    static final long MAX_BYTES = 1 << 20;
+
     /**
-     * The config of {@code explicit} (which must exist), else of {@code defaultFile} when it exists, else none.
+     * The config of {@code explicit} (which must exist), else of {@code defaultFile} when it exists, else none. The
+     * file decides what the agent runs as root (its source, its trusted keys): it and every directory above it must
+     * be owned by root (or the agent's own user) and writable by nobody else, or it is refused (see
+     * {@link TrustedPaths}).
      */
     public static AgentConfig load(Path explicit, Path defaultFile) throws IOException {
         Path file = explicit != null ? explicit : defaultFile;
+        TrustedPaths.require(file, "the agent config");
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
+            bytes = AtomicFiles.readCapped(file, MAX_BYTES);
         } catch (NoSuchFileException e) {
             if (explicit == null) return AgentConfig.NONE;
             throw new IOException("--config " + explicit + ": no such file");

@@ -1,5 +1,6 @@
 package io.devbox.agent.report;
 
+import io.devbox.agent.host.AtomicFiles;
 import io.devbox.agent.host.Json;
 import io.devbox.agent.host.Printable;
 import io.devbox.agent.engine.AppliedState;
@@ -91,7 +92,7 @@ public final class StatusReport {
 
     private static JsonNode readJson(Path file) {
         try {
-            return Json.read(Files.readAllBytes(file));
+            return Json.read(AtomicFiles.readState(file));
         } catch (IOException | JacksonException e) {
             return null;
         }
@@ -100,7 +101,7 @@ public final class StatusReport {
     private static JsonNode lastRecord(List<Path> newestFirst) throws IOException {
         for (Path p : newestFirst) {
             try {
-                return Json.read(Files.readAllBytes(p));
+                return Json.read(AtomicFiles.readState(p));
             } catch (JacksonException e) {
                 // a record that cannot be read is skipped; the next older one speaks
             }
