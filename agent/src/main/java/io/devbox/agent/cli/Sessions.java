@@ -39,7 +39,8 @@ final class Sessions {
     }
 
     static Session open(CommonOptions common, AgentConfig config, GitOptions git) {
-        Session s = Session.open(config.overlay(common.toAgentOptions()), git, System.getenv(), Clock.systemUTC(), KindRegistry.standard())
+        Session s = Session.open(config.overlay(common.toAgentOptions()), git, System.getenv(), Clock.systemUTC(),
+                        KindRegistry.standard(config.downloadLimits()))
                 .useRetention(config.retention());
         if (config.metrics().textfile() != null) s.useMetrics(AgentMetrics.load(s.state().path(), config.metrics().textfile()));
         return s;

@@ -64,7 +64,7 @@ public final class AgentConfigLoader {
         String name = file.toString();
         if (new String(bytes, StandardCharsets.UTF_8).lines().allMatch(l -> l.isBlank() || l.strip().startsWith("#"))) {
             return new AgentConfig(file, null, null, null, null, null, null, AgentConfig.Verify.NONE, Map.of(), null, null,
-                    null, AgentConfig.History.NONE, AgentConfig.Metrics.NONE);
+                    null, AgentConfig.History.NONE, AgentConfig.Metrics.NONE, AgentConfig.Download.NONE);
         }
         List<ProfileError> errors = new ArrayList<>();
         Optional<YamlDocuments.Document> doc = YamlDocuments.read(name, bytes, errors);
@@ -80,6 +80,13 @@ public final class AgentConfigLoader {
         Node.Mapping verify = mapping(root, "verify");
         Node.Mapping history = mapping(root, "history");
         Node.Mapping metrics = mapping(root, "metrics");
+        Node.Mapping download = mapping(root, "download");
+        for (String key : List.of("deadline", "rateWindow")) {
+            Node n = download.get(key);
+            if (n != null && duration(n) != null && duration(n).isZero()) {
+                throw new ConfigException(List.of(new ProfileError(n.origin(), "download." + key + ": must be longer than 0")));
+            }
+        }
         Map<String, String> labels = new LinkedHashMap<>();
         mapping(root, "labels").entries().forEach((k, v) -> labels.put(k, text(v)));
         return new AgentConfig(file, text(root.get("repo")), text(root.get("ref")), text(root.get("path")),
@@ -89,7 +96,9 @@ public final class AgentConfigLoader {
                 labels, text(root.get("hostname")), text(root.get("user")), path(root.get("stateDir")),
                 new AgentConfig.History(history.get("keep") == null ? null : Integer.valueOf(text(history.get("keep"))),
                         duration(history.get("maxAge"))),
-                new AgentConfig.Metrics(path(metrics.get("textfile")), text(metrics.get("address")), bool(metrics.get("allowRemote"))));
+                new AgentConfig.Metrics(path(metrics.get("textfile")), text(metrics.get("address")), bool(metrics.get("allowRemote"))),
+                new AgentConfig.Download(duration(download.get("deadline")), duration(download.get("rateWindow")),
+                        download.get("minBytesPerWindow") == null ? null : Long.valueOf(text(download.get("minBytesPerWindow")))));
     }
 
     private static final class Holder {
