@@ -1,6 +1,7 @@
 package io.devbox.agent.engine;
 
 import io.devbox.agent.host.AtomicFiles;
+import io.devbox.agent.host.IoErrors;
 import io.devbox.agent.host.TrustedPaths;
 
 import java.io.IOException;
@@ -49,9 +50,13 @@ public final class RunLock implements AutoCloseable {
                 FileLock l = ch.tryLock();
                 if (l != null) {
                     String holder = "pid " + ProcessHandle.current().pid() + " (agent " + command + ", since " + Instant.now() + ")\n";
-                    ch.truncate(0);
-                    ch.write(ByteBuffer.wrap(holder.getBytes(StandardCharsets.UTF_8)), 0);
-                    ch.force(false);
+                    try {
+                        ch.truncate(0);
+                        ch.write(ByteBuffer.wrap(holder.getBytes(StandardCharsets.UTF_8)), 0);
+                        ch.force(false);
+                    } catch (IOException e) {
+                        throw IoErrors.writing(file, e);
+                    }
                     return new RunLock(ch, l);
                 }
                 if (Instant.now().isAfter(deadline)) {
