@@ -6,6 +6,7 @@ import org.eclipse.jgit.errors.RepositoryNotFoundException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevTree;
@@ -62,14 +63,14 @@ public final class GitTreeSource implements ProfileSource {
             RevCommit commit = walk.parseCommit(resolve(repo));
             RevTree tree = commit.getTree();
             List<ProfileFile> files = new ArrayList<>();
-            try (TreeWalk tw = new TreeWalk(repo)) {
+            try (ObjectReader reader = repo.newObjectReader(); TreeWalk tw = new TreeWalk(reader)) {
                 tw.addTree(tree);
                 tw.setRecursive(true);
                 if (!rel.isEmpty()) tw.setFilter(PathFilter.create(rel));
                 while (tw.next()) {
                     if (tw.getFileMode(0) != FileMode.REGULAR_FILE && tw.getFileMode(0) != FileMode.EXECUTABLE_FILE) continue;
                     if (!ProfilePaths.isProfile(tw.getNameString())) continue;
-                    files.add(new ProfileFile(tw.getPathString(), repo.open(tw.getObjectId(0), Constants.OBJ_BLOB).getBytes()));
+                    files.add(profile(reader, tw.getObjectId(0), tw.getPathString()));
                 }
             }
             if (files.isEmpty() && !rel.isEmpty() && TreeWalk.forPath(repo, rel, tree) == null) {
@@ -80,6 +81,15 @@ public final class GitTreeSource implements ProfileSource {
             return new Snapshot(description, ref, commitId, files, p -> readBlob(repo, tree, p));
         } catch (IOException e) {
             throw new SourceException("cannot read " + description + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A profile blob, or only its size when it is over the limit (the loader refuses it with a located error). */
+    private static ProfileFile profile(ObjectReader reader, ObjectId blob, String path) throws IOException {
+        try {
+            return new ProfileFile(path, TreeBlobs.read(reader, blob, path, ProfileFile.MAX_BYTES));
+        } catch (TreeBlobs.TooLarge e) {
+            return ProfileFile.unread(path, e.size());
         }
     }
 
@@ -115,7 +125,9 @@ public final class GitTreeSource implements ProfileSource {
             if (tw == null || (tw.getFileMode(0) != FileMode.REGULAR_FILE && tw.getFileMode(0) != FileMode.EXECUTABLE_FILE)) {
                 return Optional.empty();
             }
-            return Optional.of(repo.open(tw.getObjectId(0), Constants.OBJ_BLOB).getBytes());
+            try (ObjectReader reader = repo.newObjectReader()) {
+                return Optional.of(TreeBlobs.read(reader, tw.getObjectId(0), repoRelative, TreeBlobs.MAX_REFERENCED_BYTES));
+            }
         }
     }
 }
