@@ -34,6 +34,13 @@ public final class IoErrors {
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
     }
 
+    /** {@link #describe(IOException)} for an I/O failure, the message of any other exception. */
+    public static String describe(Exception e) {
+        if (e instanceof IOException io) return describe(io);
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
     /**
      * An exception for a failed write of {@code file}: the JDK reports a full disk or a quota as a bare
      * "No space left on device", without the file.

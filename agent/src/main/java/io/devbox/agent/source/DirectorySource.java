@@ -1,5 +1,6 @@
 package io.devbox.agent.source;
 
+import io.devbox.agent.host.IoErrors;
 import io.devbox.agent.host.AtomicFiles;
 import io.devbox.agent.host.SafePaths;
 import io.devbox.agent.profile.ProfileFile;
@@ -39,7 +40,7 @@ public final class DirectorySource implements ProfileSource {
                 }
             }
         } catch (IOException e) {
-            throw new SourceException("cannot read profiles under " + dir + ": " + e.getMessage(), e);
+            throw new SourceException("cannot read profiles under " + dir + ": " + IoErrors.describe(e), e);
         }
         return new Snapshot(root.toString(), null, null, files, this::read);
     }

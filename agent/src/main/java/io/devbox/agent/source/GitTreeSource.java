@@ -1,5 +1,6 @@
 package io.devbox.agent.source;
 
+import io.devbox.agent.host.IoErrors;
 import io.devbox.agent.host.SafePaths;
 import io.devbox.agent.profile.ProfileFile;
 import org.eclipse.jgit.errors.RepositoryNotFoundException;
@@ -49,7 +50,7 @@ public final class GitTreeSource implements ProfileSource {
         try {
             b.setup();
         } catch (IOException | IllegalArgumentException e) {
-            throw new SourceException("cannot open the git repository of " + dir + ": " + e.getMessage(), e);
+            throw new SourceException("cannot open the git repository of " + dir + ": " + IoErrors.describe(e), e);
         }
         File top = b.getWorkTree() != null ? b.getWorkTree() : b.getGitDir();
         return Optional.of(top.toPath().toAbsolutePath().normalize());
@@ -80,7 +81,7 @@ public final class GitTreeSource implements ProfileSource {
             String commitId = commit.name();
             return new Snapshot(description, ref, commitId, files, p -> readBlob(repo, tree, p));
         } catch (IOException e) {
-            throw new SourceException("cannot read " + description + ": " + e.getMessage(), e);
+            throw new SourceException("cannot read " + description + ": " + IoErrors.describe(e), e);
         }
     }
 
@@ -103,7 +104,7 @@ public final class GitTreeSource implements ProfileSource {
         } catch (RepositoryNotFoundException e) {
             throw new SourceException("not a git repository: " + repoDir + " (use --worktree to read a plain directory)");
         } catch (IOException | IllegalArgumentException e) {
-            throw new SourceException("cannot open git repository " + repoDir + ": " + e.getMessage(), e);
+            throw new SourceException("cannot open git repository " + repoDir + ": " + IoErrors.describe(e), e);
         }
     }
 

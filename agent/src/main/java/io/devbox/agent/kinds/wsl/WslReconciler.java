@@ -1,5 +1,6 @@
 package io.devbox.agent.kinds.wsl;
 
+import io.devbox.agent.host.IoErrors;
 import io.devbox.agent.engine.Change;
 import io.devbox.agent.engine.DesiredContext;
 import io.devbox.agent.engine.Layer;
@@ -251,7 +252,7 @@ public final class WslReconciler implements Reconciler<WslSetting, WslObserved> 
         } catch (NoSuchFileException e) {
             return IniDocument.parse("");
         } catch (IOException e) {
-            throw new ResourceException("cannot read " + file + ": " + e.getMessage());
+            throw new ResourceException("cannot read " + file + ": " + IoErrors.describe(e));
         }
     }
 
@@ -288,7 +289,7 @@ public final class WslReconciler implements Reconciler<WslSetting, WslObserved> 
                 RestartPending.record(host.stateDir(), host.facts() == null ? null : host.facts().bootId(), desired.id());
             }
         } catch (IOException e) {
-            throw new ResourceException("cannot write " + file + ": " + e.getMessage());
+            throw new ResourceException("cannot write " + file + ": " + IoErrors.describe(e));
         }
     }
 }
