@@ -15,6 +15,15 @@ final class Base64Runs {
 
     /** {@code text} with each run of at least {@code minRun} base64 characters whose decoding matches replaced. */
     static String replace(String text, int minRun, Predicate<String> holdsSecret, String replacement) {
+        return replace(text, minRun, holdsSecret, replacement, false);
+    }
+
+    /**
+     * As {@link #replace(String, int, Predicate, String)}; with {@code skipLowerHex}, runs of lower-case hex digits
+     * only (sha256 sums and fingerprints, thousands of them in a large run record) are not decoded: the caller knows
+     * its secrets' encodings always hold another letter.
+     */
+    static String replace(String text, int minRun, Predicate<String> holdsSecret, String replacement, boolean skipLowerHex) {
         if (text == null || text.length() < minRun) return text;
         StringBuilder out = null;
         int copied = 0;
@@ -28,7 +37,8 @@ final class Base64Runs {
             while (i < text.length() && isBase64(text.charAt(i))) i++;
             int end = i;
             while (i < text.length() && text.charAt(i) == '=' && i - end < 2) i++;
-            if (end - start >= minRun && holdsSecret(text.substring(start, end), holdsSecret)) {
+            if (end - start >= minRun && !(skipLowerHex && lowerHex(text, start, end))
+                    && holdsSecret(text.substring(start, end), holdsSecret)) {
                 if (out == null) out = new StringBuilder(text.length());
                 out.append(text, copied, start).append(replacement);
                 copied = i;
@@ -55,6 +65,14 @@ final class Base64Runs {
             if (holdsSecret.test(new String(bytes, StandardCharsets.ISO_8859_1))) return true;
         }
         return false;
+    }
+
+    private static boolean lowerHex(String text, int start, int end) {
+        for (int i = start; i < end; i++) {
+            char c = text.charAt(i);
+            if (!(c >= '0' && c <= '9') && !(c >= 'a' && c <= 'f')) return false;
+        }
+        return true;
     }
 
     private static boolean isBase64(char c) {

@@ -41,7 +41,8 @@ public final class Redactor {
             s = Patterns.URL_PASSWORD.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + ":" + MASK + "@"));
         }
         if (mayHoldToken(s)) s = Patterns.TOKENS.matcher(s).replaceAll(MASK);
-        return Base64Runs.replace(s, MIN_ENCODED_SECRET, decoded -> !redactPlain(decoded).equals(decoded), MASK);
+        // the base64 of "gh", "github_pat_" and "://" holds a letter beyond a-f at every alignment: hex runs cannot hide them
+        return Base64Runs.replace(s, MIN_ENCODED_SECRET, decoded -> !redactPlain(decoded).equals(decoded), MASK, true);
     }
 
     /** The shortest base64 run worth decoding: a token is at least 24 characters, 32 once encoded. */
@@ -57,12 +58,13 @@ public final class Redactor {
 
     /** Whether {@code s} has a token prefix ({@code gh?_} with ? one of pousr, or {@code github_pat_}), in any case. */
     private static boolean mayHoldToken(String s) {
-        for (int i = 0; i + 3 < s.length(); i++) {
-            char g = s.charAt(i);
-            if (g != 'g' && g != 'G') continue;
-            char h = s.charAt(i + 1);
-            if ((h == 'h' || h == 'H') && "pousrPOUSR".indexOf(s.charAt(i + 2)) >= 0 && s.charAt(i + 3) == '_') return true;
-            if (s.regionMatches(true, i, "github_pat_", 0, 11)) return true;
+        // every prefix ends in '_', which is rarer than 'g' in what the agent prints (and indexOf is an intrinsic)
+        for (int i = s.indexOf('_'); i >= 0; i = s.indexOf('_', i + 1)) {
+            if (i >= 3 && (s.charAt(i - 3) | 0x20) == 'g' && (s.charAt(i - 2) | 0x20) == 'h'
+                    && "pousr".indexOf(s.charAt(i - 1) | 0x20) >= 0) {
+                return true;
+            }
+            if (i >= 10 && s.regionMatches(true, i - 10, "github_pat_", 0, 11)) return true;
         }
         return false;
     }
