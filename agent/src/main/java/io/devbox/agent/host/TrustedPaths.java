@@ -38,11 +38,14 @@ public final class TrustedPaths {
     }
 
     /**
-     * Throws {@link Untrusted}, naming {@code what} and the offending component, unless {@code path} (which may be
-     * missing: then its existing directories are checked) is trusted.
+     * When the agent runs as root, throws {@link Untrusted}, naming {@code what} and the offending component, unless
+     * {@code path} (which may be missing: then its existing directories are checked) is trusted. An agent that is not
+     * root can do no more than its user may, so the rule is not applied (a developer's umask 002 home stays usable).
      */
     public static void require(Path path, String what) throws IOException {
-        Optional<String> p = problem(path, effectiveUid());
+        int euid = effectiveUid();
+        if (euid != 0) return;
+        Optional<String> p = problem(path, euid);
         if (p.isPresent()) throw new Untrusted(what + " " + path + " is refused: " + p.get());
     }
 
