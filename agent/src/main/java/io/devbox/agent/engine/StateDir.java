@@ -46,8 +46,19 @@ public final class StateDir {
             Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
         }
         checkTrusted();
+        refuseLinks();
         AtomicFiles.removeLeftovers(dir);
         AtomicFiles.removeLeftovers(dir.resolve("runs"));
+    }
+
+    /**
+     * The agent never makes a symbolic link in its state directory, so one there (a {@code lock}, an
+     * {@code applied.json}, a {@code runs} directory pointing elsewhere) was planted: refused before anything follows it.
+     */
+    private void refuseLinks() throws IOException {
+        try (var entries = Files.newDirectoryStream(dir)) {
+            for (Path p : entries) if (Files.isSymbolicLink(p)) throw AtomicFiles.symlinkRefused(p);
+        }
     }
 
     /**
