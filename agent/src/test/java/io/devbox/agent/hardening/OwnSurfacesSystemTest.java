@@ -229,4 +229,44 @@ class OwnSurfacesSystemTest {
         for (byte b : s.getBytes(java.nio.charset.StandardCharsets.UTF_8)) sb.append(String.format("\\%03o", b & 0xff));
         return sb.toString();
     }
+
+    @Test
+    void aToolchainArchivedWorldWritableCannotBeReplacedByTheUser() throws Exception {
+        // a mirror's tarball (sha256 pinned, so trusted) whose modes say anyone may write bin/go
+        String script = "#!/bin/sh\nif [ \"$1\" = version ]; then echo \"go version go1.22.5 linux/amd64\"; exit 0; fi\nexit 2\n";
+        byte[] tgz = new io.devbox.agent.testing.Tarballs().dir("go", 0777).dir("go/bin", 0777)
+                .file("go/VERSION", "go1.22.5\n", 0666).file("go/bin/go", script, 0777).tarGz();
+        String file = io.devbox.agent.kinds.go.GoLayout.tarball("1.22.5");
+        Path mirror = Files.createDirectories(tmp.resolve("mirror"));
+        Files.write(mirror.resolve(file), tgz);
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(tgz));
+        Path fleet = GitRepos.init(tmp.resolve("go-fleet"));
+        GitRepos.commitFile(fleet, "profiles/go.yaml", String.format(HostileCase.HEADER, "go") + """
+                spec:
+                  go:
+                    versions: ["1.22.5"]
+                    checksums: {"1.22.5": "%s"}
+                    mirror: %s
+                """.formatted(sha, mirror.toUri()), "go");
+        List<String> argv = new ArrayList<>(SystemTests.agentCommand());
+        argv.addAll(List.of("apply", "--yes", "--only", "go", "--repo", fleet.toString(), "--root", root.toString(),
+                "--state-dir", tmp.resolve("state").toString(), "--hostname", "dev-1", "--user", user.name(), "--no-color"));
+        SystemTests.Result r = SystemTests.run(argv, Map.of(), tmp, Duration.ofMinutes(2));
+        Path dir = root.resolve("usr/local/go-versions/go1.22.5");
+        assertThat(dir.resolve("bin/go")).as(r.all()).exists();
+        assertThat(Files.getAttribute(dir.resolve("bin/go"), "unix:mode")).isEqualTo(0100755);
+        assertThat(Files.getAttribute(dir.resolve("bin"), "unix:mode")).isEqualTo(040755);
+        assertThat(Files.getAttribute(dir.resolve("VERSION"), "unix:mode")).isEqualTo(0100644);
+        String installed = TreeHash.of(dir);
+
+        // the developer tries to swap what root runs on the next plan
+        SystemTests.Result write = user.run(List.of("sh", "-c", "echo 'id > /tmp/owned' > " + dir.resolve("bin/go")), home, home,
+                Duration.ofSeconds(30));
+        SystemTests.Result swap = user.run(List.of("sh", "-c", "printf '#!/bin/sh\\nid\\n' > " + dir.resolve("bin/go2") + " && mv -f "
+                + dir.resolve("bin/go2") + " " + dir.resolve("bin/go")), home, home, Duration.ofSeconds(30));
+        assertThat(write.exitCode()).isNotZero();
+        assertThat(write.stderr()).contains("Permission denied");
+        assertThat(swap.exitCode()).isNotZero();
+        assertThat(TreeHash.of(dir)).isEqualTo(installed);
+    }
 }
