@@ -1,5 +1,7 @@
 package io.devbox.agent.cli;
 
+import io.devbox.agent.host.Printable;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -91,7 +93,7 @@ public final class AgentCommand implements Runnable {
         @Override
         public int handleParseException(CommandLine.ParameterException ex, String[] args) {
             CommandLine c = ex.getCommandLine();
-            c.getErr().println("agent: " + ex.getMessage());
+            c.getErr().println("agent: " + Printable.escape(ex.getMessage()));
             if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, c.getErr())) {
                 c.getErr().println("Try '" + root.getCommandName() + " " + (c == root ? "" : c.getCommandName() + " ") + "--help'.");
             }

@@ -1,5 +1,7 @@
 package io.devbox.agent.cli;
 
+import io.devbox.agent.host.Printable;
+
 import io.devbox.agent.report.JsonReport;
 import io.devbox.agent.report.RunInfo;
 import io.devbox.agent.report.TextRenderer;
@@ -82,7 +84,7 @@ final class ApplyCommand implements Callable<Integer> {
         } else {
             if (planFile != null || yes) o.print(text.header(run));
             o.print(text.resources(run.resources(), false));
-            for (String e : run.errors()) o.println("error: " + e);
+            for (String e : run.errors()) o.println("error: " + Printable.escape(e));
             o.print(text.applySummary(run.summary(), result.applied()));
         }
         o.flush();

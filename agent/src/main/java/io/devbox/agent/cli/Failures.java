@@ -1,6 +1,8 @@
 package io.devbox.agent.cli;
 
 import io.devbox.agent.engine.RunLock;
+import io.devbox.agent.host.IoErrors;
+import io.devbox.agent.host.Printable;
 import io.devbox.agent.profile.ProfileError;
 import io.devbox.agent.profile.ProfileException;
 import io.devbox.agent.run.Session;
@@ -26,14 +28,16 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
             for (ProfileError e : pe.errors()) err.println(e.render());
             err.println(pe.errors().size() + (pe.errors().size() == 1 ? " error" : " errors") + " in the profiles; nothing was changed.");
         } else if (ex instanceof io.devbox.agent.config.ConfigException) {
-            err.println(ex.getMessage());
+            // its lines are rendered profile errors (already escaped) and a summary: the line breaks are ours
+            err.println(Printable.escapeKeepingLines(ex.getMessage()));
         } else if (ex instanceof SourceException || ex instanceof RunLock.HeldException || ex instanceof Session.StalePlanException) {
-            err.println("agent: " + ex.getMessage());
-        } else if (ex instanceof IOException) {
-            err.println("agent: " + ex.getMessage());
+            err.println("agent: " + Printable.escape(ex.getMessage()));
+        } else if (ex instanceof IOException || ex instanceof java.io.UncheckedIOException) {
+            IOException io = ex instanceof java.io.UncheckedIOException u ? u.getCause() : (IOException) ex;
+            err.println("agent: " + Printable.escape(IoErrors.describe(io)));
             if (debug) ex.printStackTrace(err);
         } else {
-            err.println("agent: internal error: " + ex + (debug ? "" : " (run with --debug for details)"));
+            err.println("agent: internal error: " + Printable.escape(ex) + (debug ? "" : " (run with --debug for details)"));
             if (debug) ex.printStackTrace(err);
         }
     }

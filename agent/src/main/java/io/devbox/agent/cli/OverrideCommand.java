@@ -1,5 +1,7 @@
 package io.devbox.agent.cli;
 
+import io.devbox.agent.host.Printable;
+
 import io.devbox.agent.run.Overrides;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -54,7 +56,8 @@ final class OverrideCommand implements Callable<Integer> {
             List<Overrides.Entry> active = overrides.active(now);
             if (active.isEmpty()) o.println("No active overrides.");
             for (Overrides.Entry e : active) {
-                o.println(e.resource() + "  until " + e.expiresAt() + " (" + left(now, e) + " left)  by " + e.by() + ": " + e.reason());
+                o.println(Printable.escape(e.resource()) + "  until " + e.expiresAt() + " (" + left(now, e) + " left)  by "
+                        + Printable.escape(e.by()) + ": " + Printable.escape(e.reason()));
             }
             o.flush();
             return ExitCodes.OK;
@@ -62,12 +65,12 @@ final class OverrideCommand implements Callable<Integer> {
         if (clear != null && !list && duration == null && reason == null) {
             String target = !clear.isEmpty() ? clear : resource;
             if (target != null && Overrides.resourceProblem(target).isPresent()) {
-                err.println("agent: " + Overrides.resourceProblem(target).get());
+                err.println("agent: " + Printable.escape(Overrides.resourceProblem(target).get()));
                 return ExitCodes.ERROR;
             }
             List<Overrides.Entry> removed = overrides.clear(target, now);
-            if (removed.isEmpty()) o.println(target == null ? "No active overrides." : "No active override of " + target + ".");
-            for (Overrides.Entry e : removed) o.println("Cleared the override of " + e.resource() + "; the agent corrects it again.");
+            if (removed.isEmpty()) o.println(target == null ? "No active overrides." : "No active override of " + Printable.escape(target) + ".");
+            for (Overrides.Entry e : removed) o.println("Cleared the override of " + Printable.escape(e.resource()) + "; the agent corrects it again.");
             o.flush();
             return ExitCodes.OK;
         }
@@ -76,7 +79,7 @@ final class OverrideCommand implements Callable<Integer> {
             return ExitCodes.ERROR;
         }
         if (Overrides.resourceProblem(resource).isPresent()) {
-            err.println("agent: " + Overrides.resourceProblem(resource).get());
+            err.println("agent: " + Printable.escape(Overrides.resourceProblem(resource).get()));
             return ExitCodes.ERROR;
         }
         if (duration == null || reason == null || reason.isBlank()) {
@@ -85,9 +88,9 @@ final class OverrideCommand implements Callable<Integer> {
         }
         try {
             Overrides.Entry e = overrides.set(resource, duration, reason, who(), now);
-            o.println("Override of " + e.resource() + " until " + e.expiresAt() + ": the agent reports it as `override` and leaves it alone.");
+            o.println("Override of " + Printable.escape(e.resource()) + " until " + e.expiresAt() + ": the agent reports it as `override` and leaves it alone.");
         } catch (IllegalArgumentException e) {
-            err.println("agent: " + e.getMessage());
+            err.println("agent: " + Printable.escape(e.getMessage()));
             return ExitCodes.ERROR;
         }
         o.flush();

@@ -1,5 +1,7 @@
 package io.devbox.agent.cli;
 
+import io.devbox.agent.host.Printable;
+
 import io.devbox.agent.engine.Summary;
 import io.devbox.agent.host.AtomicFiles;
 import io.devbox.agent.report.JsonReport;
@@ -56,9 +58,9 @@ final class PlanCommand implements Callable<Integer> {
             o.print(text.header(run));
             o.print(text.resources(run.resources(), all));
             if (!run.resources().isEmpty() && summary.pending() + summary.error() + summary.skipped() > 0) o.println();
-            for (String e : run.errors()) o.println("error: " + e);
+            for (String e : run.errors()) o.println("error: " + Printable.escape(e));
             o.print(text.planSummary(summary));
-            if (out != null) o.println("Saved the plan to " + out + "; apply it with: agent apply " + out);
+            if (out != null) o.println("Saved the plan to " + Printable.escape(out) + "; apply it with: agent apply " + Printable.escape(out));
         }
         o.flush();
         if (Session.failed(run)) return ExitCodes.ERROR;

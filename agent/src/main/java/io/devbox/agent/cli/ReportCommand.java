@@ -1,5 +1,8 @@
 package io.devbox.agent.cli;
 
+import io.devbox.agent.host.AtomicFiles;
+import io.devbox.agent.host.Printable;
+
 import io.devbox.agent.host.Json;
 import io.devbox.agent.fleet.ReportPusher;
 import io.devbox.agent.report.JsonReport;
@@ -60,10 +63,10 @@ final class ReportCommand implements Runnable {
             Session session = Sessions.open(common);
             List<Path> records = new RunRecords(session.state().resolve("runs")).list();
             if (records.isEmpty()) {
-                spec.commandLine().getErr().println("agent: no run recorded yet in " + session.state().path() + "; run `agent plan` or `agent apply` first");
+                spec.commandLine().getErr().println("agent: no run recorded yet in " + Printable.escape(session.state().path()) + "; run `agent plan` or `agent apply` first");
                 return ExitCodes.ERROR;
             }
-            JsonNode last = Json.read(Files.readAllBytes(records.get(0)));
+            JsonNode last = Json.read(AtomicFiles.readState(records.get(0)));
             ReportPusher.Pushed p = pusher(common, session).push(session.host().facts().hostname(), last, version());
             PrintWriter o = spec.commandLine().getOut();
             if (json) {
@@ -76,7 +79,8 @@ final class ReportCommand implements Runnable {
                 n.put("run", last.path("id").asString(null));
                 o.print(JsonReport.pretty(n));
             } else {
-                o.println("Pushed the report of run " + last.path("id").asString() + " to " + p.ref() + " in " + p.where()
+                o.println("Pushed the report of run " + Printable.escape(last.path("id").asString()) + " to " + Printable.escape(p.ref())
+                        + " in " + Printable.escape(p.where())
                         + " (" + p.commit().substring(0, 7) + (p.attempts() > 1 ? ", after " + p.attempts() + " attempts" : "") + ")");
             }
             o.flush();

@@ -1,5 +1,7 @@
 package io.devbox.agent.cli;
 
+import io.devbox.agent.host.Printable;
+
 import io.devbox.agent.profile.SchemaDocs;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -30,7 +32,7 @@ final class SchemaCommand implements Callable<Integer> {
             spec.commandLine().getOut().print(SchemaDocs.summary(kind));
             return ExitCodes.OK;
         } catch (IllegalArgumentException e) {
-            spec.commandLine().getErr().println("agent: " + e.getMessage() + " (kinds: " + String.join(", ", SchemaDocs.specKeys()) + ")");
+            spec.commandLine().getErr().println("agent: " + Printable.escape(e.getMessage()) + " (kinds: " + String.join(", ", SchemaDocs.specKeys()) + ")");
             return ExitCodes.ERROR;
         }
     }

@@ -1,5 +1,7 @@
 package io.devbox.agent.cli;
 
+import io.devbox.agent.host.Printable;
+
 import io.devbox.agent.run.Session;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -26,7 +28,7 @@ final class ValidateCommand implements Callable<Integer> {
         int n = loaded.snapshot().profiles().size();
         spec.commandLine().getOut().println(n + (n == 1 ? " profile" : " profiles") + " valid at "
                 + loaded.snapshot().shortCommit() + "; for this box: "
-                + (loaded.spec().profileNames().isEmpty() ? "(none match)" : String.join(", ", loaded.spec().profileNames())));
+                + (loaded.spec().profileNames().isEmpty() ? "(none match)" : Printable.escape(String.join(", ", loaded.spec().profileNames()))));
         return ExitCodes.OK;
     }
 }

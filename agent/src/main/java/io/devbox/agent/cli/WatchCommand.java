@@ -1,5 +1,7 @@
 package io.devbox.agent.cli;
 
+import io.devbox.agent.host.Printable;
+
 import io.devbox.agent.config.AgentConfig;
 import io.devbox.agent.run.GitOptions;
 import io.devbox.agent.metrics.MetricsServer;
@@ -66,7 +68,7 @@ final class WatchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Wakeup wakeup = new Wakeup();
-        for (String failed : Signals.install(wakeup)) spec.commandLine().getErr().println("agent: cannot handle " + failed);
+        for (String failed : Signals.install(wakeup)) spec.commandLine().getErr().println("agent: cannot handle " + Printable.escape(failed));
         WatchLoop loop = new WatchLoop(this::load, Clock.systemUTC(), wakeup, spec.commandLine().getOut(),
                 () -> ThreadLocalRandom.current().nextDouble(), run -> { });
         return loop.run();

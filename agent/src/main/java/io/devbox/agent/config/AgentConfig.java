@@ -1,5 +1,6 @@
 package io.devbox.agent.config;
 
+import io.devbox.agent.host.Downloader;
 import io.devbox.agent.run.AgentOptions;
 import io.devbox.agent.run.GitOptions;
 
@@ -16,13 +17,22 @@ import java.util.Map;
  */
 public record AgentConfig(Path file, String repo, String ref, String path, Duration interval, Duration driftInterval,
                           String mode, Verify verify, Map<String, String> labels, String hostname, String user,
-                          Path stateDir, History history, Metrics metrics) {
+                          Path stateDir, History history, Metrics metrics, Download download) {
     public static final Path DEFAULT_FILE = Path.of("/etc/devbox-agent/agent.yaml");
     public static final AgentConfig NONE = new AgentConfig(null, null, null, null, null, null, null, Verify.NONE, Map.of(),
-            null, null, null, History.NONE, Metrics.NONE);
+            null, null, null, History.NONE, Metrics.NONE, Download.NONE);
 
     public AgentConfig {
         labels = Map.copyOf(labels);
+        if (download == null) download = Download.NONE;
+    }
+
+    /** A config without download settings. */
+    public AgentConfig(Path file, String repo, String ref, String path, Duration interval, Duration driftInterval,
+                       String mode, Verify verify, Map<String, String> labels, String hostname, String user,
+                       Path stateDir, History history, Metrics metrics) {
+        this(file, repo, ref, path, interval, driftInterval, mode, verify, labels, hostname, user, stateDir, history,
+                metrics, Download.NONE);
     }
 
     /** Commit verification settings; the source half of the agent turns them into its options. */
@@ -37,6 +47,18 @@ public record AgentConfig(Path file, String repo, String ref, String path, Durat
 
     public record Metrics(Path textfile, String address, Boolean allowRemote) {
         public static final Metrics NONE = new Metrics(null, null, null);
+    }
+
+    /** Limits of every download (Go toolchains, runner packages); null fields take {@link Downloader.Limits#DEFAULT}'s. */
+    public record Download(Duration deadline, Duration rateWindow, Long minBytesPerWindow) {
+        public static final Download NONE = new Download(null, null, null);
+    }
+
+    /** The download limits with the defaults filled in. */
+    public Downloader.Limits downloadLimits() {
+        Downloader.Limits d = Downloader.Limits.DEFAULT;
+        return new Downloader.Limits(first(download.deadline(), d.deadline()), first(download.rateWindow(), d.window()),
+                first(download.minBytesPerWindow(), d.minBytesPerWindow()));
     }
 
     /**

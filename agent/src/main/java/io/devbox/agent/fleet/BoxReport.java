@@ -23,6 +23,8 @@ import java.time.Instant;
 public final class BoxReport {
     public static final int FORMAT_VERSION = 1;
     public static final String FILE = "report.json";
+    /** A report holds ids and counts, no values: kilobytes. A larger one is not read (another box wrote it). */
+    public static final int MAX_BYTES = 4 << 20;
 
     private BoxReport() {
     }

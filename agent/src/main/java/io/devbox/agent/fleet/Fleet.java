@@ -1,6 +1,7 @@
 package io.devbox.agent.fleet;
 
 import io.devbox.agent.host.Json;
+import io.devbox.agent.host.Printable;
 import io.devbox.agent.source.SourceException;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.transport.CredentialsProvider;
@@ -73,28 +74,32 @@ public final class Fleet {
         }
     }
 
-    /** A table: HOST, COMMIT, AGE, OK, CHANGE, DRIFT, ERROR, OVERRIDES. */
+    /** A table: HOST, COMMIT, AGE, OK, CHANGE, DRIFT, ERROR, OVERRIDES. Reports are other boxes' data: all text escaped. */
     public static String text(ObjectNode fleet) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format("%-24s %-8s %8s %5s %6s %5s %5s  %s%n", "HOST", "COMMIT", "AGE", "OK", "CHANGE", "DRIFT", "ERROR", "OVERRIDES"));
         for (JsonNode h : fleet.path("hosts")) {
             if (h.has("error")) {
-                sb.append(String.format("%-24s %s%n", h.path("hostname").asString(), h.path("error").asString()));
+                sb.append(String.format("%-24s %s%n", esc(h.path("hostname").asString()), esc(h.path("error").asString())));
                 continue;
             }
             JsonNode s = h.path("summary");
             String commit = h.path("commit").isNull() || h.path("commit").isMissingNode() ? "-" : h.path("commit").asString();
             StringBuilder ov = new StringBuilder();
-            for (JsonNode o : h.path("overrides")) ov.append(ov.isEmpty() ? "" : ", ").append(o.path("id").asString());
+            for (JsonNode o : h.path("overrides")) ov.append(ov.isEmpty() ? "" : ", ").append(esc(o.path("id").asString()));
             String err = h.path("source").path("error").isNull() || h.path("source").path("error").isMissingNode()
-                    ? "" : "  source: " + h.path("source").path("error").asString();
-            sb.append(String.format("%-24s %-8s %8s %5d %6d %5d %5d  %s%s%n", h.path("hostname").asString(),
-                    commit.substring(0, Math.min(7, commit.length())), age(h.path("ageSeconds")), s.path("ok").asInt(),
+                    ? "" : "  source: " + esc(h.path("source").path("error").asString());
+            sb.append(String.format("%-24s %-8s %8s %5d %6d %5d %5d  %s%s%n", esc(h.path("hostname").asString()),
+                    esc(commit.substring(0, Math.min(7, commit.length()))), age(h.path("ageSeconds")), s.path("ok").asInt(),
                     s.path("change").asInt(), s.path("drift").asInt(), s.path("error").asInt(), ov.isEmpty() ? "-" : ov, err));
         }
         int n = fleet.path("hosts").size();
-        sb.append(n).append(n == 1 ? " box" : " boxes").append(" reporting to ").append(fleet.path("repo").asString()).append('\n');
+        sb.append(n).append(n == 1 ? " box" : " boxes").append(" reporting to ").append(esc(fleet.path("repo").asString())).append('\n');
         return sb.toString();
+    }
+
+    private static String esc(String s) {
+        return Printable.escape(s);
     }
 
     private static String age(JsonNode seconds) {

@@ -131,7 +131,10 @@ final class ReportStore implements AutoCloseable {
     Optional<byte[]> report(RevCommit commit) throws IOException {
         try (TreeWalk tw = TreeWalk.forPath(repo, BoxReport.FILE, commit.getTree())) {
             if (tw == null || tw.getFileMode(0) != FileMode.REGULAR_FILE) return Optional.empty();
-            return Optional.of(repo.open(tw.getObjectId(0), Constants.OBJ_BLOB).getBytes());
+            try (org.eclipse.jgit.lib.ObjectReader reader = repo.newObjectReader()) {
+                return Optional.of(io.devbox.agent.source.TreeBlobs.read(reader, tw.getObjectId(0), BoxReport.FILE + " of "
+                        + commit.name(), BoxReport.MAX_BYTES));
+            }
         }
     }
 

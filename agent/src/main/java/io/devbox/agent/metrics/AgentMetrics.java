@@ -77,7 +77,7 @@ public final class AgentMetrics {
     public synchronized void reload() {
         registry.removeMatching((name, metric) -> true);
         try {
-            JsonNode root = Json.read(Files.readAllBytes(stateDir.resolve("metrics.json")));
+            JsonNode root = Json.read(AtomicFiles.readState(stateDir.resolve("metrics.json")));
             for (Map.Entry<String, JsonNode> e : root.path("counters").properties()) {
                 registry.counter(MetricKey.parse(e.getKey()).text()).inc(e.getValue().asLong());
             }

@@ -2,7 +2,9 @@ package io.devbox.agent.watch;
 
 import io.devbox.agent.engine.RunLock;
 import io.devbox.agent.engine.Status;
+import io.devbox.agent.host.IoErrors;
 import io.devbox.agent.host.KernelFiles;
+import io.devbox.agent.host.Printable;
 import io.devbox.agent.metrics.AgentMetrics;
 import io.devbox.agent.metrics.MetricsServer;
 import io.devbox.agent.profile.ProfileException;
@@ -111,7 +113,7 @@ public final class WatchLoop {
                     cfg = reload(cfg);
                     s = cfg.settings();
                 } catch (IOException e) {
-                    log("config not reloaded, keeping the previous settings: " + e.getMessage());
+                    log("config not reloaded, keeping the previous settings: " + IoErrors.describe(e));
                 }
             }
             bootId = bootId(s.bootIdFile());
@@ -219,7 +221,7 @@ public final class WatchLoop {
             log("cycle (" + reason + "): source error: " + e.getMessage());
             return new Cycle(1, null, null, false, true);
         } catch (Exception e) {
-            log("cycle (" + reason + ") failed: " + e);
+            log("cycle (" + reason + ") failed: " + (e instanceof IOException io ? IoErrors.describe(io) : e.toString()));
             return new Cycle(1, null, null, false, false);
         }
     }
@@ -258,7 +260,7 @@ public final class WatchLoop {
             new WatchState(bootId, rev == null ? null : rev.commit(), rev == null ? null : rev.profilesDigest(), lastCycleAt,
                     lastRunId, stoppedAt, stopReason, ProcessHandle.current().pid()).write(stateDir);
         } catch (IOException e) {
-            log("cannot write the watch state: " + e.getMessage());
+            log("cannot write the watch state: " + IoErrors.describe(e));
         }
     }
 
@@ -282,7 +284,8 @@ public final class WatchLoop {
 
     private void log(String message) {
         synchronized (log) {
-            log.println(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "  " + message);
+            // one line per message: a value inside (a reason, a path, a source error) cannot start a line of its own
+            log.println(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "  " + Printable.escape(message));
             log.flush();
         }
     }

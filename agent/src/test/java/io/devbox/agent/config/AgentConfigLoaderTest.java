@@ -53,6 +53,20 @@ class AgentConfigLoaderTest {
     }
 
     @Test
+    void downloadLimitsHaveDefaultsAndMustBePositive() throws Exception {
+        assertThat(parse("repo: /srv/fleet\n").downloadLimits()).isEqualTo(io.devbox.agent.host.Downloader.Limits.DEFAULT);
+        AgentConfig c = parse("download: {deadline: 10m, rateWindow: 30s, minBytesPerWindow: 4096}\n");
+        assertThat(c.downloadLimits()).isEqualTo(new io.devbox.agent.host.Downloader.Limits(Duration.ofMinutes(10),
+                Duration.ofSeconds(30), 4096));
+        assertThat(parse("download: {rateWindow: 5s}\n").downloadLimits().deadline()).isEqualTo(Duration.ofMinutes(30));
+        assertThatThrownBy(() -> parse("download:\n  deadline: 0s\n")).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("agent.yaml:2:13: download.deadline: must be longer than 0");
+        assertThatThrownBy(() -> parse("download: {minBytesPerWindow: 0}\n")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("download.minBytesPerWindow");
+        assertThatThrownBy(() -> parse("download: {speed: 1}\n")).hasMessageContaining("unknown setting 'speed'");
+    }
+
+    @Test
     void commandLineOptionsWinAndLabelsMerge() throws Exception {
         AgentConfig c = parse("repo: /srv/fleet\nref: main\nhostname: from-config\nlabels: {team: backend, site: ber}\nstateDir: /var/lib/x\n");
         AgentOptions cli = new AgentOptions(null, "feature", null, false, Path.of("/"), null, null, null, "from-cli",

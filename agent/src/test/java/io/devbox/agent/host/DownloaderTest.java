@@ -88,6 +88,32 @@ class DownloaderTest {
     }
 
     @Test
+    void aTrickleBelowTheMinimumRateFailsWithinTheWindow() throws Exception {
+        server.trickle("/f.bin", 200);
+        Downloader slowGuard = new Downloader(HttpClient.newHttpClient(), new Downloader.Limits(Duration.ofHours(1),
+                Duration.ofSeconds(1), 1024), null);
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> slowGuard.fetch(server.url("/f.bin"), tmp.resolve("t"), 10_000_000))
+                .isInstanceOf(IOException.class)
+                .hasMessageMatching("download of http://127\\.0\\.0\\.1:[0-9]+/f\\.bin is too slow: [0-9] bytes in the last 1 s, "
+                        + "less than the minimum of 1024 \\(download minBytesPerWindow\\)");
+        // one window and a tick of the watchdog, with room for a loaded machine
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+        assertThat(filesIn(tmp.resolve("t"))).isZero();
+    }
+
+    @Test
+    void aWholeDownloadKeepsToTheDeadlineHoweverSteadyItIs() throws Exception {
+        server.trickle("/f.bin", 5);
+        Downloader guard = new Downloader(HttpClient.newHttpClient(), new Downloader.Limits(Duration.ofMillis(1500),
+                Duration.ofSeconds(1), 1), null);
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> guard.read(server.url("/f.bin"), 10_000_000))
+                .hasMessageMatching("download of .*/f\\.bin did not finish within 1500 ms \\(download deadline\\) after [0-9]+ bytes");
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
     void refusesOversizedAndMissing() throws Exception {
         assertThatThrownBy(() -> downloader.fetch(server.url("/f.bin"), tmp, 1000)).hasMessageContaining("limit of 1000");
         assertThatThrownBy(() -> downloader.fetch(server.url("/nope"), tmp, 1000)).hasMessageContaining("HTTP 404");

@@ -13,7 +13,11 @@ public final class Tarballs {
     private final ByteArrayOutputStream tar = new ByteArrayOutputStream();
 
     public Tarballs dir(String name) {
-        header(name.endsWith("/") ? name : name + "/", '5', 0755, 0, "");
+        return dir(name, 0755);
+    }
+
+    public Tarballs dir(String name, int mode) {
+        header(name.endsWith("/") ? name : name + "/", '5', mode, 0, "");
         return this;
     }
 

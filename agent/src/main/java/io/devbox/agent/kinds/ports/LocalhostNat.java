@@ -1,5 +1,6 @@
 package io.devbox.agent.kinds.ports;
 
+import io.devbox.agent.host.IoErrors;
 import io.devbox.agent.engine.ResourceException;
 import io.devbox.agent.host.CommandResult;
 import io.devbox.agent.host.Host;
@@ -98,7 +99,7 @@ final class LocalhostNat {
             CommandResult r = run(host, List.of("nft", "-f", tmp.toString()));
             if (!r.ok()) throw new ResourceException("nft refused the change: " + r.describe());
         } catch (IOException e) {
-            throw new ResourceException("cannot write the nftables script: " + e.getMessage());
+            throw new ResourceException("cannot write the nftables script: " + IoErrors.describe(e));
         } finally {
             if (tmp != null) {
                 try {

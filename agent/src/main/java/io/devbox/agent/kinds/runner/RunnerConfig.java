@@ -123,8 +123,9 @@ final class RunnerConfig {
         return "root".equals(runAs);
     }
 
+    /** The token out of config.sh's output: as it is, in any letter case and base64-encoded. */
     static String scrub(String text, String token) {
-        return token == null || token.isEmpty() ? text : text.replace(token, REDACTED);
+        return io.devbox.agent.host.Redactor.scrub(text, token, REDACTED);
     }
 
     static boolean tokenRejected(String output) {

@@ -1,5 +1,6 @@
 package io.devbox.agent.kinds.systemd;
 
+import io.devbox.agent.host.IoErrors;
 import io.devbox.agent.engine.Change;
 import io.devbox.agent.engine.DesiredContext;
 import io.devbox.agent.engine.Layer;
@@ -104,7 +105,7 @@ public final class UnitReconciler implements Reconciler<UnitResource, UnitObserv
             boolean pending = Files.exists(restartMarker(host, u.name()));
             return new UnitObserved(systemd, content, link, dropins, props, pending);
         } catch (IOException e) {
-            throw new ResourceException("cannot read unit " + u.name() + ": " + e.getMessage(), e);
+            throw new ResourceException("cannot read unit " + u.name() + ": " + IoErrors.describe(e), e);
         }
     }
 
@@ -223,7 +224,7 @@ public final class UnitReconciler implements Reconciler<UnitResource, UnitObserv
                 throw new ResourceException("unknown field " + f);
             }
         } catch (IOException e) {
-            throw new ResourceException(u.id() + " " + f + ": " + e.getMessage(), e);
+            throw new ResourceException(u.id() + " " + f + ": " + IoErrors.describe(e), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.devbox.agent.kinds.wsl;
 
+import io.devbox.agent.host.IoErrors;
 import io.devbox.agent.engine.Change;
 import io.devbox.agent.engine.DesiredContext;
 import io.devbox.agent.engine.Layer;
@@ -9,6 +10,7 @@ import io.devbox.agent.engine.ResourceSkipped;
 import io.devbox.agent.host.AtomicFiles;
 import io.devbox.agent.host.CommandResult;
 import io.devbox.agent.host.Host;
+import io.devbox.agent.host.Printable;
 import io.devbox.agent.host.SafePaths;
 import io.devbox.agent.profile.Node;
 import io.devbox.agent.profile.Origin;
@@ -185,7 +187,7 @@ public final class WslReconciler implements Reconciler<WslSetting, WslObserved> 
         }
         Path file = path(desired, host);
         IniDocument doc = read(file);
-        for (String d : doc.duplicates()) LOG.warn("{}: {}", file, d);
+        for (String d : doc.duplicates()) LOG.warn("{}: {}", Printable.escape(file), Printable.escape(d));
         return new WslObserved(file.toString(), doc.get(desired.section(), desired.key()).orElse(null));
     }
 
@@ -250,7 +252,7 @@ public final class WslReconciler implements Reconciler<WslSetting, WslObserved> 
         } catch (NoSuchFileException e) {
             return IniDocument.parse("");
         } catch (IOException e) {
-            throw new ResourceException("cannot read " + file + ": " + e.getMessage());
+            throw new ResourceException("cannot read " + file + ": " + IoErrors.describe(e));
         }
     }
 
@@ -287,7 +289,7 @@ public final class WslReconciler implements Reconciler<WslSetting, WslObserved> 
                 RestartPending.record(host.stateDir(), host.facts() == null ? null : host.facts().bootId(), desired.id());
             }
         } catch (IOException e) {
-            throw new ResourceException("cannot write " + file + ": " + e.getMessage());
+            throw new ResourceException("cannot write " + file + ": " + IoErrors.describe(e));
         }
     }
 }
