@@ -71,6 +71,14 @@ public final class AgentConfigLoader {
         Node.Mapping verify = mapping(root, "verify");
         Node.Mapping history = mapping(root, "history");
         Node.Mapping metrics = mapping(root, "metrics");
+        Node.Mapping report = mapping(root, "report");
+        ReportPush push;
+        try {
+            push = ReportPush.parse(text(report.get("push")), duration(report.get("heartbeat")));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(List.of(new ProfileError(report.get("push") != null ? report.get("push").origin()
+                    : report.origin(), "report: " + e.getMessage())));
+        }
         Map<String, String> labels = new LinkedHashMap<>();
         mapping(root, "labels").entries().forEach((k, v) -> labels.put(k, text(v)));
         return new AgentConfig(file, text(root.get("repo")), text(root.get("ref")), text(root.get("path")),
@@ -80,7 +88,8 @@ public final class AgentConfigLoader {
                 labels, text(root.get("hostname")), text(root.get("user")), path(root.get("stateDir")),
                 new AgentConfig.History(history.get("keep") == null ? null : Integer.valueOf(text(history.get("keep"))),
                         duration(history.get("maxAge"))),
-                new AgentConfig.Metrics(path(metrics.get("textfile")), text(metrics.get("address")), bool(metrics.get("allowRemote"))));
+                new AgentConfig.Metrics(path(metrics.get("textfile")), text(metrics.get("address")), bool(metrics.get("allowRemote"))),
+                push);
     }
 
     private static final class Holder {

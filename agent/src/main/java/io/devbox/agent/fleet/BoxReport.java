@@ -7,13 +7,15 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * The report one box publishes on {@code refs/devbox/reports/<hostname>}: a summary of its latest run, built from
- * the run record. No values (a planned or probed value may be private); ids, counts, commits and reasons only.
- * Stored as {@code report.json} in the report commit's tree (formatVersion 1):
+ * The report one box publishes (as {@code <hostname>.json} on its shard ref, see {@link ReportNames}): a summary of
+ * its latest run, built from the run record. No values (a planned or probed value may be private); ids, counts,
+ * commits, reasons and the box's labels only (formatVersion 1; labels were added later and may be absent):
  * <pre>
- * {formatVersion, hostname, reportedAt, agentVersion,
+ * {formatVersion, hostname, reportedAt, agentVersion, labels{},
  *  run{id, command, startedAt, durationMs},
  *  source{repo, ref, commit, signature, error, badCommit},
  *  summary{ok, change, drift, override, skipped, error},
@@ -22,17 +24,19 @@ import java.time.Instant;
  */
 public final class BoxReport {
     public static final int FORMAT_VERSION = 1;
-    public static final String FILE = "report.json";
 
     private BoxReport() {
     }
 
-    public static ObjectNode fromRunRecord(String hostname, JsonNode run, Instant now, String agentVersion) {
+    public static ObjectNode fromRunRecord(String hostname, Map<String, String> labels, JsonNode run, Instant now,
+                                           String agentVersion) {
         ObjectNode n = Json.object();
         n.put("formatVersion", FORMAT_VERSION);
         n.put("hostname", hostname);
         n.put("reportedAt", now.toString());
         n.put("agentVersion", agentVersion);
+        ObjectNode l = n.putObject("labels");
+        new TreeMap<>(labels).forEach(l::put);
         ObjectNode r = n.putObject("run");
         r.put("id", text(run, "id"));
         r.put("command", text(run, "command"));
