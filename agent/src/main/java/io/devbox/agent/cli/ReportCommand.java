@@ -5,6 +5,7 @@ import io.devbox.agent.engine.RunLock;
 import io.devbox.agent.metrics.AgentMetrics;
 import io.devbox.agent.source.SourceException;
 import io.devbox.agent.host.Json;
+import io.devbox.agent.fleet.BoxReport;
 import io.devbox.agent.fleet.ReportPusher;
 import io.devbox.agent.report.JsonReport;
 import io.devbox.agent.report.RunRecords;
@@ -20,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -73,7 +75,7 @@ final class ReportCommand implements Runnable {
             ReportPusher.Pushed p;
             try {
                 p = pusher(common, config, session, Duration.ofSeconds(60))
-                        .push(session.host().facts().hostname(), session.identity().labels(), last, version());
+                        .push(session.host().facts().hostname(), session.identity().labels(), activeOverrides(session), last, version());
             } catch (IOException | SourceException e) {
                 count(session, config, false);
                 throw e;
@@ -113,6 +115,12 @@ final class ReportCommand implements Runnable {
         } catch (IOException | RunLock.HeldException e) {
             // the count is an aid, the push is what was asked for
         }
+    }
+
+    /** The overrides active on this box now, as a report lists them. */
+    static List<BoxReport.Override> activeOverrides(Session session) throws IOException {
+        return session.overrides().active(Instant.now()).stream()
+                .map(e -> new BoxReport.Override(e.resource(), e.reason(), e.expiresAt().toString())).toList();
     }
 
     static String version() {

@@ -111,7 +111,7 @@ final class WatchCommand implements Callable<Integer> {
         JsonNode record = session.runRecords().read(runId)
                 .orElseThrow(() -> new IOException("the run record " + runId + " is gone"));
         ReportPusher.Pushed p = ReportCommand.pusher(common, config, session, Duration.ofSeconds(PUSH_SECONDS))
-                .push(session.host().facts().hostname(), session.identity().labels(), record, ReportCommand.version());
+                .push(session.host().facts().hostname(), session.identity().labels(), ReportCommand.activeOverrides(session), record, ReportCommand.version());
         return p.ref() + " at " + p.commit().substring(0, 7) + " in " + p.where() + (p.attempts() > 1 ? " (" + p.attempts() + " attempts)" : "");
     }
 }

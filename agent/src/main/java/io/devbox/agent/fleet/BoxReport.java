@@ -7,7 +7,10 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -28,8 +31,12 @@ public final class BoxReport {
     private BoxReport() {
     }
 
-    public static ObjectNode fromRunRecord(String hostname, Map<String, String> labels, JsonNode run, Instant now,
-                                           String agentVersion) {
+    /** An override active on the box when the report was made (from its overrides file: not every run lists them). */
+    public record Override(String id, String reason, String until) {
+    }
+
+    public static ObjectNode fromRunRecord(String hostname, Map<String, String> labels, List<Override> active, JsonNode run,
+                                           Instant now, String agentVersion) {
         ObjectNode n = Json.object();
         n.put("formatVersion", FORMAT_VERSION);
         n.put("hostname", hostname);
@@ -56,12 +63,20 @@ public final class BoxReport {
         ArrayNode drift = n.putArray("drift");
         ArrayNode errors = n.putArray("errors");
         ArrayNode overrides = n.putArray("overrides");
+        Set<String> listed = new HashSet<>();
+        for (Override o : active) {
+            if (!listed.add(o.id())) continue;
+            ObjectNode c = overrides.addObject();
+            c.put("id", o.id());
+            c.put("reason", o.reason());
+            c.put("until", o.until());
+        }
         for (JsonNode res : run.path("resources")) {
             String status = res.path("status").asString("");
             String id = res.path("id").asString("");
             if (status.equals("drift")) drift.add(id);
             if (status.equals("error")) errors.add(id);
-            if (status.equals("override") && !run.path("overrides").isArray()) {
+            if (status.equals("override") && !run.path("overrides").isArray() && listed.add(id)) {
                 ObjectNode o = overrides.addObject();
                 o.put("id", id);
                 o.put("reason", text(res, "reason"));
@@ -69,8 +84,10 @@ public final class BoxReport {
         }
         // run records that list active overrides (agent override) carry them as {id|resource, reason, until|expiresAt}
         for (JsonNode o : run.path("overrides")) {
+            String id = o.has("id") ? text(o, "id") : text(o, "resource");
+            if (!listed.add(id)) continue;
             ObjectNode c = overrides.addObject();
-            c.put("id", o.has("id") ? text(o, "id") : text(o, "resource"));
+            c.put("id", id);
             c.put("reason", text(o, "reason"));
             c.put("until", o.has("until") ? text(o, "until") : text(o, "expiresAt"));
         }

@@ -55,7 +55,7 @@ public final class Fleet {
     public static ObjectNode read(Where where, Clock clock, Duration timeout, Duration staleAfter)
             throws IOException, SourceException {
         ObjectNode root = Json.object();
-        Instant now = clock.instant();
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         root.put("generatedAt", now.toString());
         root.put("staleAfterSeconds", staleAfter.toSeconds());
         try (ReportStore store = ReportStore.open(where.repo(), where.workingDir(), where.stateDir(), where.credentials(), timeout)) {

@@ -93,8 +93,8 @@ public final class FleetPage {
             String status = x.path("status").asString("error");
             boolean stale = x.path("stale").asBoolean(false);
             JsonNode s = x.path("summary");
-            h.raw("<tr class=\"box" + (stale ? " stale" : "") + "\" data-status=\"").attr(status).raw("\" data-stale=\"" + stale
-                    + "\" data-host=\"").attr(x.path("hostname").asString("")).raw("\" data-labels=\"")
+            h.raw("<tr class=\"box" + (stale ? " stale" : "") + "\" data-status=\"").attr(status).raw("\" data-flags=\"")
+                    .attr(String.join(" ", flags(x, status, stale))).raw("\" data-host=\"").attr(x.path("hostname").asString("")).raw("\" data-labels=\"")
                     .attrLines(labelPairs(x)).raw("\">");
             h.raw("<td class=\"host\">").text(x.path("hostname").asString("")).raw("</td>");
             h.raw("<td class=\"status\"><span class=\"badge ").attr(status).raw("\">").text(status).raw("</span></td>");
@@ -115,6 +115,19 @@ public final class FleetPage {
         h.raw("</tbody></table></section>\n");
     }
 
+    /**
+     * What the status filter matches: the box's status, and also drift and change when an error outranks them (a box
+     * that fails and drifts shows under both), and stale.
+     */
+    private static List<String> flags(JsonNode x, String status, boolean stale) {
+        List<String> out = new ArrayList<>(List.of(status));
+        JsonNode s = x.path("summary");
+        if (!status.equals("drift") && s.path("drift").asInt(0) > 0) out.add("drift");
+        if (!status.equals("change") && s.path("change").asInt(0) > 0) out.add("change");
+        if (stale) out.add("stale");
+        return out;
+    }
+
     private static void count(Html h, String name, int n) {
         h.raw("<td class=\"n " + name + (n == 0 ? " zero" : "") + "\">" + n + "</td>");
     }
@@ -131,7 +144,7 @@ public final class FleetPage {
         }
         if (x.path("run").path("id").isString()) lines.add("run " + x.path("run").path("id").asString());
         if (lines.isEmpty()) return;
-        h.raw("<details><summary>").text(lines.size() + (lines.size() == 1 ? " line" : " lines")).raw("</summary><ul>");
+        h.raw("<details><summary>details</summary><ul>");
         for (String l : lines) h.raw("<li>").text(l).raw("</li>");
         h.raw("</ul></details>");
     }

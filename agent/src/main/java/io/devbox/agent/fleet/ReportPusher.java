@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -50,8 +51,8 @@ public final class ReportPusher {
     }
 
     /** Pushes a report built from {@code runRecord} (a run record document as written under {@code <state>/runs}). */
-    public Pushed push(String hostname, Map<String, String> labels, JsonNode runRecord, String agentVersion)
-            throws IOException, SourceException {
+    public Pushed push(String hostname, Map<String, String> labels, List<BoxReport.Override> overrides, JsonNode runRecord,
+                       String agentVersion) throws IOException, SourceException {
         var problem = ReportNames.problem(hostname);
         if (problem.isPresent()) throw new SourceException(problem.get() + ": it cannot name a report; pass --hostname");
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -60,7 +61,7 @@ public final class ReportPusher {
             for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
                 ObjectId base = store.fetchShard(shard, left(deadline));
                 Instant now = clock.instant();
-                byte[] json = Redactor.redact(Json.pretty(BoxReport.fromRunRecord(hostname, labels, runRecord, now, agentVersion)));
+                byte[] json = Redactor.redact(Json.pretty(BoxReport.fromRunRecord(hostname, labels, overrides, runRecord, now, agentVersion)));
                 ObjectId commit = store.writeShard(base, shard, hostname, json, now);
                 if (store.update(shard, base, commit, hostname, left(deadline)) == ReportStore.Attempt.LANDED) {
                     return new Pushed(ReportNames.PREFIX + shard, commit.name(), base == null ? null : base.name(), attempt,

@@ -7,8 +7,7 @@
   var shown = document.getElementById("shown");
 
   function matches(r) {
-    var s = status.value;
-    if (s === "stale" ? r.getAttribute("data-stale") !== "true" : s && r.getAttribute("data-status") !== s) return false;
+    if (status.value && r.getAttribute("data-flags").split(" ").indexOf(status.value) < 0) return false;
     if (label.value && r.getAttribute("data-labels").split("\n").indexOf(label.value) < 0) return false;
     var t = host.value.trim().toLowerCase();
     return !t || r.getAttribute("data-host").toLowerCase().indexOf(t) >= 0;
