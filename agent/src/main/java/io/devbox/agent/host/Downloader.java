@@ -63,6 +63,8 @@ public final class Downloader {
     private HttpClient client;
     private final Duration idleTimeout;
     private final PrintStream progress;
+    /** Where http(s) transfers run when not in this JVM (see {@link #standard()}); null: here. */
+    private final ChildDownload child;
 
     /**
      * @param idleTimeout a transfer that delivers no byte for this long is aborted
@@ -73,9 +75,15 @@ public final class Downloader {
     }
 
     private Downloader(java.util.function.Supplier<HttpClient> http, Duration idleTimeout, PrintStream progress) {
+        this(http, idleTimeout, progress, null);
+    }
+
+    private Downloader(java.util.function.Supplier<HttpClient> http, Duration idleTimeout, PrintStream progress,
+                       ChildDownload child) {
         this.http = http;
         this.idleTimeout = idleTimeout;
         this.progress = progress;
+        this.child = child;
     }
 
     /**
@@ -84,11 +92,22 @@ public final class Downloader {
      * would stay in the heap of a watch daemon for good after its first download; this one goes with the client.
      */
     public static Downloader standard() {
-        return new Downloader(() -> HttpClient.newBuilder()
+        // http(s) in a child JVM: see ChildDownload (the watch daemon would keep HTTP and TLS loaded for good)
+        return new Downloader(Downloader::standardClient, Duration.ofSeconds(60), System.console() != null ? System.err : null,
+                new ChildDownload(System.console() != null));
+    }
+
+    /** {@link #standard()} with every transfer in this JVM: what the child of {@link ChildDownload} runs. */
+    static Downloader inThisProcess(boolean progress) {
+        return new Downloader(Downloader::standardClient, Duration.ofSeconds(60), progress ? System.err : null);
+    }
+
+    private static HttpClient standardClient() {
+        return HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .connectTimeout(Duration.ofSeconds(20))
                 .sslContext(freshTlsContext())
-                .build(), Duration.ofSeconds(60), System.console() != null ? System.err : null);
+                .build();
     }
 
     /** A TLS context with the JDK's default key and trust managers (the system trust store), not shared. */
@@ -120,6 +139,7 @@ public final class Downloader {
 
     /** Downloads {@code source} into a temp file in {@code tempDir}; fails when it is larger than {@code maxBytes}. */
     public Fetched fetch(String source, Path tempDir, long maxBytes) throws IOException {
+        if (child != null && isHttp(source)) return child.fetch(source, tempDir, maxBytes);
         Files.createDirectories(tempDir);
         Path tmp = Files.createTempFile(tempDir, AtomicFiles.TEMP_PREFIX + "download-", ".part");
         boolean done = false;
@@ -153,6 +173,7 @@ public final class Downloader {
 
     /** Reads a small document (e.g. a JSON listing) into memory, at most {@code maxBytes}. */
     public byte[] read(String source, long maxBytes) throws IOException {
+        if (child != null && isHttp(source)) return child.read(source, maxBytes);
         var buf = new java.io.ByteArrayOutputStream();
         transfer(source, maxBytes, (b, n) -> buf.write(b, 0, n));
         return buf.toByteArray();
@@ -163,8 +184,12 @@ public final class Downloader {
         void accept(byte[] buf, int n) throws IOException;
     }
 
+    private static boolean isHttp(String source) {
+        return source.startsWith("http://") || source.startsWith("https://");
+    }
+
     private long transfer(String source, long maxBytes, Sink sink) throws IOException {
-        if (source.startsWith("http://") || source.startsWith("https://")) return transferHttp(source, maxBytes, sink);
+        if (isHttp(source)) return transferHttp(source, maxBytes, sink);
         Path file = localPath(source);
         long total;
         try {
