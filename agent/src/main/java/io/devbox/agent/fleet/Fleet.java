@@ -62,13 +62,13 @@ public final class Fleet {
             root.put("repo", store.where());
             ObjectNode head = root.putObject("head");
             head.put("ref", where.ref());
+            store.refreshReports(timeout);
             Optional<ObjectId> headId;
             try {
-                headId = store.refreshAll(true, where.ref(), timeout);
+                headId = store.head(where.ref(), timeout);
             } catch (SourceException e) {
                 headId = Optional.empty();
                 head.put("error", e.getMessage());
-                store.refreshAll(false, null, timeout);
             }
             head.put("commit", headId.map(ObjectId::name).orElse(null));
             BranchHistory history = headId.map(id -> new BranchHistory(store.repo(), id)).orElse(null);

@@ -228,24 +228,22 @@ final class ReportStore implements AutoCloseable {
 
     // ---- the read side ----
 
-    /**
-     * Brings every report ref of the remote into the cache clone (deleted ones pruned) and, with {@code withHead}, the
-     * profile branch {@code ref} (null: the remote HEAD) for commit lags: its head commit. A local repository is read
-     * as it is.
-     */
-    Optional<ObjectId> refreshAll(boolean withHead, String ref, Duration timeout) throws SourceException, IOException {
-        if (remote()) {
-            try {
-                Git.wrap(repo).fetch().setRemote(url)
-                        .setRefSpecs(new RefSpec("+" + ReportNames.PREFIX + "*:" + TRACKING + "*"))
-                        .setTagOpt(TagOpt.NO_TAGS).setRemoveDeletedRefs(true)
-                        .setCredentialsProvider(credentials).setTimeout(seconds(timeout)).call();
-            } catch (GitAPIException e) {
-                throw new SourceException("cannot fetch the fleet's reports from " + where() + ": " + e.getMessage(), e);
-            }
-            return withHead ? Optional.of(clone.fetch(ref, credentials, timeout).head()) : Optional.empty();
+    /** Brings every report ref of the remote into the cache clone (deleted ones pruned); a local repository is read as it is. */
+    void refreshReports(Duration timeout) throws SourceException {
+        if (!remote()) return;
+        try {
+            Git.wrap(repo).fetch().setRemote(url)
+                    .setRefSpecs(new RefSpec("+" + ReportNames.PREFIX + "*:" + TRACKING + "*"))
+                    .setTagOpt(TagOpt.NO_TAGS).setRemoveDeletedRefs(true)
+                    .setCredentialsProvider(credentials).setTimeout(seconds(timeout)).call();
+        } catch (GitAPIException e) {
+            throw new SourceException("cannot fetch the fleet's reports from " + where() + ": " + e.getMessage(), e);
         }
-        if (!withHead) return Optional.empty();
+    }
+
+    /** The head commit of the profile branch {@code ref} (null: the remote HEAD), fetched from a remote, for commit lags. */
+    Optional<ObjectId> head(String ref, Duration timeout) throws SourceException, IOException {
+        if (remote()) return Optional.of(clone.fetch(ref, credentials, timeout).head());
         return Optional.ofNullable(repo.resolve((ref == null ? Constants.HEAD : ref) + "^{commit}"));
     }
 
