@@ -74,7 +74,8 @@ final class ReportCommand implements Runnable {
             JsonNode last = Json.read(Files.readAllBytes(records.get(0)));
             ReportPusher.Pushed p;
             try {
-                p = pusher(common, config, session, Duration.ofSeconds(60))
+                // a person waits for this one: a busy shard gets minutes of retries, not the daemon's 30 s
+                p = pusher(common, config, session, Duration.ofMinutes(5))
                         .push(session.host().facts().hostname(), session.identity().labels(), activeOverrides(session), last, version());
             } catch (IOException | SourceException e) {
                 count(session, config, false);
