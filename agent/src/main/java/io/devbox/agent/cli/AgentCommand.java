@@ -28,6 +28,8 @@ public final class AgentCommand implements Runnable {
         m.put("override", OverrideCommand::spec);
         m.put("report", ReportCommand::spec);
         m.put("fleet", FleetCommand::spec);
+        m.put("enroll", EnrollCommand::spec);
+        m.put("leave", LeaveCommand::spec);
         m.put("schema", common -> SchemaCommand.spec());
         m.put("version", common -> VersionCommand.spec());
         m.put("completion", common -> CompletionCommand.spec());
@@ -45,8 +47,16 @@ public final class AgentCommand implements Runnable {
      * their listings and suggestions) get all.
      */
     static CommandLine commandLine(String[] arguments) {
+        return commandLine(arguments, "agent");
+    }
+
+    /**
+     * @param program the name the command was started by: {@code agent} in a checkout, {@code devbox-agent} when
+     *                installed by the package (help, man pages and completion say it)
+     */
+    static CommandLine commandLine(String[] arguments, String program) {
         AgentCommand agent = new AgentCommand();
-        CommandSpec root = Specs.command(agent, "agent",
+        CommandSpec root = Specs.command(agent, program,
                         "Converges this developer box to the team's profiles: plan, apply, report drift.")
                 .build();
         root.versionProvider(new VersionCommand.Provider());
@@ -83,7 +93,7 @@ public final class AgentCommand implements Runnable {
             CommandLine c = ex.getCommandLine();
             c.getErr().println("agent: " + ex.getMessage());
             if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, c.getErr())) {
-                c.getErr().println("Try 'agent " + (c == root ? "" : c.getCommandName() + " ") + "--help'.");
+                c.getErr().println("Try '" + root.getCommandName() + " " + (c == root ? "" : c.getCommandName() + " ") + "--help'.");
             }
             return ExitCodes.ERROR;
         }

@@ -50,7 +50,7 @@ final class WatchCommand implements Callable<Integer> {
                         "One watch per state directory; the run lock is taken only during a cycle.")
                 .flag("--once", "Run one cycle and exit with its code (0 ok, 1 error; with --mode report 2 when changes "
                         + "are pending).", v -> c.once = v)
-                .option(Specs.option("--interval", "How often to fetch the source, jittered by 10% (default 60s; config: "
+                .option(Specs.option("--interval", "How often to fetch the source, jittered by 10%% (default 60s; config: "
                         + "interval).", Duration.class).paramLabel("D").converters(new DurationConverter()),
                         c.interval, v -> c.interval = v)
                 .option(Specs.option("--drift-interval", "How often to probe the box and correct drift when nothing was "

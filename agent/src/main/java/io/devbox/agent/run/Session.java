@@ -270,6 +270,31 @@ public final class Session {
         }
     }
 
+    /**
+     * The removal of everything the agent applied on this box (what {@code applied.json} lists): a plan, or with
+     * {@code apply} its application, as if the profiles were empty, through each kind's own prune path. Needs no
+     * source: it works on a box whose repository is gone.
+     */
+    public ApplyResult prune(boolean apply, BooleanSupplier stop) throws Exception {
+        String command = "prune";
+        Instant start = clock.instant();
+        try (RunLock ignored = lock(command)) {
+            try {
+                Loaded nothing = new Loaded(new Snapshot(options.repo() == null ? "(no profiles)" : options.repo(), options.ref(),
+                        null, List.of(), io.devbox.agent.profile.RepoFiles.NONE),
+                        new ComposedSpec(Map.of(), List.of(), io.devbox.agent.profile.RepoFiles.NONE), Digests.profiles(List.of()));
+                if (!apply) {
+                    Plan plan = planner(state.loadApplied(), List.of()).plan(new DesiredContext(identity(), nothing.spec(), host), Set.of());
+                    return new ApplyResult(record(command, start, nothing, plan.resources(), List.of(), false, 0), 0);
+                }
+                return applyLoaded(command, start, nothing, Set.of(), Optional.empty(), stop);
+            } catch (Exception e) {
+                aborted(command, start, e);
+                throw e;
+            }
+        }
+    }
+
     private ApplyResult applyLocked(String command, Instant start, Set<String> only, Optional<SavedPlan> saved,
                                     BooleanSupplier stop) throws Exception {
         Loaded loaded = load(saved.map(SavedPlan::commit));
@@ -277,6 +302,11 @@ public final class Session {
                 && !saved.get().profilesDigest().equals(loaded.profilesDigest())) {
             throw new StalePlanException("the profiles changed since the plan was made (plan again)");
         }
+        return applyLoaded(command, start, loaded, only, saved, stop);
+    }
+
+    private ApplyResult applyLoaded(String command, Instant start, Loaded loaded, Set<String> only, Optional<SavedPlan> saved,
+                                    BooleanSupplier stop) throws Exception {
         // the kinds' own checks of the profiles first: a profile they refuse leaves no trace on the box (not even the box lock)
         planner(AppliedState.empty(), List.of()).check(new DesiredContext(identity(), loaded.spec(), host));
         try (RunLock box = lockBox(command)) {

@@ -30,9 +30,9 @@ class CommandLineTreeTest {
     @Test
     void onlyTheNamedSubcommandIsBuiltAndHelpAndCompletionGetAll() {
         assertThat(AgentCommand.commandLine(new String[]{"--repo", "x", "plan"}).getSubcommands()).containsOnlyKeys("plan");
-        assertThat(AgentCommand.commandLine(new String[]{"--help"}).getSubcommands()).hasSize(13);
-        assertThat(AgentCommand.commandLine(new String[]{"completion", "bash"}).getSubcommands()).hasSize(13);
-        assertThat(AgentCommand.commandLine(new String[]{"plna"}).getSubcommands()).hasSize(13);
+        assertThat(AgentCommand.commandLine(new String[]{"--help"}).getSubcommands()).hasSize(15);
+        assertThat(AgentCommand.commandLine(new String[]{"completion", "bash"}).getSubcommands()).hasSize(15);
+        assertThat(AgentCommand.commandLine(new String[]{"plna"}).getSubcommands()).hasSize(15);
     }
 
     @Test
@@ -52,7 +52,7 @@ class CommandLineTreeTest {
     @Test
     void everySubcommandHasHelpAndPrintsItsOwnUsage() {
         for (String sub : List.of("validate", "plan", "apply", "drift", "status", "watch", "history", "override",
-                "report", "fleet", "schema", "version", "completion")) {
+                "report", "fleet", "schema", "version", "completion", "enroll", "leave")) {
             StringWriter out = new StringWriter();
             CommandLine cmd = AgentCommand.commandLine(new String[]{sub, "--help"});
             cmd.setOut(new PrintWriter(out));
