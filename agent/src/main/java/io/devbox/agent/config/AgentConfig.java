@@ -13,26 +13,28 @@ import java.util.Map;
  * The agent config file ({@code /etc/devbox-agent/agent.yaml}): every field optional (null when absent). Command-line
  * options win over it; {@link #overlay} is the one place where the two meet.
  *
- * @param file where it was read from, or null when there is none
+ * @param file   where it was read from, or null when there is none
+ * @param report when {@code agent watch} publishes the box's report (never unless configured)
  */
 public record AgentConfig(Path file, String repo, String ref, String path, Duration interval, Duration driftInterval,
                           String mode, Verify verify, Map<String, String> labels, String hostname, String user,
-                          Path stateDir, History history, Metrics metrics, Download download) {
+                          Path stateDir, History history, Metrics metrics, Download download, ReportPush report) {
     public static final Path DEFAULT_FILE = Path.of("/etc/devbox-agent/agent.yaml");
     public static final AgentConfig NONE = new AgentConfig(null, null, null, null, null, null, null, Verify.NONE, Map.of(),
-            null, null, null, History.NONE, Metrics.NONE, Download.NONE);
+            null, null, null, History.NONE, Metrics.NONE, Download.NONE, ReportPush.NEVER);
 
     public AgentConfig {
         labels = Map.copyOf(labels);
         if (download == null) download = Download.NONE;
+        if (report == null) report = ReportPush.NEVER;
     }
 
-    /** A config without download settings. */
+    /** A config without download settings and without a {@code report} section (publishing off). */
     public AgentConfig(Path file, String repo, String ref, String path, Duration interval, Duration driftInterval,
                        String mode, Verify verify, Map<String, String> labels, String hostname, String user,
                        Path stateDir, History history, Metrics metrics) {
         this(file, repo, ref, path, interval, driftInterval, mode, verify, labels, hostname, user, stateDir, history,
-                metrics, Download.NONE);
+                metrics, Download.NONE, ReportPush.NEVER);
     }
 
     /** Commit verification settings; the source half of the agent turns them into its options. */

@@ -64,7 +64,7 @@ public final class AgentConfigLoader {
         String name = file.toString();
         if (new String(bytes, StandardCharsets.UTF_8).lines().allMatch(l -> l.isBlank() || l.strip().startsWith("#"))) {
             return new AgentConfig(file, null, null, null, null, null, null, AgentConfig.Verify.NONE, Map.of(), null, null,
-                    null, AgentConfig.History.NONE, AgentConfig.Metrics.NONE, AgentConfig.Download.NONE);
+                    null, AgentConfig.History.NONE, AgentConfig.Metrics.NONE, AgentConfig.Download.NONE, ReportPush.NEVER);
         }
         List<ProfileError> errors = new ArrayList<>();
         Optional<YamlDocuments.Document> doc = YamlDocuments.read(name, bytes, errors);
@@ -87,6 +87,14 @@ public final class AgentConfigLoader {
                 throw new ConfigException(List.of(new ProfileError(n.origin(), "download." + key + ": must be longer than 0")));
             }
         }
+        Node.Mapping report = mapping(root, "report");
+        ReportPush push;
+        try {
+            push = ReportPush.parse(text(report.get("push")), duration(report.get("heartbeat")));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(List.of(new ProfileError(report.get("push") != null ? report.get("push").origin()
+                    : report.origin(), "report: " + e.getMessage())));
+        }
         Map<String, String> labels = new LinkedHashMap<>();
         mapping(root, "labels").entries().forEach((k, v) -> labels.put(k, text(v)));
         return new AgentConfig(file, text(root.get("repo")), text(root.get("ref")), text(root.get("path")),
@@ -98,7 +106,8 @@ public final class AgentConfigLoader {
                         duration(history.get("maxAge"))),
                 new AgentConfig.Metrics(path(metrics.get("textfile")), text(metrics.get("address")), bool(metrics.get("allowRemote"))),
                 new AgentConfig.Download(duration(download.get("deadline")), duration(download.get("rateWindow")),
-                        download.get("minBytesPerWindow") == null ? null : Long.valueOf(text(download.get("minBytesPerWindow")))));
+                        download.get("minBytesPerWindow") == null ? null : Long.valueOf(text(download.get("minBytesPerWindow")))),
+                push);
     }
 
     private static final class Holder {

@@ -83,24 +83,28 @@ public final class Downloader {
     private HttpClient client;
     private final Limits limits;
     private final PrintStream progress;
+    /** Where http(s) transfers run when not in this JVM (see {@link #standard()}); null: here. */
+    private final ChildDownload child;
 
     /**
      * @param idleTimeout a transfer that delivers no byte for this long is aborted
      * @param progress    where to draw a progress bar, or null for none
      */
     public Downloader(HttpClient http, Duration idleTimeout, PrintStream progress) {
-        this(() -> http, Limits.idle(idleTimeout), progress);
+        this(() -> http, Limits.idle(idleTimeout), progress, null);
     }
 
     /** @param progress where to draw a progress bar, or null for none */
     public Downloader(HttpClient http, Limits limits, PrintStream progress) {
-        this(() -> http, limits, progress);
+        this(() -> http, limits, progress, null);
     }
 
-    private Downloader(java.util.function.Supplier<HttpClient> http, Limits limits, PrintStream progress) {
+    private Downloader(java.util.function.Supplier<HttpClient> http, Limits limits, PrintStream progress,
+                       ChildDownload child) {
         this.http = http;
         this.limits = limits;
         this.progress = progress;
+        this.child = child;
     }
 
     /** {@link #standard(Limits)} with {@link Limits#DEFAULT}. */
@@ -109,16 +113,30 @@ public final class Downloader {
     }
 
     /**
-     * Redirects followed (never https to http), 20 s to connect, a progress bar only on a terminal. The client has
-     * its own TLS context: the JDK's default one (and the trust store it loads, ~3 MB of certificates) would stay in
-     * the heap of a watch daemon for good after its first download; this one goes with the client.
+     * Redirects followed (never https to http), 20 s to connect, a progress bar only on a terminal. http(s) transfers
+     * run in a child JVM with the same limits: see {@link ChildDownload} (the watch daemon would keep HTTP and TLS
+     * loaded for good).
      */
     public static Downloader standard(Limits limits) {
-        return new Downloader(() -> HttpClient.newBuilder()
+        boolean terminal = System.console() != null;
+        return new Downloader(Downloader::standardClient, limits, terminal ? System.err : null, new ChildDownload(terminal, limits));
+    }
+
+    /** {@link #standard(Limits)} with every transfer in this JVM: what the child of {@link ChildDownload} runs. */
+    static Downloader inThisProcess(boolean progress, Limits limits) {
+        return new Downloader(Downloader::standardClient, limits, progress ? System.err : null, null);
+    }
+
+    /**
+     * The client has its own TLS context: the JDK's default one (and the trust store it loads, ~3 MB of certificates)
+     * would stay in the heap for good after its first download; this one goes with the client.
+     */
+    private static HttpClient standardClient() {
+        return HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .connectTimeout(Duration.ofSeconds(20))
                 .sslContext(freshTlsContext())
-                .build(), limits, System.console() != null ? System.err : null);
+                .build();
     }
 
     public Limits limits() {
@@ -154,6 +172,7 @@ public final class Downloader {
 
     /** Downloads {@code source} into a temp file in {@code tempDir}; fails when it is larger than {@code maxBytes}. */
     public Fetched fetch(String source, Path tempDir, long maxBytes) throws IOException {
+        if (child != null && isHttp(source)) return child.fetch(source, tempDir, maxBytes);
         Files.createDirectories(tempDir);
         Path tmp = Files.createTempFile(tempDir, AtomicFiles.TEMP_PREFIX + "download-", ".part");
         boolean done = false;
@@ -187,6 +206,7 @@ public final class Downloader {
 
     /** Reads a small document (e.g. a JSON listing) into memory, at most {@code maxBytes}. */
     public byte[] read(String source, long maxBytes) throws IOException {
+        if (child != null && isHttp(source)) return child.read(source, maxBytes);
         var buf = new java.io.ByteArrayOutputStream();
         transfer(source, maxBytes, (b, n) -> buf.write(b, 0, n));
         return buf.toByteArray();
@@ -197,9 +217,13 @@ public final class Downloader {
         void accept(byte[] buf, int n) throws IOException;
     }
 
+    private static boolean isHttp(String source) {
+        return source.startsWith("http://") || source.startsWith("https://");
+    }
+
     private long transfer(String source, long maxBytes, Sink sink) throws IOException {
         long start = System.nanoTime();
-        if (source.startsWith("http://") || source.startsWith("https://")) return transferHttp(source, maxBytes, sink, start);
+        if (isHttp(source)) return transferHttp(source, maxBytes, sink, start);
         Path file = localPath(source);
         long total;
         try {

@@ -154,7 +154,7 @@ class ControlCharactersRenderTest {
         h.putArray("overrides").addObject().put("id", "sysctl[" + EVIL + "]");
         h.putObject("source").put("error", "unreachable " + EVIL);
         hosts.addObject().put("hostname", "broken-" + EVIL).put("error", "unreadable report " + EVIL);
-        assertPrintable("fleet", Fleet.text(fleet));
+        assertPrintable("fleet", io.devbox.agent.fleet.FleetText.render(fleet));
     }
 
     @Test

@@ -67,6 +67,31 @@ class AgentConfigLoaderTest {
     }
 
     @Test
+    void readsWhenTheDaemonPublishesItsReport() throws Exception {
+        assertThat(parse("repo: /srv/fleet\n").report()).isEqualTo(ReportPush.NEVER);
+        ReportPush onChange = parse("report: {push: on-change, heartbeat: 30m}\n").report();
+        assertThat(onChange.mode()).isEqualTo(ReportPush.Mode.ON_CHANGE);
+        assertThat(onChange.heartbeat()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(parse("report: {push: on-change}\n").report().heartbeat()).isEqualTo(Duration.ofHours(1));
+        ReportPush every = parse("report: {push: every 1h30m}\n").report();
+        assertThat(every.mode()).isEqualTo(ReportPush.Mode.EVERY);
+        assertThat(every.every()).isEqualTo(Duration.ofMinutes(90));
+        assertThat(parse("report: {push: never}\n").report().mode()).isEqualTo(ReportPush.Mode.NEVER);
+    }
+
+    @Test
+    void refusesAReportPushItCannotSchedule() {
+        assertThatThrownBy(() -> parse("repo: x\nreport:\n  push: sometimes\n")).isInstanceOfSatisfying(ConfigException.class,
+                e -> assertThat(e.errors().get(0).render()).startsWith("agent.yaml:3:9: ")
+                        .contains("must be on-change, never or every D"));
+        assertThatThrownBy(() -> parse("report:\n  push: every 0s\n")).isInstanceOfSatisfying(ConfigException.class,
+                e -> assertThat(e.errors().get(0).render()).startsWith("agent.yaml:2:9: ").contains("positive"));
+        assertThatThrownBy(() -> parse("report: {push: on-change, heartbeat: soon}\n")).isInstanceOf(ConfigException.class);
+        assertThatThrownBy(() -> parse("report: {push: on-change, pull: yes}\n")).isInstanceOfSatisfying(ConfigException.class,
+                e -> assertThat(e.errors().get(0).render()).contains("unknown setting 'pull'"));
+    }
+
+    @Test
     void commandLineOptionsWinAndLabelsMerge() throws Exception {
         AgentConfig c = parse("repo: /srv/fleet\nref: main\nhostname: from-config\nlabels: {team: backend, site: ber}\nstateDir: /var/lib/x\n");
         AgentOptions cli = new AgentOptions(null, "feature", null, false, Path.of("/"), null, null, null, "from-cli",

@@ -121,6 +121,53 @@ class DownloaderTest {
     }
 
     @Test
+    void theStandardDownloaderFetchesHttpInAChildJvm() throws Exception {
+        Downloader standard = Downloader.standard();
+        Downloader.Fetched f = standard.fetchVerified(server.url("/f.bin"), tmp.resolve("t"), 10_000_000, sha(payload));
+        assertThat(Files.readAllBytes(f.file())).isEqualTo(payload);
+        assertThat(f.file().getParent()).isEqualTo(tmp.resolve("t"));
+        assertThat(f.file().getFileName().toString()).startsWith(AtomicFiles.TEMP_PREFIX);
+        assertThat(standard.read(server.url("/f.bin"), 10_000_000)).isEqualTo(payload);
+        // the child's errors arrive as this process's
+        assertThatThrownBy(() -> standard.fetch(server.url("/nope"), tmp, 1000)).hasMessageContaining("HTTP 404");
+        assertThatThrownBy(() -> standard.fetch(server.url("/f.bin"), tmp, 1000)).hasMessageContaining("limit of 1000");
+        assertThatThrownBy(() -> standard.fetchVerified(server.url("/f.bin"), tmp, 10_000_000, "ab".repeat(32)))
+                .isInstanceOf(Downloader.ChecksumMismatch.class);
+        assertThat(filesIn(tmp)).isEqualTo(1); // t/ only
+    }
+
+    @Test
+    void theDownloadRunsInAChildThatStopsWhenItsParentIsGone() throws Exception {
+        server.stallAfter("/f.bin", 300_000);
+        var result = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return Downloader.standard().fetch(server.url("/f.bin"), tmp, 10_000_000).toString();
+            } catch (IOException e) {
+                return "failed: " + e.getMessage();
+            }
+        });
+        ProcessHandle child = null;
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (child == null && System.nanoTime() < deadline) {
+            child = ProcessHandle.current().children().filter(p -> p.info().arguments().map(
+                    args -> java.util.Arrays.asList(args).contains(ChildDownload.class.getName())).orElse(false)).findFirst().orElse(null);
+            Thread.sleep(20);
+        }
+        assertThat(child).as("a child JVM running ChildDownload").isNotNull();
+        child.destroyForcibly();
+        assertThat(result.get(20, java.util.concurrent.TimeUnit.SECONDS)).startsWith("failed: ");
+
+        // run on its own, a child whose stdin closes (its parent died) stops at once
+        Process orphan = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), ChildDownload.class.getName(), "fetch", server.url("/f.bin"),
+                tmp.toString(), "10000000", "60000", "10000", "1").redirectErrorStream(true).start();
+        Thread.sleep(500);
+        orphan.getOutputStream().close();
+        assertThat(orphan.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(orphan.exitValue()).isEqualTo(3);
+    }
+
+    @Test
     void fileUrlsAndPlainPathsWork() throws Exception {
         Path src = tmp.resolve("mirror/f.bin");
         Files.createDirectories(src.getParent());
