@@ -1,0 +1,59 @@
+package io.devbox.agent.host;
+
+import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipal;
+import java.util.List;
+
+/**
+ * Where a path lies with respect to the privilege boundary, as {@link TrustWalk} found it walking from the root.
+ */
+public sealed interface Territory {
+
+    /**
+     * Every component up to the path is owned by root (or the agent's own user) and writable by no one else: only root
+     * can change what the path names.
+     *
+     * @param resolved the path with root's own symbolic links resolved (nothing a user made is in it)
+     */
+    record RootOnly(Path resolved) implements Territory {
+    }
+
+    /**
+     * Something on the way is owned by another user, or writable by group or others: what lies below {@code anchor} is
+     * input from that user, to be opened relative to directory handles from {@code anchor}, without following links.
+     *
+     * @param anchor     the deepest directory on the way that only root controls (its own links resolved)
+     * @param below      the names from {@code anchor} down to the path (at least one)
+     * @param controller who controls what lies below the anchor
+     * @param reason     why, for messages: {@code /home/dev is owned by dev (uid 1001)}
+     */
+    record UserControlled(Path anchor, List<String> below, Controller controller, String reason) implements Territory {
+        public UserControlled {
+            below = List.copyOf(below);
+            if (below.isEmpty()) throw new IllegalArgumentException("a user-controlled territory needs a path below its anchor");
+        }
+
+        /** The path this territory is about. */
+        public Path path() {
+            Path p = anchor;
+            for (String n : below) p = p.resolve(n);
+            return p;
+        }
+    }
+
+    /**
+     * The user that controls a tree: the owner of its first component not owned by root, with that component's group.
+     * {@code uid} -1 when no single user does (below a root-owned directory that group or others can write); the first
+     * entry below it owned by a user then decides.
+     *
+     * @param owner the uid as the file system's principal (null for {@link #ANYONE}), to compare owners seen through
+     *              directory handles with
+     */
+    record Controller(int uid, int gid, UserPrincipal owner) {
+        public static final Controller ANYONE = new Controller(-1, -1, null);
+
+        public boolean bound() {
+            return uid >= 0;
+        }
+    }
+}
