@@ -62,11 +62,14 @@ public final class BoxFs {
     }
 
     /**
-     * Why {@code path} is not root-only (some component owned by another user, or writable by group or others), or
-     * empty when only root can change what it names: the test before root executes anything from it.
+     * Why {@code path} is not root-only all the way up (some component owned by another user, or writable by group or
+     * others, a sticky {@code /tmp} included), or empty when only root can change what it names: the test before root
+     * executes anything from it or installs anything into it.
      */
     public Optional<String> userControl(Path path) throws IOException {
-        return territory(path) instanceof Territory.UserControlled u ? Optional.of(u.reason()) : Optional.empty();
+        Territory t = territory(path);
+        if (t instanceof Territory.UserControlled u) return Optional.of(u.reason());
+        return Optional.ofNullable(((Territory.RootOnly) t).shared());
     }
 
     /** A path as messages show it: the box path under a {@code --root} sandbox. */

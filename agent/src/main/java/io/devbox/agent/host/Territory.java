@@ -10,12 +10,16 @@ import java.util.List;
 public sealed interface Territory {
 
     /**
-     * Every component up to the path is owned by root (or the agent's own user) and writable by no one else: only root
-     * can change what the path names.
+     * Every component up to the path is owned by root (or the agent's own user) and writable by no one else, or is a
+     * root-owned entry of a sticky directory (which only root can rename or remove): only root can change what the path
+     * names.
      *
      * @param resolved the path with root's own symbolic links resolved (nothing a user made is in it)
+     * @param shared   null, or why the way is not root-only all the way up: it passes a sticky directory others can
+     *                 write (e.g. {@code /tmp}); fine for reading and writing root's own files there, not for running
+     *                 programs from or installing into
      */
-    record RootOnly(Path resolved) implements Territory {
+    record RootOnly(Path resolved, String shared) implements Territory {
     }
 
     /**

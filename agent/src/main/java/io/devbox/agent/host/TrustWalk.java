@@ -18,10 +18,12 @@ import java.util.function.Function;
 /**
  * Decides who controls a path by walking it from the root, component by component, without following anything a user
  * made: the rule of systemd-tmpfiles' "unsafe path transition", applied to the whole way. A component owned by a user
- * other than root (or the agent's own user), or a directory that group or others can write (a sticky {@code /tmp}
- * included: others create entries there), makes everything below it that user's input. Symbolic links owned by root in
- * root-only directories are root's own and are followed (the walk restarts at their target); any other link ends the
- * walk: what it points at is the user's choice, never followed.
+ * other than root (or the agent's own user), or a directory that group or others can write, makes everything below it
+ * that user's input. A sticky directory ({@code /tmp}) is no exception for what users put there: a missing name in it or
+ * a user's entry is theirs; only an entry root owns (which the sticky bit keeps others from renaming or removing) stays
+ * root's, and even then the way is not "root-only all the way up" ({@link Territory.RootOnly#shared()}). Symbolic links
+ * owned by root in root-only directories are root's own and are followed (the walk restarts at their target); any
+ * other link ends the walk: what it points at is the user's choice, never followed.
  * <p>
  * Under {@code --root DIR} the walk starts at DIR (the directories above it are the operator's choice), provided DIR
  * itself is root-only; otherwise it starts at {@code /}.
@@ -69,17 +71,22 @@ final class TrustWalk {
             if (!n.toString().isEmpty()) todo.add(n.toString());
         }
         Path cur = start;
+        String sticky = null; // the sticky directory the way passed, if any
+        boolean inSticky = false; // cur is a sticky directory others can write
         while (!todo.isEmpty()) {
             String name = todo.pop();
             Path next = cur.resolve(name);
+            List<String> rest = new ArrayList<>();
+            rest.add(name);
+            rest.addAll(todo);
             Map<String, Object> a;
             try {
                 a = Files.readAttributes(next, "unix:uid,gid,mode", LinkOption.NOFOLLOW_LINKS);
             } catch (NoSuchFileException | NotDirectoryException e) {
-                return new Step(new Territory.RootOnly(append(next, todo)), null); // what is missing, root creates
+                return new Step(missing(cur, next, rest, todo, inSticky, sticky), null);
             } catch (FileSystemException e) {
                 if (e.getReason() != null && e.getReason().contains("Not a directory")) {
-                    return new Step(new Territory.RootOnly(append(next, todo)), null);
+                    return new Step(missing(cur, next, rest, todo, inSticky, sticky), null);
                 }
                 throw e;
             }
@@ -87,9 +94,6 @@ final class TrustWalk {
             int gid = (Integer) a.get("gid");
             int mode = (Integer) a.get("mode");
             boolean trustedOwner = uid == 0 || uid == selfUid;
-            List<String> rest = new ArrayList<>();
-            rest.add(name);
-            rest.addAll(todo);
             if (!trustedOwner) {
                 UserPrincipal owner = Files.getOwner(next, LinkOption.NOFOLLOW_LINKS);
                 String what = (mode & S_IFMT) == S_IFLNK ? " is a symbolic link owned by " : " is owned by ";
@@ -102,16 +106,29 @@ final class TrustWalk {
             }
             if ((mode & GROUP_OR_OTHER_WRITE) != 0) {
                 String why = shown.apply(next) + " is writable by " + ((mode & 0002) != 0 ? "others" : "its group")
-                        + " (mode " + Integer.toOctalString(mode & 07777) + ((mode & STICKY) != 0 ? ", sticky" : "") + ")";
-                // the entries of such a directory (or the content of such a file) are anyone's input
-                if ((mode & S_IFMT) != S_IFDIR || todo.isEmpty()) {
+                        + " (mode " + Integer.toOctalString(mode & 07777) + ")";
+                boolean isDir = (mode & S_IFMT) == S_IFDIR;
+                // the content of such a file, or the entries of such a directory, are anyone's input
+                if (!isDir || todo.isEmpty()) {
                     return new Step(new Territory.UserControlled(cur, rest, Territory.Controller.ANYONE, why), null);
                 }
-                return new Step(new Territory.UserControlled(next, List.copyOf(todo), Territory.Controller.ANYONE, why), null);
+                if ((mode & STICKY) == 0) {
+                    return new Step(new Territory.UserControlled(next, List.copyOf(todo), Territory.Controller.ANYONE, why), null);
+                }
+                sticky = why;
+                inSticky = true;
+            } else {
+                inSticky = false;
             }
             cur = next;
         }
-        return new Step(new Territory.RootOnly(cur), null);
+        return new Step(new Territory.RootOnly(cur, sticky), null);
+    }
+
+    /** A name that does not exist (yet): root's to create, unless anyone may create it first (a sticky directory). */
+    private static Territory missing(Path cur, Path next, List<String> rest, Deque<String> todo, boolean inSticky, String sticky) {
+        if (inSticky) return new Territory.UserControlled(cur, rest, Territory.Controller.ANYONE, sticky);
+        return new Territory.RootOnly(append(next, todo), sticky);
     }
 
     private boolean rootOnlyDirectory(Path dir) throws IOException {
