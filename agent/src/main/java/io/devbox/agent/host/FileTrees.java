@@ -1,7 +1,7 @@
 package io.devbox.agent.host;
 
 import java.io.IOException;
-import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -11,17 +11,18 @@ import java.nio.file.SecureDirectoryStream;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Whole-tree deletion relative to open directory handles ({@link SecureDirectoryStream}: {@code openat},
  * {@code unlinkat}), never by path and never through a symbolic link: a link is removed, a directory is entered only
- * with {@code O_NOFOLLOW} from the handle of its parent. A user who swaps a directory for a link in the middle of the
- * deletion (even with {@code renameat2(RENAME_EXCHANGE)}) can make a step fail or be retried, never make root delete
- * anything outside the tree: the handle it works in stays on the directory it opened.
+ * with {@code O_NOFOLLOW} from the handle of its parent, then taken from its owner (root's, 0700) before it is emptied.
+ * A user who swaps a directory for a link in the middle of the deletion (even with {@code renameat2(RENAME_EXCHANGE)})
+ * can make a step be retried, never make root delete anything outside the tree: the handle it works in stays on the
+ * directory it opened.
  */
 public final class FileTrees {
     /** Deeper trees are refused: every level holds one open handle. */
@@ -45,75 +46,61 @@ public final class FileTrees {
 
     /**
      * Deletes the entry {@code name} of the open directory {@code dir} (a whole tree when it is a directory), relative to
-     * handles only. {@code shown} names it in errors.
+     * handles only. {@code shown} names it in errors. Each directory is taken from its owner before it is emptied (made
+     * root's and 0700 through its handle), so from then on nobody else can add, rename or swap entries in it.
      */
     static void deleteEntry(SecureDirectoryStream<Path> dir, Path name, String shown, int depth) throws IOException {
+        FileSystemException last = null;
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            BasicFileAttributes a = lstat(dir, name);
-            if (a == null) return;
-            if (!a.isDirectory()) {
-                try {
-                    dir.deleteFile(name);
-                    return;
-                } catch (NoSuchFileException e) {
-                    return;
-                } catch (FileSystemException e) {
-                    if (same(a, lstat(dir, name))) throw e; // a real failure, not a swap
-                    continue; // a directory now: look again
-                }
-            }
-            if (depth >= MAX_DEPTH) throw new IOException(shown + " is more than " + MAX_DEPTH + " directories deep; not deleting it");
-            SecureDirectoryStream<Path> sub;
+            BasicFileAttributes a;
             try {
-                sub = dir.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS);
+                a = dir.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).readAttributes();
             } catch (NoSuchFileException e) {
                 return;
-            } catch (FileSystemException e) {
-                if (same(a, lstat(dir, name))) throw e;
-                continue; // a link or a file now: look again
-            }
-            try (sub) {
-                makeTraversable(sub);
-                List<Path> names = new ArrayList<>();
-                for (Path p : sub) names.add(p.getFileName());
-                for (Path n : names) deleteEntry(sub, n, shown + "/" + n, depth + 1);
             }
             try {
+                if (!a.isDirectory()) {
+                    dir.deleteFile(name);
+                    return;
+                }
+                if (depth >= MAX_DEPTH) throw new IOException(shown + " is more than " + MAX_DEPTH + " directories deep; not deleting it");
+                try (SecureDirectoryStream<Path> sub = dir.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
+                    takeOver(sub);
+                    List<Path> names = new ArrayList<>();
+                    for (Path p : sub) names.add(p.getFileName());
+                    for (Path n : names) deleteEntry(sub, n, shown + "/" + n, depth + 1);
+                }
                 dir.deleteDirectory(name);
                 return;
             } catch (NoSuchFileException e) {
                 return;
-            } catch (DirectoryNotEmptyException e) {
-                // entries appeared meanwhile: empty it again
+            } catch (AccessDeniedException e) {
+                throw e;
             } catch (FileSystemException e) {
-                if (same(a, lstat(dir, name))) throw e;
+                // a directory where a file was (or the reverse), a link, new entries: the entry changed under us; look again
+                last = e;
             }
         }
-        throw new IOException("cannot delete " + shown + ": it kept changing while it was deleted (" + ATTEMPTS + " attempts)");
+        throw new IOException("cannot delete " + shown + ": it kept changing while it was deleted (" + ATTEMPTS + " attempts"
+                + (last != null ? "; last: " + last.getMessage() : "") + ")");
     }
 
-    private static BasicFileAttributes lstat(SecureDirectoryStream<Path> dir, Path name) throws IOException {
-        try {
-            return dir.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).readAttributes();
-        } catch (NoSuchFileException e) {
-            return null;
-        }
-    }
-
-    /** The entry is still the file it was (same inode): a failure on it is real, not the effect of a swap. */
-    private static boolean same(BasicFileAttributes before, BasicFileAttributes now) {
-        return now != null && before.fileKey() != null && before.fileKey().equals(now.fileKey());
-    }
-
-    /** A read-only directory (0555) in an extracted tree would otherwise block the deletion of its children. */
-    private static void makeTraversable(SecureDirectoryStream<Path> dir) throws IOException {
+    /**
+     * Makes the open directory root's (when the agent is root) and 0700, through its handle: its former owner can then
+     * no longer change its entries while they are deleted, and a read-only directory (0555) of an extracted tree no
+     * longer blocks the deletion of its children.
+     */
+    private static void takeOver(SecureDirectoryStream<Path> dir) throws IOException {
         PosixFileAttributeView view = dir.getFileAttributeView(PosixFileAttributeView.class);
-        Set<PosixFilePermission> perms = view.readAttributes().permissions();
-        if (perms.containsAll(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE))) return;
-        perms.add(PosixFilePermission.OWNER_READ);
-        perms.add(PosixFilePermission.OWNER_WRITE);
-        perms.add(PosixFilePermission.OWNER_EXECUTE);
-        view.setPermissions(perms); // fchmod of the open handle: never of whatever the name points at now
+        UserPrincipal self = Files.getOwner(Path.of("/proc/self"));
+        if (!view.readAttributes().owner().equals(self)) {
+            try {
+                view.setOwner(self);
+            } catch (IOException e) {
+                // not root: the directory stays its owner's, who is the agent's user or cannot be stopped anyway
+            }
+        }
+        view.setPermissions(PosixFilePermissions.fromString("rwx------"));
     }
 
     /**
