@@ -220,8 +220,6 @@ public final class BoxFs {
         Set<PosixFilePermission> perms = mode != null ? PosixFilePermissions.fromString(mode)
                 : existing != null ? existing.permissions() : DEFAULT_MODE;
         PosixFileAttributes dirAttrs = c.dirAttributes();
-        boolean handOver = !trusted.contains(dirAttrs.owner());
-        if (handOver) requireProtectedHardlinks(c.shown(where));
         Path tmp = Path.of(AtomicFiles.tempFileName(".tmp"));
         boolean moved = false;
         try {
@@ -233,13 +231,16 @@ public final class BoxFs {
             }
             var view = dir.getFileAttributeView(tmp, java.nio.file.attribute.PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
             PosixFileAttributes mine = view.readAttributes();
-            if (!mine.isRegularFile() || mine.size() != content.length || !trusted.contains(mine.owner())) {
+            boolean ours = trusted.contains(mine.owner()) || mine.owner().equals(dirAttrs.owner());
+            if (!mine.isRegularFile() || mine.size() != content.length || !ours) {
                 throw new UnsafePathException(c.shown(where) + ": the agent's temp file was replaced while it was written; nothing changed");
             }
-            if (handOver) {
+            // the directory's owner gets the file (a file system like drvfs may show it as theirs already)
+            if (!trusted.contains(dirAttrs.owner()) && !mine.owner().equals(dirAttrs.owner())) {
+                requireProtectedHardlinks(c.shown(where));
                 view.setOwner(dirAttrs.owner());
-                view.setGroup(dirAttrs.group());
             }
+            if (!trusted.contains(dirAttrs.owner()) && !mine.group().equals(dirAttrs.group())) view.setGroup(dirAttrs.group());
             view.setPermissions(perms);
             dir.move(tmp, dir, Path.of(name));
             moved = true;

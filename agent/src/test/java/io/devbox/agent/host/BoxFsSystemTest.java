@@ -62,6 +62,16 @@ class BoxFsSystemTest {
         Path shared = Files.createDirectories(root.resolve("srv/shared"));
         Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
         assertThat(fs.userControl(shared.resolve("go"))).contains("/srv/shared is writable by others (mode 777)");
+        // a sticky directory (a /tmp): root's entries in it stay root's, but the way is not root-only all the way up
+        Path tmp = Files.createDirectories(root.resolve("tmp"));
+        SystemTests.sh(List.of("chmod", "1777", tmp.toString()));
+        Path rootsOwn = Files.createDirectories(tmp.resolve("roots-own"));
+        assertThat(fs.territory(rootsOwn.resolve("f"))).isInstanceOf(Territory.RootOnly.class);
+        assertThat(fs.userControl(rootsOwn.resolve("f"))).contains("/tmp is writable by others (mode 1777)");
+        assertThat(fs.territory(tmp.resolve("not-yet"))).as("anyone may create it first").isInstanceOf(Territory.UserControlled.class);
+        asUser("mkdir", tmp.resolve("users").toString());
+        assertThat(fs.territory(tmp.resolve("users/f"))).isInstanceOfSatisfying(Territory.UserControlled.class,
+                u -> assertThat(u.controller().uid()).isEqualTo(user.uid()));
         // root's own link is followed; the walk goes on at its target
         Files.createSymbolicLink(root.resolve("opt"), home);
         assertThat(fs.userControl(root.resolve("opt/x"))).hasValueSatisfying(r -> assertThat(r).contains("is owned by " + user.name()));
