@@ -1,8 +1,6 @@
 package io.devbox.agent.host;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -31,9 +29,8 @@ import java.util.Set;
  * <ul>
  * <li>reads refuse links, FIFOs, devices, directories and files owned by someone else than the tree's user, and files
  * over the caller's cap ({@link UnsafePathException.TooLarge}, read at most cap + 1 bytes, never the whole file);</li>
- * <li>writes create a temp file relative to the held handle ({@code O_CREAT|O_EXCL|O_NOFOLLOW}), fsync it, hand it to the
- * directory's owner through the handle ({@code fchown} of the file opened {@code O_NOFOLLOW}, after checking it is
- * still the agent's temp file), and rename it into place through the handle ({@code renameat});</li>
+ * <li>writes create a temp file relative to the held handle, fsync it, hand it to the directory's owner through the
+ * handle and rename it into place through the handle ({@link HandOver});</li>
  * <li>missing directories are created one component at a time by the tree's user ({@code setpriv mkdir}, so the kernel
  * refuses a directory the user could not make) and opened again through the handle before use;</li>
  * <li>deletes are {@code unlinkat} relative to the handle; whole trees go through {@link FileTrees}.</li>
@@ -43,8 +40,6 @@ import java.util.Set;
  */
 public final class BoxFs {
     private static final Duration MKDIR_TIMEOUT = Duration.ofSeconds(30);
-    private static final Set<PosixFilePermission> DEFAULT_MODE = PosixFilePermissions.fromString("rw-r--r--");
-    private static final Path PROTECTED_HARDLINKS = Path.of("/proc/sys/fs/protected_hardlinks");
 
     private final Host host;
     private final TrustedOwners trusted;
@@ -128,9 +123,9 @@ public final class BoxFs {
             } catch (NoSuchFileException e) {
                 return Optional.empty();
             }
-            requireRegular(a, r.resolved(), cap, what);
+            FileChecks.requireRegular(a, shown(r.resolved()), cap, what);
             try (SeekableByteChannel ch = Files.newByteChannel(r.resolved(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-                return Optional.of(readCapped(ch, r.resolved(), cap, what));
+                return Optional.of(FileChecks.readCapped(ch, shown(r.resolved()), cap, what));
             }
         }
         Territory.UserControlled u = (Territory.UserControlled) t;
@@ -139,10 +134,10 @@ public final class BoxFs {
             PosixFileAttributes a = c.lstat(last(u));
             if (a == null) return Optional.empty();
             if (a.isSymbolicLink()) throw c.notFollowed(where);
-            requireRegular(a, where, cap, what);
+            FileChecks.requireRegular(a, shown(where), cap, what);
             c.checkOwner(a, where);
             try (SeekableByteChannel ch = c.dir().newByteChannel(Path.of(last(u)), Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
-                return Optional.of(readCapped(ch, where, cap, what));
+                return Optional.of(FileChecks.readCapped(ch, shown(where), cap, what));
             }
         } catch (NoSuchFileException e) {
             return Optional.empty();
@@ -194,7 +189,7 @@ public final class BoxFs {
         }
         Territory.UserControlled u = (Territory.UserControlled) t;
         try (HandleChain c = chain(u, u.below().size() - 1, true)) {
-            writeInto(c, last(u), u.path(), content, mode);
+            HandOver.write(c, trusted, last(u), u.path(), content, mode);
         }
     }
 
@@ -211,51 +206,6 @@ public final class BoxFs {
         return true;
     }
 
-    private void writeInto(HandleChain c, String name, Path where, byte[] content, String mode) throws IOException {
-        SecureDirectoryStream<Path> dir = c.dir();
-        PosixFileAttributes existing = c.lstat(name);
-        if (existing != null && !existing.isRegularFile()) {
-            throw new UnsafePathException(c.shown(where) + " is " + kind(existing) + "; the agent does not replace it in a tree a user controls");
-        }
-        Set<PosixFilePermission> perms = mode != null ? PosixFilePermissions.fromString(mode)
-                : existing != null ? existing.permissions() : DEFAULT_MODE;
-        PosixFileAttributes dirAttrs = c.dirAttributes();
-        Path tmp = Path.of(AtomicFiles.tempFileName(".tmp"));
-        boolean moved = false;
-        try {
-            try (SeekableByteChannel ch = dir.newByteChannel(tmp, Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW,
-                    LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-                ByteBuffer buf = ByteBuffer.wrap(content);
-                while (buf.hasRemaining()) ch.write(buf);
-                if (ch instanceof FileChannel fc) fc.force(true);
-            }
-            var view = dir.getFileAttributeView(tmp, java.nio.file.attribute.PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
-            PosixFileAttributes mine = view.readAttributes();
-            boolean ours = trusted.contains(mine.owner()) || mine.owner().equals(dirAttrs.owner());
-            if (!mine.isRegularFile() || mine.size() != content.length || !ours) {
-                throw new UnsafePathException(c.shown(where) + ": the agent's temp file was replaced while it was written; nothing changed");
-            }
-            // the directory's owner gets the file (a file system like drvfs may show it as theirs already)
-            if (!trusted.contains(dirAttrs.owner()) && !mine.owner().equals(dirAttrs.owner())) {
-                requireProtectedHardlinks(c.shown(where));
-                view.setOwner(dirAttrs.owner());
-            }
-            if (!trusted.contains(dirAttrs.owner()) && !mine.group().equals(dirAttrs.group())) view.setGroup(dirAttrs.group());
-            view.setPermissions(perms);
-            dir.move(tmp, dir, Path.of(name));
-            moved = true;
-            fsync(dir);
-        } finally {
-            if (!moved) {
-                try {
-                    dir.deleteFile(tmp);
-                } catch (IOException ignored) {
-                    // a temp name: removed as a leftover later
-                }
-            }
-        }
-    }
-
     /** Removes the file (or link) {@code file}, never a directory; returns whether there was one. */
     public boolean delete(Path file) throws IOException {
         Territory t = territory(file);
@@ -266,7 +216,7 @@ public final class BoxFs {
             if (a == null) return false;
             if (a.isDirectory()) throw new UnsafePathException(c.shown(u.path()) + " is a directory; not deleting it");
             c.dir().deleteFile(Path.of(last(u)));
-            fsync(c.dir());
+            HandOver.fsync(c.dir());
             return true;
         } catch (NoSuchFileException e) {
             return false;
@@ -284,7 +234,7 @@ public final class BoxFs {
         Territory.UserControlled u = (Territory.UserControlled) t;
         try (HandleChain c = chain(u, u.below().size(), false)) {
             c.dir().move(Path.of(from), c.dir(), Path.of(to));
-            fsync(c.dir());
+            HandOver.fsync(c.dir());
         }
     }
 
@@ -351,61 +301,6 @@ public final class BoxFs {
         Account who = Account.ofOwner(host.commands(), as.uid(), as.gid());
         CommandResult r = host.commands().runAs(who, List.of("mkdir", "-m", "0755", "--", real.toString()), Map.of(), null, MKDIR_TIMEOUT);
         if (!r.ok()) throw new IOException("cannot create " + shown(real) + " as " + who.describe() + ": " + r.describe());
-    }
-
-    /**
-     * Handing a file to a user through its name is safe only when that user cannot hard-link a file of root's to the
-     * name between the agent's check and its fchown: the kernel's fs.protected_hardlinks forbids exactly that.
-     */
-    private static void requireProtectedHardlinks(String where) throws IOException {
-        String v;
-        try {
-            v = KernelFiles.read(PROTECTED_HARDLINKS).strip();
-        } catch (IOException e) {
-            v = "unknown";
-        }
-        if (!v.equals("1")) {
-            throw new UnsafePathException("not writing " + where + ": fs.protected_hardlinks is " + v + " on this box, so its owner could"
-                    + " make the agent hand a file of root's to them; set fs.protected_hardlinks=1");
-        }
-    }
-
-    private void requireRegular(PosixFileAttributes a, Path where, long cap, String what) throws IOException {
-        if (!a.isRegularFile()) throw new UnsafePathException(shown(where) + " is " + kind(a) + ", not a regular file; not reading it");
-        if (a.size() > cap) throw new UnsafePathException.TooLarge(shown(where), a.size(), cap, what);
-    }
-
-    private byte[] readCapped(SeekableByteChannel ch, Path where, long cap, String what) throws IOException {
-        int limit = (int) Math.min(cap + 1, Integer.MAX_VALUE - 8);
-        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(limit, Math.max(ch.size() + 1, 1)));
-        while (true) {
-            if (!buf.hasRemaining()) {
-                if (buf.capacity() >= limit) break;
-                ByteBuffer bigger = ByteBuffer.allocate((int) Math.min((long) buf.capacity() * 2, limit));
-                buf.flip();
-                bigger.put(buf);
-                buf = bigger;
-            }
-            if (ch.read(buf) < 0) break;
-        }
-        if (buf.position() > cap) throw new UnsafePathException.TooLarge(shown(where), Math.max(ch.size(), buf.position()), cap, what);
-        byte[] out = new byte[buf.position()];
-        buf.flip();
-        buf.get(out);
-        return out;
-    }
-
-    private static void fsync(SecureDirectoryStream<Path> dir) throws IOException {
-        try (SeekableByteChannel ch = dir.newByteChannel(Path.of("."), Set.of(StandardOpenOption.READ))) {
-            if (ch instanceof FileChannel fc) fc.force(true);
-        }
-    }
-
-    private static String kind(PosixFileAttributes a) {
-        if (a.isSymbolicLink()) return "a symbolic link";
-        if (a.isDirectory()) return "a directory";
-        if (a.isOther()) return "a FIFO, socket or device";
-        return "a regular file";
     }
 
     private static String last(Territory.UserControlled u) {

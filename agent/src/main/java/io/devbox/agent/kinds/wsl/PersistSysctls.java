@@ -3,8 +3,6 @@ package io.devbox.agent.kinds.wsl;
 import io.devbox.agent.host.Host;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.util.regex.Pattern;
 
 /**
