@@ -57,6 +57,24 @@ public final class BoxFs {
     }
 
     /**
+     * Where the entry {@code path} names lies, its last component not resolved: for operations on the entry itself
+     * (stat, replace, delete), which must not follow even root's own link there. In a root-only directory the entry is
+     * root's to handle by path; in a user's directory it is reached through handles.
+     */
+    private Territory entry(Path path) throws IOException {
+        Path abs = path.toAbsolutePath().normalize();
+        Path parent = abs.getParent();
+        if (parent == null) return territory(abs);
+        String name = abs.getFileName().toString();
+        Territory t = territory(parent);
+        if (t instanceof Territory.RootOnly r) return new Territory.RootOnly(r.resolved().resolve(name), r.shared());
+        Territory.UserControlled u = (Territory.UserControlled) t;
+        List<String> below = new ArrayList<>(u.below());
+        below.add(name);
+        return new Territory.UserControlled(u.anchor(), below, u.controller(), u.reason());
+    }
+
+    /**
      * Why {@code path} is not root-only all the way up (some component owned by another user, or writable by group or
      * others, a sticky {@code /tmp} included), or empty when only root can change what it names: the test before root
      * executes anything from it or installs anything into it.
@@ -91,9 +109,9 @@ public final class BoxFs {
         }
     }
 
-    /** The entry {@code path} names, not following a link; empty when it does not exist. */
+    /** The entry {@code path} names, not following a link (not even root's own); empty when it does not exist. */
     public Optional<Entry> stat(Path path) throws IOException {
-        Territory t = territory(path);
+        Territory t = entry(path);
         if (t instanceof Territory.RootOnly r) {
             try {
                 return Optional.of(Entry.of(name(r.resolved()), Files.readAttributes(r.resolved(), PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS)));
@@ -178,7 +196,7 @@ public final class BoxFs {
      * root-owned home always have.
      */
     public void write(Path file, byte[] content, String mode, boolean forDeveloper) throws IOException {
-        Territory t = territory(file);
+        Territory t = entry(file);
         if (t instanceof Territory.RootOnly r) {
             Path parent = r.resolved().getParent();
             if (forDeveloper) Ownership.createDirectoriesFor(parent, host.facts());
@@ -208,7 +226,7 @@ public final class BoxFs {
 
     /** Removes the file (or link) {@code file}, never a directory; returns whether there was one. */
     public boolean delete(Path file) throws IOException {
-        Territory t = territory(file);
+        Territory t = entry(file);
         if (t instanceof Territory.RootOnly r) return AtomicFiles.delete(r.resolved());
         Territory.UserControlled u = (Territory.UserControlled) t;
         try (HandleChain c = chain(u, u.below().size() - 1, false)) {
@@ -252,7 +270,7 @@ public final class BoxFs {
 
     /** Deletes {@code path} and everything under it, relative to directory handles ({@link FileTrees}). */
     public void deleteTree(Path path) throws IOException {
-        Territory t = territory(path);
+        Territory t = entry(path);
         if (t instanceof Territory.RootOnly r) {
             FileTrees.deleteRecursively(r.resolved());
             return;

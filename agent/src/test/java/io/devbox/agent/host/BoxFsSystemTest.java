@@ -132,6 +132,20 @@ class BoxFsSystemTest {
     }
 
     @Test
+    void rootsOwnLinksAreFollowedForReadingButAnEntryIsReplacedNotWrittenThrough() throws Exception {
+        Path target = etc.resolve("real.conf");
+        Files.writeString(target, "root's target\n");
+        Path link = Files.createDirectories(etc.resolve("profile.d")).resolve("x.sh");
+        Files.createSymbolicLink(link, target);
+        assertThat(fs.read(link, 1024, "x")).hasValueSatisfying(b -> assertThat(new String(b)).isEqualTo("root's target\n"));
+        assertThat(fs.stat(link)).hasValueSatisfying(e -> assertThat(e.kind()).isEqualTo(BoxFs.Entry.Kind.SYMLINK));
+        fs.write(link, "new\n".getBytes(), "rw-r--r--", false);
+        assertThat(Files.isSymbolicLink(link)).isFalse();
+        assertThat(Files.readString(link)).isEqualTo("new\n");
+        assertThat(Files.readString(target)).as("the link's target is not written through").isEqualTo("root's target\n");
+    }
+
+    @Test
     void aTreeIsDeletedWithoutFollowingItsLinks() throws Exception {
         Path outside = Files.createDirectories(root.resolve("srv/outside"));
         for (int i = 0; i < 20; i++) Files.writeString(outside.resolve("f" + i), "keep");
