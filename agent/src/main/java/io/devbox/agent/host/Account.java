@@ -36,10 +36,13 @@ public record Account(String name, int uid, int gid, String home) {
         }
     }
 
-    /** The owner of a file, as an account: its passwd entry when there is one, else just the ids. */
-    public static Account ofOwner(Commands commands, int uid, int gid) throws IOException {
-        Optional<Account> known = lookup(commands, Integer.toString(uid));
-        return known.filter(a -> a.uid() == uid).orElse(new Account(null, uid, gid, null));
+    /**
+     * The user who controls a tree, as an account, without a lookup of its own: the name is the one the file system
+     * gave the owner (the JDK asks getpwuid), the home is left unknown. Enough to run a command as that user.
+     */
+    public static Account of(Territory.Controller c) {
+        if (!c.bound()) throw new IllegalArgumentException("no single user controls this tree");
+        return new Account(c.name(), c.uid(), c.gid(), null);
     }
 
     /** A name for messages: {@code dev (uid 1001)} or {@code uid 1001}. */

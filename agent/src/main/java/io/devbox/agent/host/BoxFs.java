@@ -94,12 +94,12 @@ public final class BoxFs {
     }
 
     /** What {@link #stat} and {@link #list} see of an entry, without following a link. */
-    public record Entry(String name, Kind kind, String owner, Set<PosixFilePermission> permissions, long size) {
+    public record Entry(String name, Kind kind, Set<PosixFilePermission> permissions, long size) {
         public enum Kind { FILE, DIRECTORY, SYMLINK, OTHER }
 
         static Entry of(String name, PosixFileAttributes a) {
             Kind k = a.isRegularFile() ? Kind.FILE : a.isDirectory() ? Kind.DIRECTORY : a.isSymbolicLink() ? Kind.SYMLINK : Kind.OTHER;
-            return new Entry(name, k, a.owner().getName(), a.permissions(), a.size());
+            return new Entry(name, k, a.permissions(), a.size());
         }
 
         /** Some execute bit is set (what root's access(X_OK) and git look at). */
@@ -277,7 +277,7 @@ public final class BoxFs {
         }
         Territory.UserControlled u = (Territory.UserControlled) t;
         try (HandleChain c = chain(u, u.below().size() - 1, false)) {
-            FileTrees.deleteEntry(c.dir(), Path.of(last(u)), shown(u.path()), 0);
+            FileTrees.deleteEntry(c.dir(), Path.of(last(u)), shown(u.path()));
         } catch (NoSuchFileException e) {
             // nothing to delete
         }
@@ -316,7 +316,7 @@ public final class BoxFs {
         if (!as.bound()) {
             throw new UnsafePathException("no single user owns " + shown(real.getParent()) + "; the agent does not create " + shown(real) + " there");
         }
-        Account who = Account.ofOwner(host.commands(), as.uid(), as.gid());
+        Account who = Account.of(as);
         CommandResult r = host.commands().runAs(who, List.of("mkdir", "-m", "0755", "--", real.toString()), Map.of(), null, MKDIR_TIMEOUT);
         if (!r.ok()) throw new IOException("cannot create " + shown(real) + " as " + who.describe() + ": " + r.describe());
     }

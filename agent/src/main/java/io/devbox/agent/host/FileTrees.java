@@ -40,16 +40,22 @@ public final class FileTrees {
         if (parent == null) throw new IOException("refusing to delete " + abs);
         if (!Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) return;
         try (SecureDirectoryStream<Path> dir = HandleChain.openAnchor(parent)) {
-            deleteEntry(dir, abs.getFileName(), abs.toString(), 0);
+            deleteEntry(dir, abs.getFileName(), abs.toString());
         }
+    }
+
+    /** As {@link #deleteEntry(SecureDirectoryStream, Path, String, UserPrincipal, int)}, from the top of a tree. */
+    static void deleteEntry(SecureDirectoryStream<Path> dir, Path name, String shown) throws IOException {
+        deleteEntry(dir, name, shown, Files.getOwner(Path.of("/proc/self")), 0);
     }
 
     /**
      * Deletes the entry {@code name} of the open directory {@code dir} (a whole tree when it is a directory), relative to
      * handles only. {@code shown} names it in errors. Each directory is taken from its owner before it is emptied (made
      * root's and 0700 through its handle), so from then on nobody else can add, rename or swap entries in it.
+     * {@code self} is the agent's own user.
      */
-    static void deleteEntry(SecureDirectoryStream<Path> dir, Path name, String shown, int depth) throws IOException {
+    static void deleteEntry(SecureDirectoryStream<Path> dir, Path name, String shown, UserPrincipal self, int depth) throws IOException {
         FileSystemException last = null;
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             BasicFileAttributes a;
@@ -65,10 +71,10 @@ public final class FileTrees {
                 }
                 if (depth >= MAX_DEPTH) throw new IOException(shown + " is more than " + MAX_DEPTH + " directories deep; not deleting it");
                 try (SecureDirectoryStream<Path> sub = dir.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
-                    takeOver(sub);
+                    takeOver(sub, self);
                     List<Path> names = new ArrayList<>();
                     for (Path p : sub) names.add(p.getFileName());
-                    for (Path n : names) deleteEntry(sub, n, shown + "/" + n, depth + 1);
+                    for (Path n : names) deleteEntry(sub, n, shown + "/" + n, self, depth + 1);
                 }
                 dir.deleteDirectory(name);
                 return;
@@ -90,15 +96,12 @@ public final class FileTrees {
      * no longer change its entries while they are deleted, and a read-only directory (0555) of an extracted tree no
      * longer blocks the deletion of its children.
      */
-    private static void takeOver(SecureDirectoryStream<Path> dir) throws IOException {
+    private static void takeOver(SecureDirectoryStream<Path> dir, UserPrincipal self) throws IOException {
         PosixFileAttributeView view = dir.getFileAttributeView(PosixFileAttributeView.class);
-        UserPrincipal self = Files.getOwner(Path.of("/proc/self"));
-        if (!view.readAttributes().owner().equals(self)) {
-            try {
-                view.setOwner(self);
-            } catch (IOException e) {
-                // not root: the directory stays its owner's, who is the agent's user or cannot be stopped anyway
-            }
+        try {
+            view.setOwner(self);
+        } catch (IOException e) {
+            // not root: the directory stays its owner's, who is the agent's user or cannot be stopped anyway
         }
         view.setPermissions(PosixFilePermissions.fromString("rwx------"));
     }
@@ -116,7 +119,7 @@ public final class FileTrees {
                 if (p.getFileName().toString().startsWith(AtomicFiles.TEMP_PREFIX)) names.add(p.getFileName());
             }
             for (Path n : names) {
-                deleteEntry(s, n, dir.resolve(n).toString(), 0);
+                deleteEntry(s, n, dir.resolve(n).toString());
                 removed++;
             }
         }

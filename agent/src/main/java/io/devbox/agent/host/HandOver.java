@@ -49,17 +49,19 @@ final class HandOver {
             }
             PosixFileAttributeView view = dir.getFileAttributeView(tmp, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
             PosixFileAttributes mine = view.readAttributes();
-            boolean ours = trusted.contains(mine.owner()) || mine.owner().equals(dirAttrs.owner());
+            int[] dirIds = c.ids(dirAttrs, c.path());
+            int[] mineIds = c.ids(mine, c.path().resolve(tmp));
+            boolean ours = trusted.contains(mineIds[0]) || mineIds[0] == dirIds[0];
             if (!mine.isRegularFile() || mine.size() != content.length || !ours) {
                 throw new UnsafePathException(c.shown(where) + ": the agent's temp file was replaced while it was written; nothing changed");
             }
             // the directory's owner gets the file (a file system like drvfs may show it as theirs already)
-            boolean usersDirectory = !trusted.contains(dirAttrs.owner());
-            if (usersDirectory && !mine.owner().equals(dirAttrs.owner())) {
+            boolean usersDirectory = !trusted.contains(dirIds[0]);
+            if (usersDirectory && mineIds[0] != dirIds[0]) {
                 requireProtectedHardlinks(c.shown(where));
                 view.setOwner(dirAttrs.owner());
             }
-            if (usersDirectory && !mine.group().equals(dirAttrs.group())) view.setGroup(dirAttrs.group());
+            if (usersDirectory && mineIds[1] != dirIds[1]) view.setGroup(dirAttrs.group());
             view.setPermissions(perms);
             dir.move(tmp, dir, Path.of(name));
             moved = true;

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -126,19 +125,33 @@ final class HandleChain implements AutoCloseable {
      * the first user's entry makes that user the controller. Anything else is an unsafe path transition.
      */
     void checkOwner(PosixFileAttributes a, Path where) throws IOException {
-        UserPrincipal owner = a.owner();
+        int[] ids = ids(a, where);
         if (controller.bound()) {
-            if (owner.equals(controller.owner())) return;
-            throw new UnsafePathException(shown.apply(where) + " is owned by " + owner.getName() + ", not by "
-                    + controller.owner().getName() + " who controls the tree (" + reason + "); the agent does not use it");
+            if (ids[0] == controller.uid()) return;
+            throw new UnsafePathException(shown.apply(where) + " is owned by " + new Territory.Controller(ids[0], ids[1],
+                    TrustWalk.nameOf(where, ids[0])).describe() + ", not by " + controller.describe() + " who controls the tree ("
+                    + reason + "); the agent does not use it");
         }
-        if (trusted.contains(owner)) return;
-        int uid = (Integer) Files.getAttribute(where, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-        int gid = (Integer) Files.getAttribute(where, "unix:gid", LinkOption.NOFOLLOW_LINKS);
-        if (!Files.getOwner(where, LinkOption.NOFOLLOW_LINKS).equals(owner)) {
+        if (trusted.contains(ids[0])) return;
+        controller = new Territory.Controller(ids[0], ids[1], TrustWalk.nameOf(where, ids[0]));
+    }
+
+    /**
+     * The owner's uid and gid of the entry whose attributes {@code a} were read through a handle. Handles only give the
+     * owner as a principal (a passwd lookup each time); the ids come from an lstat of its path instead, and count only
+     * when that lstat found the very same inode: a swapped entry is refused, not misjudged.
+     */
+    int[] ids(PosixFileAttributes a, Path where) throws IOException {
+        java.util.Map<String, Object> m;
+        try {
+            m = Files.readAttributes(where, "unix:uid,gid,fileKey", LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
             throw new UnsafePathException(shown.apply(where) + " changed while it was checked");
         }
-        controller = new Territory.Controller(uid, gid, owner);
+        if (a.fileKey() == null || !a.fileKey().equals(m.get("fileKey"))) {
+            throw new UnsafePathException(shown.apply(where) + " changed while it was checked");
+        }
+        return new int[]{(Integer) m.get("uid"), (Integer) m.get("gid")};
     }
 
     UnsafePathException notFollowed(Path link) {

@@ -1,7 +1,6 @@
 package io.devbox.agent.host;
 
 import java.nio.file.Path;
-import java.nio.file.attribute.UserPrincipal;
 import java.util.List;
 
 /**
@@ -50,11 +49,15 @@ public sealed interface Territory {
      * {@code uid} -1 when no single user does (below a root-owned directory that group or others can write); the first
      * entry below it owned by a user then decides.
      *
-     * @param owner the uid as the file system's principal (null for {@link #ANYONE}), to compare owners seen through
-     *              directory handles with
+     * @param name the user's name, or null when the uid has none (or for {@link #ANYONE})
      */
-    record Controller(int uid, int gid, UserPrincipal owner) {
+    record Controller(int uid, int gid, String name) {
         public static final Controller ANYONE = new Controller(-1, -1, null);
+
+        /** {@code dev (uid 1001)}, or {@code uid 1001} without a name. */
+        public String describe() {
+            return name != null ? name + " (uid " + uid + ")" : "uid " + uid;
+        }
 
         public boolean bound() {
             return uid >= 0;

@@ -7,7 +7,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -95,10 +94,9 @@ final class TrustWalk {
             int mode = (Integer) a.get("mode");
             boolean trustedOwner = uid == 0 || uid == selfUid;
             if (!trustedOwner) {
-                UserPrincipal owner = Files.getOwner(next, LinkOption.NOFOLLOW_LINKS);
+                Territory.Controller c = new Territory.Controller(uid, gid, nameOf(next, uid));
                 String what = (mode & S_IFMT) == S_IFLNK ? " is a symbolic link owned by " : " is owned by ";
-                return new Step(new Territory.UserControlled(cur, rest, new Territory.Controller(uid, gid, owner),
-                        shown.apply(next) + what + describe(owner, uid)), null);
+                return new Step(new Territory.UserControlled(cur, rest, c, shown.apply(next) + what + c.describe()), null);
             }
             if ((mode & S_IFMT) == S_IFLNK) {
                 Path link = Files.readSymbolicLink(next);
@@ -148,8 +146,14 @@ final class TrustWalk {
         return p;
     }
 
-    static String describe(UserPrincipal owner, int uid) {
-        String name = owner.getName();
-        return name.equals(Integer.toString(uid)) ? "uid " + uid : name + " (uid " + uid + ")";
+    /** The name of the owner of {@code p} (which had {@code uid} a moment ago), or null when the uid has none. */
+    static String nameOf(Path p, int uid) throws IOException {
+        String name;
+        try {
+            name = Files.getOwner(p, LinkOption.NOFOLLOW_LINKS).getName();
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+        return name.equals(Integer.toString(uid)) ? null : name;
     }
 }

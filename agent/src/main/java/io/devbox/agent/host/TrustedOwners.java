@@ -3,27 +3,18 @@ package io.devbox.agent.host;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.UserPrincipal;
-import java.nio.file.attribute.UserPrincipalNotFoundException;
 
-/** Owners whose files are as trusted as the agent itself: root and the agent's own user. */
-record TrustedOwners(UserPrincipal root, UserPrincipal self, int selfUid) {
+/**
+ * Owners whose files are as trusted as the agent itself: root and the agent's own user. Compared by uid: a file's
+ * owner as a principal costs a passwd lookup (through every NSS module) each time it is asked for.
+ */
+record TrustedOwners(int selfUid) {
 
     static TrustedOwners ofThisProcess() throws IOException {
-        Path proc = Path.of("/proc/self");
-        UserPrincipal self = Files.getOwner(proc);
-        int uid = (Integer) Files.getAttribute(proc, "unix:uid");
-        var lookup = proc.getFileSystem().getUserPrincipalLookupService();
-        UserPrincipal root;
-        try {
-            root = lookup.lookupPrincipalByName("root"); // found in /etc/passwd at once; "0" would go on to LDAP and the like
-        } catch (UserPrincipalNotFoundException e) {
-            root = lookup.lookupPrincipalByName("0");
-        }
-        return new TrustedOwners(root, self, uid);
+        return new TrustedOwners((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
     }
 
-    boolean contains(UserPrincipal owner) {
-        return owner.equals(root) || owner.equals(self);
+    boolean contains(int uid) {
+        return uid == 0 || uid == selfUid;
     }
 }

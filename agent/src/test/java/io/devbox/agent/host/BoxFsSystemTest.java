@@ -128,7 +128,7 @@ class BoxFsSystemTest {
         assertThatThrownBy(() -> fs.read(fifo, 1024, "a hook")).hasMessageContaining("is a FIFO, socket or device, not a regular file");
         Path rootOwned = home.resolve("planted");
         Files.writeString(rootOwned, "root's\n");
-        assertThatThrownBy(() -> fs.read(rootOwned, 1024, "a hook")).hasMessageContaining("is owned by root, not by " + user.name());
+        assertThatThrownBy(() -> fs.read(rootOwned, 1024, "a hook")).hasMessageContaining("is owned by root (uid 0), not by " + user.name() + " (uid " + user.uid() + ")");
     }
 
     @Test

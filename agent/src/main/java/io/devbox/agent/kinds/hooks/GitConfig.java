@@ -62,7 +62,7 @@ final class GitConfig {
             if (!u.controller().bound()) {
                 throw new ResourceException(repo + " lies in a directory no single user owns (" + u.reason() + "); the agent does not run git there");
             }
-            Account owner = owner(host, u.controller());
+            Account owner = Account.of(u.controller());
             r = git(host, owner, List.of("git", "-C", real.toString(), "rev-parse", "--path-format=absolute", "--git-path", "hooks"), REPO_ONLY);
         } else {
             // root's own repository: safe.directory on the command line, as root reads it whoever git thinks owns it
@@ -103,13 +103,6 @@ final class GitConfig {
         }
     }
 
-    private static Account owner(Host host, Territory.Controller c) throws ResourceException {
-        try {
-            return Account.ofOwner(host.commands(), c.uid(), c.gid());
-        } catch (IOException e) {
-            throw new ResourceException(e.getMessage(), e);
-        }
-    }
 
     private static String shown(Host host, Path real) {
         try {
