@@ -141,17 +141,26 @@ public final class AtomicFiles {
     }
 
     private static boolean isStale(Path p) throws IOException {
-        Matcher m = WITH_PID.matcher(p.getFileName().toString());
+        try {
+            return isStale(p.getFileName().toString(), Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS));
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+    }
+
+    /** A temp file of a writer that is no longer running, or of an unknown writer and older than {@link #LEGACY_AGE}. */
+    static boolean isStale(String name, FileTime modified) {
+        Matcher m = WITH_PID.matcher(name);
         if (m.matches()) {
             long pid = Long.parseLong(m.group(1));
             return ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true);
         }
-        try {
-            FileTime t = Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS);
-            return t.toInstant().isBefore(Instant.now().minus(LEGACY_AGE));
-        } catch (NoSuchFileException e) {
-            return false;
-        }
+        return modified.toInstant().isBefore(Instant.now().minus(LEGACY_AGE));
+    }
+
+    /** A fresh temp file name (no directory) for this writer. */
+    static String tempFileName(String suffix) {
+        return TEMP_PREFIX + OWNER + uniquePart() + suffix;
     }
 
     public static void fsyncDirectory(Path dir) throws IOException {

@@ -300,6 +300,7 @@ public final class CgroupReconciler implements Reconciler<CgroupResource, Cgroup
 
     /** Kernel interface files are written in place (no temp file + rename is possible in cgroupfs). */
     private static void writeKernel(Path file, String text) throws IOException {
+        // a kernel interface (cgroupfs: no links, no regular files a user could plant), written in place as the kernel requires
         Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING);
     }

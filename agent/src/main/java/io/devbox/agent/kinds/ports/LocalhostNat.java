@@ -95,7 +95,7 @@ final class LocalhostNat {
         Path tmp = null;
         try {
             tmp = Files.createTempFile("devbox-agent-nft", ".nft");
-            Files.writeString(tmp, script, StandardCharsets.UTF_8);
+            Files.writeString(tmp, script, StandardCharsets.UTF_8); // root-only: a new 0600 temp file of root's
             CommandResult r = run(host, List.of("nft", "-f", tmp.toString()));
             if (!r.ok()) throw new ResourceException("nft refused the change: " + r.describe());
         } catch (IOException e) {

@@ -288,6 +288,7 @@ public final class UnitReconciler implements Reconciler<UnitResource, UnitObserv
         if (content != null) {
             changed = AtomicFiles.writeIfChanged(p, content.getBytes(StandardCharsets.UTF_8), "rw-r--r--");
             if (changed && u.restartOnChange()) {
+                // root-only: a marker in the agent's state directory
                 AtomicFiles.write(restartMarker(host, u.name()), (u.id() + "\n").getBytes(StandardCharsets.UTF_8));
             }
         } else {
@@ -415,7 +416,7 @@ public final class UnitReconciler implements Reconciler<UnitResource, UnitObserv
 
     private static String read(Path p) throws IOException {
         try {
-            return Files.readString(p, StandardCharsets.UTF_8);
+            return Files.readString(p, StandardCharsets.UTF_8); // root-only: /etc/systemd/system (SECURITY.md)
         } catch (NoSuchFileException e) {
             return null;
         }
