@@ -2,7 +2,9 @@
 # Whole-process benchmark of `agent plan` (issue 2): median wall time and peak RSS over RUNS runs of
 #   A) 50 real net.* sysctls in a private network namespace (unshare -n, held open), persisted file in a sandbox;
 #      A' the same after an apply (no-op plan); A0 with a fresh namespace for every run;
-#   B) 2,000 sysctls in a --root sandbox (a fake /proc/sys tree).
+#   B) 2,000 sysctls in a --root sandbox (a fake /proc/sys tree);
+#   V) `agent version` (the JVM and picocli, nothing else), run interleaved with A so that the machine's load hits both
+#      alike: the ratio A / V is the plan's own cost over the fixed start-up (target, issue 18: <= 1.5).
 # Needs root (unshare), git, GNU time. Build first: mvn -B -q package -DskipTests
 # Usage: bench/plan-bench.sh [RUNS]   (default 15)
 set -euo pipefail
@@ -56,8 +58,20 @@ unshare -n sleep 3600 & holder_a=$!
 unshare -n sleep 3600 & holder_b=$!
 trap 'kill "$holder_a" "$holder_b" 2>/dev/null; rm -rf "$work"' EXIT
 sleep 0.2
-a=$(measure "A  plan, 50 real net.* sysctls (netns)" nsenter -t "$holder_a" -n "$agent" plan --repo "$work/net" \
-    --root "$work/net-box" --sysctl-dir /proc/sys --state-dir "$work/state-a" --hostname bench | tail -n 1)
+# A and V interleaved (run i of each, then run i+1): the ratio of their medians is measured under the same load
+plan_a=(nsenter -t "$holder_a" -n "$agent" plan --repo "$work/net" --root "$work/net-box" --sysctl-dir /proc/sys
+    --state-dir "$work/state-a" --hostname bench)
+"${plan_a[@]}" >/dev/null 2>&1 || true; "$agent" version >/dev/null 2>&1   # warm-up
+: > "$work/a.t"; : > "$work/v.t"
+for _ in $(seq "$runs"); do
+    /usr/bin/time -o "$work/time" -f '%e %M' "$agent" version >/dev/null 2>&1 || true; tail -n 1 "$work/time" >> "$work/v.t"
+    /usr/bin/time -o "$work/time" -f '%e %M' "${plan_a[@]}" >/dev/null 2>&1 || true; tail -n 1 "$work/time" >> "$work/a.t"
+done
+med() { cut -d' ' -f1 "$1" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+rss() { cut -d' ' -f2 "$1" | sort -n | tail -n 1; }
+a=$(med "$work/a.t"); v=$(med "$work/v.t")
+printf '%-44s median %6.3f s   peak RSS %6.1f MB   (%d runs)\n' "A  plan, 50 real net.* sysctls (netns)" "$a" "$(echo "$(rss "$work/a.t")/1024" | bc -l)" "$runs" >&2
+printf '%-44s median %6.3f s   peak RSS %6.1f MB   (%d runs)\n' "V  agent version (interleaved with A)" "$v" "$(echo "$(rss "$work/v.t")/1024" | bc -l)" "$runs" >&2
 nsenter -t "$holder_b" -n "$agent" apply --yes --repo "$work/net" --root "$work/net-box2" --sysctl-dir /proc/sys \
     --state-dir "$work/state-a2" --hostname bench >/dev/null
 measure "A' same keys, no-op plan after apply" nsenter -t "$holder_b" -n "$agent" plan --repo "$work/net" \
@@ -79,5 +93,6 @@ for n in 50 2000; do
 done
 b50=$(measure "B  plan, 50 sysctls, --root sandbox" "$agent" plan --repo "$work/sb50" --root "$work/box50" --state-dir "$work/state-b50" --hostname bench | tail -n 1)
 b2k=$(measure "B  plan, 2000 sysctls, --root sandbox" "$agent" plan --repo "$work/sb2000" --root "$work/box2000" --state-dir "$work/state-b2k" --hostname bench | tail -n 1)
-printf 'ratio 2000/50: %.2f   (target < 2.5)\n' "$(echo "$b2k / $b50" | bc -l)"
+printf 'ratio 2000/50: %.2f   (target < 2)\n' "$(echo "$b2k / $b50" | bc -l)"
 printf 'A median: %s s   (target <= 0.5 s)\n' "$a"
+printf 'ratio A / agent version: %.2f   (target <= 1.5; load average %s)\n' "$(echo "$a / $v" | bc -l)" "$(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,6 +1,8 @@
 package io.devbox.agent.cli;
 
+import io.devbox.agent.host.Printable;
 import io.devbox.agent.report.RunError;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -30,6 +32,8 @@ public final class AgentCommand implements Runnable {
         m.put("override", OverrideCommand::spec);
         m.put("report", ReportCommand::spec);
         m.put("fleet", FleetCommand::spec);
+        m.put("enroll", EnrollCommand::spec);
+        m.put("leave", LeaveCommand::spec);
         m.put("schema", common -> SchemaCommand.spec());
         m.put("version", common -> VersionCommand.spec());
         m.put("completion", common -> CompletionCommand.spec());
@@ -47,8 +51,16 @@ public final class AgentCommand implements Runnable {
      * their listings and suggestions) get all.
      */
     static CommandLine commandLine(String[] arguments) {
+        return commandLine(arguments, "agent");
+    }
+
+    /**
+     * @param program the name the command was started by: {@code agent} in a checkout, {@code devbox-agent} when
+     *                installed by the package (help, man pages and completion say it)
+     */
+    static CommandLine commandLine(String[] arguments, String program) {
         AgentCommand agent = new AgentCommand();
-        CommandSpec root = Specs.command(agent, "agent",
+        CommandSpec root = Specs.command(agent, program,
                         "Converges this developer box to the team's profiles: plan, apply, report drift.")
                 .build();
         root.versionProvider(new VersionCommand.Provider());
@@ -84,9 +96,9 @@ public final class AgentCommand implements Runnable {
         @Override
         public int handleParseException(CommandLine.ParameterException ex, String[] args) {
             CommandLine c = ex.getCommandLine();
-            c.getErr().println("agent: " + ex.getMessage());
+            c.getErr().println("agent: " + Printable.escape(ex.getMessage()));
             if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, c.getErr())) {
-                c.getErr().println("Try 'agent " + (c == root ? "" : JsonErrors.commandName(c) + " ") + "--help'.");
+                c.getErr().println("Try '" + root.getCommandName() + " " + (c == root ? "" : JsonErrors.commandName(c) + " ") + "--help'.");
             }
             c.getErr().flush();
             if (JsonErrors.wanted(args)) {

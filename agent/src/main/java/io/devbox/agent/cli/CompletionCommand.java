@@ -28,7 +28,7 @@ final class CompletionCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("agent: completion for " + shell + " is not available (bash, zsh)");
             return ExitCodes.ERROR;
         }
-        spec.commandLine().getOut().print(AutoComplete.bash("agent", spec.root().commandLine()));
+        spec.commandLine().getOut().print(AutoComplete.bash(spec.root().name(), spec.root().commandLine()));
         spec.commandLine().getOut().flush();
         return ExitCodes.OK;
     }

@@ -1,5 +1,7 @@
 package io.devbox.agent.cli;
 
+import io.devbox.agent.host.Printable;
+
 import io.devbox.agent.report.History;
 import io.devbox.agent.report.JsonReport;
 import io.devbox.agent.report.RunRecords;
@@ -70,7 +72,7 @@ final class HistoryCommand implements Callable<Integer> {
         public Integer call() throws Exception {
             Optional<JsonNode> run = Sessions.open(common).runRecords().read(id);
             if (run.isEmpty()) {
-                spec.commandLine().getErr().println("agent: no run " + id + " (see `agent history`)");
+                spec.commandLine().getErr().println("agent: no run " + Printable.escape(id) + " (see `agent history`)");
                 return ExitCodes.ERROR;
             }
             PrintWriter o = spec.commandLine().getOut();

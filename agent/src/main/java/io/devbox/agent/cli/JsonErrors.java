@@ -55,9 +55,13 @@ final class JsonErrors {
         return false;
     }
 
-    /** {@code plan}, {@code history show}: the command as typed after {@code agent}. */
+    /**
+     * {@code plan}, {@code history show}: the command as typed after the program's name ({@code agent} in a checkout,
+     * {@code devbox-agent} when installed).
+     */
     static String commandName(CommandLine c) {
         String q = c.getCommandSpec().qualifiedName(" ");
-        return q.startsWith("agent ") ? q.substring("agent ".length()) : q.equals("agent") ? "" : q;
+        String program = c.getCommandSpec().root().name();
+        return q.equals(program) ? "" : q.startsWith(program + " ") ? q.substring(program.length() + 1) : q;
     }
 }

@@ -25,7 +25,7 @@ public final class Main {
 
     public static int run(String... args) {
         StartupWarmup warmup = StartupWarmup.startFor(args);
-        CommandLine cmd = AgentCommand.commandLine(args);
+        CommandLine cmd = AgentCommand.commandLine(args, io.devbox.agent.enrol.Installation.current().program());
         cmd.setExecutionStrategy(new AfterWarmup(warmup));
         PrintWriter out = new PrintWriter(new OutputStreamWriter(Redactor.stream(System.out), StandardCharsets.UTF_8));
         PrintWriter err = new PrintWriter(new OutputStreamWriter(Redactor.stream(System.err), StandardCharsets.UTF_8));

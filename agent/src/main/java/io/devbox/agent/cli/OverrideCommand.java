@@ -1,5 +1,6 @@
 package io.devbox.agent.cli;
 
+import io.devbox.agent.host.Printable;
 import io.devbox.agent.host.Times;
 import io.devbox.agent.run.Overrides;
 import picocli.CommandLine.Model.CommandSpec;
@@ -56,7 +57,8 @@ final class OverrideCommand implements Callable<Integer> {
             List<Overrides.Entry> active = overrides.active(now);
             if (active.isEmpty()) o.println("No active overrides.");
             for (Overrides.Entry e : active) {
-                o.println(e.resource() + "  until " + Times.iso(e.expiresAt()) + " (" + left(now, e) + " left)  by " + e.by() + ": " + e.reason());
+                o.println(Printable.escape(e.resource()) + "  until " + Times.iso(e.expiresAt()) + " (" + left(now, e) + " left)  by "
+                        + Printable.escape(e.by()) + ": " + Printable.escape(e.reason()));
             }
             o.flush();
             return ExitCodes.OK;
@@ -64,19 +66,19 @@ final class OverrideCommand implements Callable<Integer> {
         if (clear != null && !list && duration == null && reason == null) {
             String target = !clear.isEmpty() ? clear : resource;
             if (target != null && Overrides.resourceProblem(target).isPresent()) {
-                err.println("agent: " + Overrides.resourceProblem(target).get());
+                err.println("agent: " + Printable.escape(Overrides.resourceProblem(target).get()));
                 return ExitCodes.ERROR;
             }
             List<Overrides.Entry> removed = overrides.clear(target, now);
             if (removed.isEmpty() && target != null) {
                 Set<String> active = new java.util.TreeSet<>();
                 overrides.active(now).forEach(e -> active.add(e.resource()));
-                err.println("agent: no active override of " + target + Spelling.suggestion(target, active)
-                        + (active.isEmpty() ? " (there are none)" : " (active: " + String.join(", ", active) + ")"));
+                err.println("agent: " + Printable.escape("no active override of " + target + Spelling.suggestion(target, active)
+                        + (active.isEmpty() ? " (there are none)" : " (active: " + String.join(", ", active) + ")")));
                 return ExitCodes.ERROR;
             }
             if (removed.isEmpty()) o.println("No active overrides.");
-            for (Overrides.Entry e : removed) o.println("Cleared the override of " + e.resource() + "; the agent corrects it again.");
+            for (Overrides.Entry e : removed) o.println("Cleared the override of " + Printable.escape(e.resource()) + "; the agent corrects it again.");
             o.flush();
             return ExitCodes.OK;
         }
@@ -85,7 +87,7 @@ final class OverrideCommand implements Callable<Integer> {
             return ExitCodes.ERROR;
         }
         if (Overrides.resourceProblem(resource).isPresent()) {
-            err.println("agent: " + Overrides.resourceProblem(resource).get());
+            err.println("agent: " + Printable.escape(Overrides.resourceProblem(resource).get()));
             return ExitCodes.ERROR;
         }
         if (duration == null || reason == null || reason.isBlank()) {
@@ -95,15 +97,16 @@ final class OverrideCommand implements Callable<Integer> {
         // an override of a misspelt id would be listed and counted while the real resource keeps being corrected
         Set<String> known = session.resourceIds();
         if (!known.contains(resource)) {
-            err.println("agent: no resource " + resource + " in the profiles for this box or among those the agent manages"
-                    + Spelling.suggestion(resource, known) + " (agent plan --all lists them)");
+            err.println("agent: " + Printable.escape("no resource " + resource + " in the profiles for this box or among those "
+                    + "the agent manages" + Spelling.suggestion(resource, known)) + " (agent plan --all lists them)");
             return ExitCodes.ERROR;
         }
         try {
             Overrides.Entry e = overrides.set(resource, duration, reason, who(), now);
-            o.println("Override of " + e.resource() + " until " + Times.iso(e.expiresAt()) + ": the agent reports it as `override` and leaves it alone.");
+            o.println("Override of " + Printable.escape(e.resource()) + " until " + Times.iso(e.expiresAt())
+                    + ": the agent reports it as `override` and leaves it alone.");
         } catch (IllegalArgumentException e) {
-            err.println("agent: " + e.getMessage());
+            err.println("agent: " + Printable.escape(e.getMessage()));
             return ExitCodes.ERROR;
         }
         o.flush();

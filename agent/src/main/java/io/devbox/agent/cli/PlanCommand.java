@@ -3,6 +3,7 @@ package io.devbox.agent.cli;
 import io.devbox.agent.engine.Prune;
 import io.devbox.agent.engine.Summary;
 import io.devbox.agent.host.AtomicFiles;
+import io.devbox.agent.host.Printable;
 import io.devbox.agent.report.JsonReport;
 import io.devbox.agent.report.RunError;
 import io.devbox.agent.report.RunInfo;
@@ -65,7 +66,7 @@ final class PlanCommand implements Callable<Integer> {
                 o.println(guarded + (guarded == 1 ? " removal is" : " removals are") + " caused by this box's changed hostname "
                         + "or labels, not by the profiles: apply refuses " + (guarded == 1 ? "it" : "them") + " without --allow-prune.");
             }
-            if (out != null) o.println("Saved the plan to " + out + "; apply it with: agent apply " + out);
+            if (out != null) o.println("Saved the plan to " + Printable.escape(out) + "; apply it with: agent apply " + Printable.escape(out));
         }
         o.flush();
         if (Session.failed(run)) return ExitCodes.ERROR;

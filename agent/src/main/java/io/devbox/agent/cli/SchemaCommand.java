@@ -1,6 +1,7 @@
 package io.devbox.agent.cli;
 
 import io.devbox.agent.engine.KindRegistry;
+import io.devbox.agent.host.Printable;
 import io.devbox.agent.profile.SchemaDocs;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -41,7 +42,7 @@ final class SchemaCommand implements Callable<Integer> {
             List<String> known = new ArrayList<>(keys);
             KindRegistry.standard().names().forEach(n -> known.add(n.kind()));
             known.add("profile");
-            spec.commandLine().getErr().println("agent: unknown kind '" + k + "'" + Spelling.suggestion(k, known)
+            spec.commandLine().getErr().println("agent: " + Printable.escape("unknown kind '" + k + "'" + Spelling.suggestion(k, known))
                     + " (kinds: " + String.join(", ", keys) + ", or 'profile' for the envelope)");
             return ExitCodes.ERROR;
         }

@@ -20,9 +20,12 @@ final class Sessions {
     private Sessions() {
     }
 
+    /** A session for one command; its state directory must be trusted before anything in it is read. */
     static Session open(CommonOptions common) throws IOException, SourceException {
         AgentConfig config = config(common);
-        return open(common, config, git(common, config));
+        Session session = open(common, config, git(common, config));
+        session.state().checkTrusted();
+        return session;
     }
 
     /** The effective git trust settings (command line over config); verification without trusted keys is refused. */
@@ -36,7 +39,8 @@ final class Sessions {
     }
 
     static Session open(CommonOptions common, AgentConfig config, GitOptions git) {
-        Session s = Session.open(config.overlay(common.toAgentOptions()), git, System.getenv(), Clock.systemUTC(), KindRegistry.standard())
+        Session s = Session.open(config.overlay(common.toAgentOptions()), git, System.getenv(), Clock.systemUTC(),
+                        KindRegistry.standard(config.downloadLimits()))
                 .useRetention(config.retention());
         if (config.metrics().textfile() != null) s.useMetrics(AgentMetrics.load(s.state().path(), config.metrics().textfile()));
         return s;

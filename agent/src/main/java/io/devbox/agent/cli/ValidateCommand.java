@@ -1,6 +1,7 @@
 package io.devbox.agent.cli;
 
 import io.devbox.agent.host.Json;
+import io.devbox.agent.host.Printable;
 import io.devbox.agent.profile.HostIdentity;
 import io.devbox.agent.report.JsonReport;
 import io.devbox.agent.report.RunError;
@@ -52,8 +53,8 @@ final class ValidateCommand implements Callable<Integer> {
             o.print(JsonReport.pretty(doc));
         } else {
             o.println(n + (n == 1 ? " profile" : " profiles") + " valid at " + loaded.snapshot().shortCommit() + "; for this box: "
-                    + (loaded.spec().profileNames().isEmpty() ? "(none match)" : String.join(", ", loaded.spec().profileNames())));
-            for (String note : notes) o.println("note: " + note);
+                    + (loaded.spec().profileNames().isEmpty() ? "(none match)" : Printable.escape(String.join(", ", loaded.spec().profileNames()))));
+            for (String note : notes) o.println("note: " + Printable.escape(note));
         }
         o.flush();
         return ExitCodes.OK;
@@ -85,13 +86,13 @@ final class ValidateCommand implements Callable<Integer> {
         } else {
             PrintWriter err = spec.commandLine().getErr();
             for (AllBoxes.Finding f : r.findings()) {
-                err.println(f.error().render() + (f.box() == null ? "" : "   [for a box with " + AllBoxes.describe(f.box()) + "]"));
+                err.println(f.error().render() + (f.box() == null ? "" : "   [for a box with " + Printable.escape(AllBoxes.describe(f.box())) + "]"));
             }
             err.println(r.findings().size() + (r.findings().size() == 1 ? " error" : " errors") + " in the profiles, checked for "
                     + boxes + "; nothing was changed.");
             err.flush();
         }
-        for (String note : r.notes()) o.println("note: " + note);
+        for (String note : r.notes()) o.println("note: " + Printable.escape(note));
         o.flush();
         return r.valid() ? ExitCodes.OK : ExitCodes.ERROR;
     }

@@ -1,6 +1,11 @@
 package io.devbox.agent.cli;
 
+import io.devbox.agent.host.Printable;
+
 import io.devbox.agent.config.AgentConfig;
+import io.devbox.agent.fleet.ReportPusher;
+import io.devbox.agent.run.Session;
+import tools.jackson.databind.JsonNode;
 import io.devbox.agent.run.GitOptions;
 import io.devbox.agent.metrics.MetricsServer;
 import io.devbox.agent.watch.Signals;
@@ -19,6 +24,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 
 final class WatchCommand implements Callable<Integer> {
+    /** How long the daemon's report push may take, retries included: the next tick waits at most this long. */
+    static final int PUSH_SECONDS = 30;
+
     enum Mode { apply, report }
 
     private final CommonOptions common;
@@ -67,9 +75,9 @@ final class WatchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Wakeup wakeup = new Wakeup();
-        for (String failed : Signals.install(wakeup)) spec.commandLine().getErr().println("agent: cannot handle " + failed);
+        for (String failed : Signals.install(wakeup)) spec.commandLine().getErr().println("agent: cannot handle " + Printable.escape(failed));
         WatchLoop loop = new WatchLoop(this::load, Clock.systemUTC(), wakeup, spec.commandLine().getOut(),
-                () -> ThreadLocalRandom.current().nextDouble(), run -> { });
+                () -> ThreadLocalRandom.current().nextDouble());
         return loop.run();
     }
 
@@ -87,7 +95,7 @@ final class WatchCommand implements Callable<Integer> {
         try {
             at = address == null ? null : MetricsServer.address(address, remote);
             settings = new WatchSettings(i, d, WatchSettings.Mode.valueOf(m.toUpperCase(Locale.ROOT)), once,
-                    bootIdFile != null ? bootIdFile : WatchSettings.BOOT_ID, at, config.metrics().textfile());
+                    bootIdFile != null ? bootIdFile : WatchSettings.BOOT_ID, at, config.metrics().textfile(), config.report());
         } catch (IllegalArgumentException e) {
             throw new IOException(e.getMessage());
         }
@@ -97,6 +105,16 @@ final class WatchCommand implements Callable<Integer> {
         } catch (io.devbox.agent.source.SourceException e) {
             throw new IOException(e.getMessage());
         }
-        return new WatchLoop.Loaded(settings, () -> Sessions.open(common, config, git));
+        return new WatchLoop.Loaded(settings, () -> Sessions.open(common, config, git), runId -> pushReport(config, git, runId));
+    }
+
+    /** Pushes the report of the daemon's run {@code runId}, in {@value #PUSH_SECONDS} s at most. */
+    private String pushReport(AgentConfig config, GitOptions git, String runId) throws Exception {
+        Session session = Sessions.open(common, config, git);
+        JsonNode record = session.runRecords().read(runId)
+                .orElseThrow(() -> new IOException("the run record " + runId + " is gone"));
+        ReportPusher.Pushed p = ReportCommand.pusher(common, config, session, Duration.ofSeconds(PUSH_SECONDS))
+                .push(session.host().facts().hostname(), session.identity().labels(), ReportCommand.activeOverrides(session), record, ReportCommand.version());
+        return p.ref() + " at " + p.commit().substring(0, 7) + " in " + p.where() + (p.attempts() > 1 ? " (" + p.attempts() + " attempts)" : "");
     }
 }

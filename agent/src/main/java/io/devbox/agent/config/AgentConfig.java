@@ -1,5 +1,6 @@
 package io.devbox.agent.config;
 
+import io.devbox.agent.host.Downloader;
 import io.devbox.agent.run.AgentOptions;
 import io.devbox.agent.run.GitOptions;
 
@@ -12,17 +13,28 @@ import java.util.Map;
  * The agent config file ({@code /etc/devbox-agent/agent.yaml}): every field optional (null when absent). Command-line
  * options win over it; {@link #overlay} is the one place where the two meet.
  *
- * @param file where it was read from, or null when there is none
+ * @param file   where it was read from, or null when there is none
+ * @param report when {@code agent watch} publishes the box's report (never unless configured)
  */
 public record AgentConfig(Path file, String repo, String ref, String path, Duration interval, Duration driftInterval,
                           String mode, Verify verify, Map<String, String> labels, String hostname, String user,
-                          Path stateDir, History history, Metrics metrics) {
+                          Path stateDir, History history, Metrics metrics, Download download, ReportPush report) {
     public static final Path DEFAULT_FILE = Path.of("/etc/devbox-agent/agent.yaml");
     public static final AgentConfig NONE = new AgentConfig(null, null, null, null, null, null, null, Verify.NONE, Map.of(),
-            null, null, null, History.NONE, Metrics.NONE);
+            null, null, null, History.NONE, Metrics.NONE, Download.NONE, ReportPush.NEVER);
 
     public AgentConfig {
         labels = Map.copyOf(labels);
+        if (download == null) download = Download.NONE;
+        if (report == null) report = ReportPush.NEVER;
+    }
+
+    /** A config without download settings and without a {@code report} section (publishing off). */
+    public AgentConfig(Path file, String repo, String ref, String path, Duration interval, Duration driftInterval,
+                       String mode, Verify verify, Map<String, String> labels, String hostname, String user,
+                       Path stateDir, History history, Metrics metrics) {
+        this(file, repo, ref, path, interval, driftInterval, mode, verify, labels, hostname, user, stateDir, history,
+                metrics, Download.NONE, ReportPush.NEVER);
     }
 
     /** Commit verification settings; the source half of the agent turns them into its options. */
@@ -37,6 +49,18 @@ public record AgentConfig(Path file, String repo, String ref, String path, Durat
 
     public record Metrics(Path textfile, String address, Boolean allowRemote) {
         public static final Metrics NONE = new Metrics(null, null, null);
+    }
+
+    /** Limits of every download (Go toolchains, runner packages); null fields take {@link Downloader.Limits#DEFAULT}'s. */
+    public record Download(Duration deadline, Duration rateWindow, Long minBytesPerWindow) {
+        public static final Download NONE = new Download(null, null, null);
+    }
+
+    /** The download limits with the defaults filled in. */
+    public Downloader.Limits downloadLimits() {
+        Downloader.Limits d = Downloader.Limits.DEFAULT;
+        return new Downloader.Limits(first(download.deadline(), d.deadline()), first(download.rateWindow(), d.window()),
+                first(download.minBytesPerWindow(), d.minBytesPerWindow()));
     }
 
     /**

@@ -5,6 +5,8 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.SpecificationVersion;
+import io.devbox.agent.host.AtomicFiles;
+import io.devbox.agent.host.TrustedPaths;
 import io.devbox.agent.profile.InstanceLocation;
 import io.devbox.agent.profile.Node;
 import io.devbox.agent.profile.Origin;
@@ -36,14 +38,21 @@ public final class AgentConfigLoader {
     private AgentConfigLoader() {
     }
 
+    /** A config file is a few kilobytes; anything much larger is not one. */
+    static final long MAX_BYTES = 1 << 20;
+
     /**
-     * The config of {@code explicit} (which must exist), else of {@code defaultFile} when it exists, else none.
+     * The config of {@code explicit} (which must exist), else of {@code defaultFile} when it exists, else none. The
+     * file decides what the agent runs as root (its source, its trusted keys): it and every directory above it must
+     * be owned by root (or the agent's own user) and writable by nobody else, or it is refused (see
+     * {@link TrustedPaths}).
      */
     public static AgentConfig load(Path explicit, Path defaultFile) throws IOException {
         Path file = explicit != null ? explicit : defaultFile;
+        TrustedPaths.require(file, "the agent config");
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
+            bytes = AtomicFiles.readCapped(file, MAX_BYTES);
         } catch (NoSuchFileException e) {
             if (explicit == null) return AgentConfig.NONE;
             throw new IOException("--config " + explicit + ": no such file");
@@ -55,7 +64,7 @@ public final class AgentConfigLoader {
         String name = file.toString();
         if (new String(bytes, StandardCharsets.UTF_8).lines().allMatch(l -> l.isBlank() || l.strip().startsWith("#"))) {
             return new AgentConfig(file, null, null, null, null, null, null, AgentConfig.Verify.NONE, Map.of(), null, null,
-                    null, AgentConfig.History.NONE, AgentConfig.Metrics.NONE);
+                    null, AgentConfig.History.NONE, AgentConfig.Metrics.NONE, AgentConfig.Download.NONE, ReportPush.NEVER);
         }
         List<ProfileError> errors = new ArrayList<>();
         Optional<YamlDocuments.Document> doc = YamlDocuments.read(name, bytes, errors);
@@ -71,6 +80,21 @@ public final class AgentConfigLoader {
         Node.Mapping verify = mapping(root, "verify");
         Node.Mapping history = mapping(root, "history");
         Node.Mapping metrics = mapping(root, "metrics");
+        Node.Mapping download = mapping(root, "download");
+        for (String key : List.of("deadline", "rateWindow")) {
+            Node n = download.get(key);
+            if (n != null && duration(n) != null && duration(n).isZero()) {
+                throw new ConfigException(List.of(new ProfileError(n.origin(), "download." + key + ": must be longer than 0")));
+            }
+        }
+        Node.Mapping report = mapping(root, "report");
+        ReportPush push;
+        try {
+            push = ReportPush.parse(text(report.get("push")), duration(report.get("heartbeat")));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(List.of(new ProfileError(report.get("push") != null ? report.get("push").origin()
+                    : report.origin(), "report: " + e.getMessage())));
+        }
         Map<String, String> labels = new LinkedHashMap<>();
         mapping(root, "labels").entries().forEach((k, v) -> labels.put(k, text(v)));
         return new AgentConfig(file, text(root.get("repo")), text(root.get("ref")), text(root.get("path")),
@@ -80,7 +104,10 @@ public final class AgentConfigLoader {
                 labels, text(root.get("hostname")), text(root.get("user")), path(root.get("stateDir")),
                 new AgentConfig.History(history.get("keep") == null ? null : Integer.valueOf(text(history.get("keep"))),
                         duration(history.get("maxAge"))),
-                new AgentConfig.Metrics(path(metrics.get("textfile")), text(metrics.get("address")), bool(metrics.get("allowRemote"))));
+                new AgentConfig.Metrics(path(metrics.get("textfile")), text(metrics.get("address")), bool(metrics.get("allowRemote"))),
+                new AgentConfig.Download(duration(download.get("deadline")), duration(download.get("rateWindow")),
+                        download.get("minBytesPerWindow") == null ? null : Long.valueOf(text(download.get("minBytesPerWindow")))),
+                push);
     }
 
     private static final class Holder {

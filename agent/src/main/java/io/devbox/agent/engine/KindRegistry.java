@@ -1,5 +1,9 @@
 package io.devbox.agent.engine;
 
+import io.devbox.agent.host.Downloader;
+import io.devbox.agent.host.TarGzExtractor;
+
+import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -12,6 +16,11 @@ public final class KindRegistry {
     }
 
     public static KindRegistry standard() {
+        return standard(Downloader.Limits.DEFAULT);
+    }
+
+    /** The standard kinds; those that download (go, runner) keep to {@code downloads}. */
+    public static KindRegistry standard(Downloader.Limits downloads) {
         List<Supplier<Reconciler<?, ?>>> kinds = new java.util.ArrayList<>();
         // one line per kind:
         kinds.add(io.devbox.agent.kinds.sysctl.SysctlReconciler::new);
@@ -19,9 +28,11 @@ public final class KindRegistry {
         kinds.add(io.devbox.agent.kinds.systemd.UnitReconciler::new);
         kinds.add(io.devbox.agent.kinds.ports.PortsReconciler::new);
         kinds.add(io.devbox.agent.kinds.wsl.WslReconciler::new);
-        kinds.add(io.devbox.agent.kinds.go.GoReconciler::new);
+        // a downloader per run (its HTTP client and TLS context go with the run, not into a watch daemon's heap)
+        kinds.add(() -> new io.devbox.agent.kinds.go.GoReconciler(Downloader.standard(downloads), TarGzExtractor.standard()));
         kinds.add(io.devbox.agent.kinds.hooks.HooksReconciler::new);
-        kinds.add(io.devbox.agent.kinds.runner.RunnerReconciler::new);
+        kinds.add(() -> new io.devbox.agent.kinds.runner.RunnerReconciler(Downloader.standard(downloads),
+                TarGzExtractor.standard(), System.getenv(), Path.of("/proc"), new io.devbox.agent.kinds.systemd.UnitReconciler()));
         return new KindRegistry(kinds);
     }
 

@@ -7,7 +7,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
+import io.devbox.agent.host.TrustedPaths;
+
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -15,7 +18,8 @@ import java.util.Map;
 
 /**
  * The agent's state directory: last applied values (for drift provenance), run records, the lock, caches.
- * Every write is atomic.
+ * Every write is atomic. It must be trusted ({@link TrustedPaths}: owned by root or the agent's user, writable by
+ * nobody else, all the way up), and the agent's files in it are read and written without following links.
  */
 public final class StateDir {
     private final Path dir;
@@ -32,21 +36,45 @@ public final class StateDir {
         return dir.resolve(name);
     }
 
-    /** Creates the directory (mode 0700: run records may name private repositories) and removes temp leftovers. */
+    /**
+     * Creates the directory (mode 0700: run records may name private repositories), checks that it is trusted and
+     * removes temp leftovers.
+     */
     public void prepare() throws IOException {
-        if (!Files.isDirectory(dir)) {
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             Files.createDirectories(dir);
             Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
         }
+        checkTrusted();
+        refuseLinks();
         AtomicFiles.removeLeftovers(dir);
         AtomicFiles.removeLeftovers(dir.resolve("runs"));
+    }
+
+    /**
+     * The agent never makes a symbolic link in its state directory, so one there (a {@code lock}, an
+     * {@code applied.json}, a {@code runs} directory pointing elsewhere) was planted: refused before anything follows it.
+     */
+    private void refuseLinks() throws IOException {
+        try (var entries = Files.newDirectoryStream(dir)) {
+            for (Path p : entries) if (Files.isSymbolicLink(p)) throw AtomicFiles.symlinkRefused(p);
+        }
+    }
+
+    /**
+     * Refuses a state directory that someone other than root or the agent's user could change (a {@code --state-dir}
+     * in a developer's home, or under a directory they can write): what is in it would be their input, and root
+     * writes there. A directory that does not exist yet passes (the agent makes it).
+     */
+    public void checkTrusted() throws IOException {
+        TrustedPaths.require(dir, "the state directory");
     }
 
     public AppliedState loadApplied() throws IOException {
         Path f = dir.resolve("applied.json");
         JsonNode root;
         try {
-            root = Json.read(Files.readAllBytes(f));
+            root = Json.read(AtomicFiles.readState(f));
         } catch (NoSuchFileException e) {
             return AppliedState.empty();
         } catch (JacksonException e) {

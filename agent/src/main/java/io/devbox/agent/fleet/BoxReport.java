@@ -8,13 +8,18 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
- * The report one box publishes on {@code refs/devbox/reports/<hostname>}: a summary of its latest run, built from
- * the run record. No values (a planned or probed value may be private); ids, counts, commits and reasons only.
- * Stored as {@code report.json} in the report commit's tree (formatVersion 1):
+ * The report one box publishes (as {@code <hostname>.json} on its shard ref, see {@link ReportNames}): a summary of
+ * its latest run, built from the run record. No values (a planned or probed value may be private); ids, counts,
+ * commits, reasons and the box's labels only (formatVersion 1; labels were added later and may be absent):
  * <pre>
- * {formatVersion, hostname, reportedAt, agentVersion,
+ * {formatVersion, hostname, reportedAt, agentVersion, labels{},
  *  run{id, command, startedAt, durationMs},
  *  source{repo, ref, commit, signature, error, badCommit},
  *  summary{ok, change, drift, override, skipped, error},
@@ -23,17 +28,23 @@ import java.time.Instant;
  */
 public final class BoxReport {
     public static final int FORMAT_VERSION = 1;
-    public static final String FILE = "report.json";
 
     private BoxReport() {
     }
 
-    public static ObjectNode fromRunRecord(String hostname, JsonNode run, Instant now, String agentVersion) {
+    /** An override active on the box when the report was made (from its overrides file: not every run lists them). */
+    public record Override(String id, String reason, String until) {
+    }
+
+    public static ObjectNode fromRunRecord(String hostname, Map<String, String> labels, List<Override> active, JsonNode run,
+                                           Instant now, String agentVersion) {
         ObjectNode n = Json.object();
         n.put("formatVersion", FORMAT_VERSION);
         n.put("hostname", hostname);
         n.put("reportedAt", Times.iso(now));
         n.put("agentVersion", agentVersion);
+        ObjectNode l = n.putObject("labels");
+        new TreeMap<>(labels).forEach(l::put);
         ObjectNode r = n.putObject("run");
         r.put("id", text(run, "id"));
         r.put("command", text(run, "command"));
@@ -53,12 +64,20 @@ public final class BoxReport {
         ArrayNode drift = n.putArray("drift");
         ArrayNode errors = n.putArray("errors");
         ArrayNode overrides = n.putArray("overrides");
+        Set<String> listed = new HashSet<>();
+        for (Override o : active) {
+            if (!listed.add(o.id())) continue;
+            ObjectNode c = overrides.addObject();
+            c.put("id", o.id());
+            c.put("reason", o.reason());
+            c.put("until", o.until());
+        }
         for (JsonNode res : run.path("resources")) {
             String status = res.path("status").asString("");
             String id = res.path("id").asString("");
             if (status.equals("drift")) drift.add(id);
             if (status.equals("error")) errors.add(id);
-            if (status.equals("override") && !run.path("overrides").isArray()) {
+            if (status.equals("override") && !run.path("overrides").isArray() && listed.add(id)) {
                 ObjectNode o = overrides.addObject();
                 o.put("id", id);
                 o.put("reason", text(res, "reason"));
@@ -66,8 +85,10 @@ public final class BoxReport {
         }
         // run records that list active overrides (agent override) carry them as {id|resource, reason, until|expiresAt}
         for (JsonNode o : run.path("overrides")) {
+            String id = o.has("id") ? text(o, "id") : text(o, "resource");
+            if (!listed.add(id)) continue;
             ObjectNode c = overrides.addObject();
-            c.put("id", o.has("id") ? text(o, "id") : text(o, "resource"));
+            c.put("id", id);
             c.put("reason", text(o, "reason"));
             c.put("until", o.has("until") ? text(o, "until") : text(o, "expiresAt"));
         }

@@ -2,7 +2,7 @@ package io.devbox.agent.fleet;
 
 import io.devbox.agent.host.Json;
 import io.devbox.agent.source.SourceException;
-import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.transport.CredentialsProvider;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -15,94 +15,213 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.TreeMap;
 
-/** {@code agent fleet}: every box's latest report, fetched from {@code refs/devbox/reports/*}. */
+/**
+ * {@code agent fleet}: every box's latest report, read from all shard refs (and legacy per-box refs) of the profile
+ * repository, with what a team lead asks of it: how far each box is behind the branch head, which boxes were not seen
+ * for a while, which resources drift or fail on how many boxes, and how the latest commits rolled out.
+ * <pre>
+ * {repo, generatedAt, staleAfterSeconds, head{ref, commit, error},
+ *  hosts[{hostname, status, stale, reportedAt, ageSeconds, commit, lag, labels{}, summary{}, drift[], errors[],
+ *         overrides[], run{}, source{}, reportRef, reportCommit, legacy, error}],
+ *  drift[{id, boxes, hosts[]}], errors[{id, boxes, hosts[]}],
+ *  rollout{commits[{commit, subject, at, boxes}], older, elsewhere}}
+ * </pre>
+ * {@code status} is {@code error} (a resource or the source failed, or the report is unreadable), {@code drift},
+ * {@code change} (changes pending) or {@code ok}; {@code lag} is null when the box's commit is not on the branch.
+ */
 public final class Fleet {
+    /** How many of the branch's latest commits the rollout shows. */
+    static final int ROLLOUT_COMMITS = 8;
+
     private Fleet() {
     }
 
-    /** {@code {hosts: [{hostname, reportedAt, ageSeconds, commit, ...report fields, reportCommit}]}}, sorted by hostname. */
-    public static ObjectNode read(String repo, Path workingDir, Path stateDir, CredentialsProvider credentials, Clock clock,
-                                  Duration timeout) throws IOException, SourceException {
+    /**
+     * Where the reports are: the profile repository ({@code --repo}: URL, path, or null for the working directory's),
+     * the branch whose head lags are measured against (null: the remote HEAD), and the state dir for the cache clone.
+     */
+    public record Where(String repo, String ref, Path workingDir, Path stateDir, CredentialsProvider credentials) {
+    }
+
+    public static ObjectNode read(Where where, Clock clock, Duration timeout, Duration staleAfter)
+            throws IOException, SourceException {
         ObjectNode root = Json.object();
-        ArrayNode hosts = root.putArray("hosts");
-        try (ReportStore store = ReportStore.open(repo, workingDir, stateDir, credentials, timeout)) {
-            store.refresh();
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        root.put("generatedAt", now.toString());
+        root.put("staleAfterSeconds", staleAfter.toSeconds());
+        try (ReportStore store = ReportStore.open(where.repo(), where.workingDir(), where.stateDir(), where.credentials(), timeout)) {
             root.put("repo", store.where());
-            Map<String, RevCommit> heads = new java.util.TreeMap<>(store.heads());
-            for (Map.Entry<String, RevCommit> e : heads.entrySet()) {
-                ObjectNode h = hosts.addObject();
-                h.put("hostname", e.getKey());
-                Optional<byte[]> body = store.report(e.getValue());
-                JsonNode report = null;
-                if (body.isPresent()) {
-                    try {
-                        report = Json.read(body.get());
-                    } catch (JacksonException ex) {
-                        report = null;
-                    }
-                }
-                if (report == null || !report.isObject()) {
-                    h.put("error", "unreadable report at " + e.getValue().name());
-                    h.put("reportCommit", e.getValue().name());
-                    continue;
-                }
-                String at = BoxReport.text(report, "reportedAt");
-                h.put("reportedAt", at);
-                h.put("ageSeconds", age(at, clock));
-                h.put("commit", report.path("source").path("commit").isNull() ? null : BoxReport.text(report.path("source"), "commit"));
-                h.set("summary", report.path("summary"));
-                h.set("overrides", report.path("overrides").isArray() ? report.path("overrides") : Json.array());
-                h.set("drift", report.path("drift").isArray() ? report.path("drift") : Json.array());
-                h.set("run", report.path("run"));
-                h.set("source", report.path("source"));
-                h.put("reportCommit", e.getValue().name());
+            ObjectNode head = root.putObject("head");
+            head.put("ref", where.ref());
+            store.refreshReports(timeout);
+            Optional<ObjectId> headId;
+            try {
+                headId = store.head(where.ref(), timeout);
+            } catch (SourceException e) {
+                headId = Optional.empty();
+                head.put("error", e.getMessage());
             }
+            head.put("commit", headId.map(ObjectId::name).orElse(null));
+            BranchHistory history = headId.map(id -> new BranchHistory(store.repo(), id)).orElse(null);
+            ArrayNode hosts = root.putArray("hosts");
+            for (Box box : latestPerHost(store.reports())) hosts.add(host(box, history, now, staleAfter));
+            root.set("drift", byResource(hosts, "drift"));
+            root.set("errors", byResource(hosts, "errors"));
+            root.set("rollout", rollout(hosts, history));
         }
         return root;
     }
 
-    private static Long age(String at, Clock clock) {
+    private record Box(ReportTrees.Stored stored, JsonNode report, Instant reportedAt) {
+    }
+
+    /** One report per host: where a host has several (a shard and a legacy ref not yet deleted), the newest wins. */
+    private static List<Box> latestPerHost(List<ReportTrees.Stored> stored) {
+        Map<String, Box> byHost = new TreeMap<>();
+        for (ReportTrees.Stored s : stored) {
+            JsonNode report = null;
+            if (s.json().isPresent()) {
+                try {
+                    report = Json.read(s.json().get());
+                } catch (JacksonException e) {
+                    report = null;
+                }
+            }
+            if (report != null && !report.isObject()) report = null;
+            Box b = new Box(s, report, report == null ? null : instant(BoxReport.text(report, "reportedAt")));
+            byHost.merge(s.hostname(), b, Fleet::newer);
+        }
+        return new ArrayList<>(byHost.values());
+    }
+
+    private static Box newer(Box a, Box b) {
+        if (a.reportedAt() == null) return b;
+        if (b.reportedAt() == null) return a;
+        int c = a.reportedAt().compareTo(b.reportedAt());
+        if (c != 0) return c > 0 ? a : b;
+        return a.stored().legacy() ? b : a;
+    }
+
+    private static ObjectNode host(Box box, BranchHistory history, Instant now, Duration staleAfter) {
+        ObjectNode h = Json.object();
+        ReportTrees.Stored s = box.stored();
+        h.put("hostname", s.hostname());
+        JsonNode r = box.report();
+        if (r == null) {
+            h.put("status", "error");
+            h.put("stale", false);
+            h.put("error", s.problem() != null ? s.problem() : "unreadable report");
+        } else {
+            JsonNode summary = r.path("summary");
+            JsonNode source = r.path("source");
+            boolean failed = summary.path("error").asInt(0) > 0 || BoxReport.text(source, "error") != null;
+            String status = failed ? "error" : summary.path("drift").asInt(0) > 0 ? "drift"
+                    : summary.path("change").asInt(0) > 0 ? "change" : "ok";
+            h.put("status", status);
+            Long age = box.reportedAt() == null ? null : Math.max(0, Duration.between(box.reportedAt(), now).toSeconds());
+            h.put("stale", age == null || age > staleAfter.toSeconds());
+            h.put("reportedAt", BoxReport.text(r, "reportedAt"));
+            h.put("ageSeconds", age);
+            String commit = BoxReport.text(source, "commit");
+            h.put("commit", commit);
+            OptionalInt lag = history == null ? OptionalInt.empty() : history.lag(commit);
+            if (lag.isPresent()) h.put("lag", lag.getAsInt());
+            else h.putNull("lag");
+            h.set("labels", stringsOnly(r.path("labels")));
+            h.set("summary", summary.isObject() ? summary : Json.object());
+            h.set("drift", arrayOrEmpty(r.path("drift")));
+            h.set("errors", arrayOrEmpty(r.path("errors")));
+            h.set("overrides", arrayOrEmpty(r.path("overrides")));
+            h.set("run", r.path("run").isObject() ? r.path("run") : Json.object());
+            h.set("source", source.isObject() ? source : Json.object());
+        }
+        h.put("reportRef", s.ref());
+        h.put("reportCommit", s.commit().name());
+        h.put("legacy", s.legacy());
+        return h;
+    }
+
+    /** Resources by how many boxes report them under {@code field} (drift, errors): most boxes first, then by id. */
+    private static ArrayNode byResource(ArrayNode hosts, String field) {
+        Map<String, List<String>> boxes = new TreeMap<>();
+        for (JsonNode h : hosts) {
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (JsonNode id : h.path(field)) {
+                if (id.isString() && seen.add(id.asString())) {
+                    boxes.computeIfAbsent(id.asString(), k -> new ArrayList<>()).add(h.path("hostname").asString());
+                }
+            }
+        }
+        List<Map.Entry<String, List<String>>> sorted = new ArrayList<>(boxes.entrySet());
+        sorted.sort(Comparator.comparing((Map.Entry<String, List<String>> e) -> -e.getValue().size()).thenComparing(Map.Entry::getKey));
+        ArrayNode out = Json.array();
+        for (Map.Entry<String, List<String>> e : sorted) {
+            ObjectNode n = out.addObject();
+            n.put("id", e.getKey());
+            n.put("boxes", e.getValue().size());
+            ArrayNode names = n.putArray("hosts");
+            e.getValue().forEach(names::add);
+        }
+        return out;
+    }
+
+    /** Boxes on each of the branch's latest commits; {@code older}: on an earlier commit of it; {@code elsewhere}: not on it. */
+    private static ObjectNode rollout(ArrayNode hosts, BranchHistory history) throws IOException {
+        ObjectNode out = Json.object();
+        ArrayNode commits = out.putArray("commits");
+        Map<String, Integer> onCommit = new HashMap<>();
+        int older = 0;
+        int elsewhere = 0;
+        List<BranchHistory.Commit> latest = history == null ? List.of() : history.latest(ROLLOUT_COMMITS);
+        java.util.Set<String> shown = new java.util.HashSet<>();
+        latest.forEach(c -> shown.add(c.id()));
+        for (JsonNode h : hosts) {
+            String commit = h.path("commit").isString() ? h.path("commit").asString() : null;
+            if (commit != null && shown.contains(commit)) onCommit.merge(commit, 1, Integer::sum);
+            else if (h.path("lag").isNumber()) older++;
+            else elsewhere++;
+        }
+        for (BranchHistory.Commit c : latest) {
+            ObjectNode n = commits.addObject();
+            n.put("commit", c.id());
+            n.put("subject", c.subject());
+            n.put("at", c.at().toString());
+            n.put("boxes", onCommit.getOrDefault(c.id(), 0));
+        }
+        out.put("older", older);
+        out.put("elsewhere", elsewhere);
+        return out;
+    }
+
+    private static ObjectNode stringsOnly(JsonNode labels) {
+        ObjectNode out = Json.object();
+        if (labels.isObject()) {
+            for (Map.Entry<String, JsonNode> e : labels.properties()) {
+                if (e.getValue().isValueNode() && !e.getValue().isNull()) out.put(e.getKey(), e.getValue().asString());
+            }
+        }
+        return out;
+    }
+
+    private static JsonNode arrayOrEmpty(JsonNode n) {
+        return n.isArray() ? n : Json.array();
+    }
+
+    private static Instant instant(String at) {
         if (at == null) return null;
         try {
-            return Math.max(0, Duration.between(Instant.parse(at), clock.instant()).toSeconds());
+            return Instant.parse(at);
         } catch (DateTimeParseException e) {
             return null;
         }
-    }
-
-    /** A table: HOST, COMMIT, AGE, OK, CHANGE, DRIFT, ERROR, OVERRIDES. */
-    public static String text(ObjectNode fleet) {
-        StringBuilder sb = new StringBuilder();
-        sb.append(String.format("%-24s %-8s %8s %5s %6s %5s %5s  %s%n", "HOST", "COMMIT", "AGE", "OK", "CHANGE", "DRIFT", "ERROR", "OVERRIDES"));
-        for (JsonNode h : fleet.path("hosts")) {
-            if (h.has("error")) {
-                sb.append(String.format("%-24s %s%n", h.path("hostname").asString(), h.path("error").asString()));
-                continue;
-            }
-            JsonNode s = h.path("summary");
-            String commit = h.path("commit").isNull() || h.path("commit").isMissingNode() ? "-" : h.path("commit").asString();
-            StringBuilder ov = new StringBuilder();
-            for (JsonNode o : h.path("overrides")) ov.append(ov.isEmpty() ? "" : ", ").append(o.path("id").asString());
-            String err = h.path("source").path("error").isNull() || h.path("source").path("error").isMissingNode()
-                    ? "" : "  source: " + h.path("source").path("error").asString();
-            sb.append(String.format("%-24s %-8s %8s %5d %6d %5d %5d  %s%s%n", h.path("hostname").asString(),
-                    commit.substring(0, Math.min(7, commit.length())), age(h.path("ageSeconds")), s.path("ok").asInt(),
-                    s.path("change").asInt(), s.path("drift").asInt(), s.path("error").asInt(), ov.isEmpty() ? "-" : ov, err));
-        }
-        int n = fleet.path("hosts").size();
-        sb.append(n).append(n == 1 ? " box" : " boxes").append(" reporting to ").append(fleet.path("repo").asString()).append('\n');
-        return sb.toString();
-    }
-
-    private static String age(JsonNode seconds) {
-        if (seconds.isNull() || seconds.isMissingNode()) return "?";
-        long s = seconds.asLong();
-        if (s < 120) return s + "s";
-        if (s < 7200) return (s / 60) + "m";
-        if (s < 172800) return (s / 3600) + "h";
-        return (s / 86400) + "d";
     }
 }

@@ -1,9 +1,9 @@
 package io.devbox.agent.fleet;
 
 import io.devbox.agent.host.Json;
+import io.devbox.agent.host.Redactor;
 import io.devbox.agent.source.SourceException;
 import org.eclipse.jgit.lib.ObjectId;
-import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.transport.CredentialsProvider;
 import tools.jackson.databind.JsonNode;
 
@@ -12,14 +12,16 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Publishes this box's latest run summary on its own ref {@code refs/devbox/reports/<hostname>} of the profile
- * repository ({@code agent report push}, and {@code watch --report-push} after every run). Each report commit has
- * the previous one as parent. Boxes never contend (one ref each); two updaters of one ref (e.g. a watch loop and
- * a manual push) both land: the ref moves only from the value the commit was built on, and the loser rebuilds on
- * the winner's commit and tries again, with jittered backoff.
+ * Publishes this box's latest run summary as {@code <hostname>.json} on its shard ref of the profile repository
+ * ({@code agent report push}, and the watch daemon's report publishing). A push fetches only the shard, writes a commit
+ * with this box's file replaced and moves the ref from the value it was built on; when another box of the shard moved
+ * it first, it fetches again, rebuilds and retries after a jittered backoff, so concurrent pushes to one shard all land.
+ * The push that lands also deletes the box's legacy per-box ref, if it still has one.
  */
 public final class ReportPusher {
     static final int MAX_ATTEMPTS = 40;
@@ -31,7 +33,10 @@ public final class ReportPusher {
     private final Clock clock;
     private final Duration timeout;
 
-    /** {@code repo}: the profile repository as given to {@code --repo} (URL, path, or null for the working directory's). */
+    /**
+     * @param repo    the profile repository as given to {@code --repo} (URL, path, or null for the working directory's)
+     * @param timeout the whole push at most, retries included
+     */
     public ReportPusher(String repo, Path workingDir, Path stateDir, CredentialsProvider credentials, Clock clock, Duration timeout) {
         this.repo = repo;
         this.workingDir = workingDir;
@@ -41,37 +46,51 @@ public final class ReportPusher {
         this.timeout = timeout;
     }
 
-    /** What landed: the ref, the new report commit, the previous one (null for the first) and how many tries it took. */
-    public record Pushed(String ref, String commit, String parent, int attempts, String where) {
+    /** What landed: the shard ref, the new shard commit, the one it replaced (null for a new shard), tries, where. */
+    public record Pushed(String ref, String commit, String previous, int attempts, String where) {
     }
 
     /** Pushes a report built from {@code runRecord} (a run record document as written under {@code <state>/runs}). */
-    public Pushed push(String hostname, JsonNode runRecord, String agentVersion) throws IOException, SourceException {
-        if (!Repository.isValidRefName(ReportStore.PREFIX + hostname) || hostname.contains("/")) {
-            throw new SourceException("hostname '" + hostname + "' cannot name a git ref; pass --hostname");
-        }
-        try (ReportStore store = ReportStore.open(repo, workingDir, stateDir, credentials, timeout)) {
+    public Pushed push(String hostname, Map<String, String> labels, List<BoxReport.Override> overrides, JsonNode runRecord,
+                       String agentVersion) throws IOException, SourceException {
+        var problem = ReportNames.problem(hostname);
+        if (problem.isPresent()) throw new SourceException(problem.get() + ": it cannot name a report; pass --hostname");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String shard = ReportNames.shard(hostname);
+        try (ReportStore store = ReportStore.open(repo, workingDir, stateDir, credentials, left(deadline))) {
             for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-                store.refresh();
-                ObjectId parent = store.current(hostname);
+                ObjectId base = store.fetchShard(shard, left(deadline));
                 Instant now = clock.instant();
-                byte[] json = Json.pretty(BoxReport.fromRunRecord(hostname, runRecord, now, agentVersion));
-                json = io.devbox.agent.host.Redactor.redact(json);
-                ObjectId commit = store.commit(hostname, json, parent, now);
-                if (store.update(hostname, parent, commit) == ReportStore.Attempt.LANDED) {
-                    return new Pushed(ReportStore.PREFIX + hostname, commit.name(), parent == null ? null : parent.name(), attempt, store.where());
+                byte[] json = Redactor.redact(Json.pretty(BoxReport.fromRunRecord(hostname, labels, overrides, runRecord, now, agentVersion)));
+                ObjectId commit = store.writeShard(base, shard, hostname, json, now);
+                if (store.update(shard, base, commit, hostname, left(deadline)) == ReportStore.Attempt.LANDED) {
+                    return new Pushed(ReportNames.PREFIX + shard, commit.name(), base == null ? null : base.name(), attempt,
+                            store.where());
                 }
-                backoff(attempt);
+                if (!backoff(attempt, deadline)) {
+                    throw new SourceException("could not push the report to " + store.where() + ": " + ReportNames.PREFIX
+                            + shard + " kept moving (" + attempt + " attempts in " + timeout.toSeconds() + " s)");
+                }
             }
-            throw new SourceException("could not push the report to " + store.where() + ": " + ReportStore.PREFIX + hostname
+            throw new SourceException("could not push the report to " + store.where() + ": " + ReportNames.PREFIX + shard
                     + " kept moving for " + MAX_ATTEMPTS + " attempts");
         }
     }
 
-    private static void backoff(int attempt) throws IOException {
+    private static Duration left(long deadline) throws SourceException {
+        long ns = deadline - System.nanoTime();
+        if (ns <= 0) throw new SourceException("the report push took longer than allowed and was given up");
+        return Duration.ofNanos(ns);
+    }
+
+    /** Sleeps a jittered, growing while; false when that would pass the deadline. */
+    private static boolean backoff(int attempt, long deadline) throws IOException {
         long cap = Math.min(2000, 25L << Math.min(attempt, 6));
+        long ms = ThreadLocalRandom.current().nextLong(10, cap + 1);
+        if (System.nanoTime() + ms * 1_000_000 >= deadline) return false;
         try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(10, cap + 1));
+            Thread.sleep(ms);
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while pushing the report", e);

@@ -11,9 +11,14 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** Runs programs as argument lists (never through a shell), with a timeout, capturing their output. */
+/**
+ * Runs programs as argument lists (never through a shell), with a timeout, capturing their output; as the agent, or
+ * ({@link #runAs}) as another account of the machine.
+ */
 public class Commands {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+    /** What a program run as another account inherits of the agent's environment: nothing that could hold a secret. */
+    private static final List<String> PASSED_TO_USERS = List.of("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ");
 
     public CommandResult run(List<String> argv) throws IOException {
         return run(argv, Map.of(), null, DEFAULT_TIMEOUT);
@@ -27,8 +32,14 @@ public class Commands {
     /** As {@link #run(List, Map, Path, Duration)}, feeding {@code stdin} (null: /dev/null) to the program. */
     public CommandResult run(List<String> argv, Map<String, String> extraEnv, Path workDir, Duration timeout, byte[] stdin)
             throws IOException {
+        return start(argv, extraEnv, false, workDir, timeout, stdin);
+    }
+
+    private CommandResult start(List<String> argv, Map<String, String> env, boolean exactly, Path workDir, Duration timeout,
+                                byte[] stdin) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(argv);
-        pb.environment().putAll(extraEnv);
+        if (exactly) pb.environment().clear();
+        pb.environment().putAll(env);
         if (workDir != null) pb.directory(workDir.toFile());
         if (stdin == null) pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Process p = pb.start();
@@ -54,6 +65,44 @@ public class Commands {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while running " + argv.get(0), e);
         }
+    }
+
+    /**
+     * Runs {@code argv} as {@code who} when that is another account than the agent's own ({@code setpriv --reuid --regid
+     * --init-groups --no-new-privs}): the kernel then decides what the program may read, write and execute, as it does
+     * for that user's own programs. The program gets a clean environment: {@code PATH}, locale and time zone of the
+     * agent, {@code HOME}, {@code USER} and {@code LOGNAME} of the account, and {@code extraEnv}; nothing else of root's
+     * environment (which may hold secrets) reaches a process the user can inspect.
+     */
+    public CommandResult runAs(Account who, List<String> argv, Map<String, String> extraEnv, Path workDir, Duration timeout)
+            throws IOException {
+        if (who.uid() == selfUid()) return run(argv, extraEnv, workDir, timeout);
+        List<String> wrapped = new java.util.ArrayList<>(who.setpriv());
+        wrapped.addAll(argv);
+        Map<String, String> env = new java.util.HashMap<>();
+        for (String k : PASSED_TO_USERS) {
+            String v = System.getenv(k);
+            if (v != null) env.put(k, v);
+        }
+        env.put("HOME", who.home() != null ? who.home() : "/");
+        if (who.name() != null) {
+            env.put("USER", who.name());
+            env.put("LOGNAME", who.name());
+        }
+        env.putAll(extraEnv);
+        CommandResult r = runWithEnvironment(wrapped, env, workDir, timeout);
+        return new CommandResult(List.copyOf(argv), r.exitCode(), r.stdout(), r.stderr());
+    }
+
+    /** The agent's effective uid (the owner of its /proc/self). */
+    public int selfUid() throws IOException {
+        return (Integer) java.nio.file.Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    }
+
+    /** Runs with exactly {@code env} as the environment. */
+    protected CommandResult runWithEnvironment(List<String> argv, Map<String, String> env, Path workDir, Duration timeout)
+            throws IOException {
+        return start(argv, env, true, workDir, timeout, null);
     }
 
     private static String drain(InputStream in) {

@@ -18,18 +18,17 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 /**
  * Fetches a file from {@code http(s)://}, {@code file://} or a plain absolute path into a temp file, hashing sha256
  * while streaming. Temp files carry {@link AtomicFiles#TEMP_PREFIX}, so that what a killed run left behind is found
- * and removed by {@link FileTrees#removeLeftovers}. A stalled transfer is aborted after the idle timeout. A progress
- * bar is drawn only when a progress stream is given (see {@link #standard()}: only on a terminal).
+ * and removed by {@link FileTrees#removeLeftovers}. A progress bar is drawn only when a progress stream is given (see
+ * {@link #standard()}: only on a terminal).
+ *
+ * <p>Every transfer has an overall deadline and a minimum rate ({@link Limits}): a download runs under the agent's
+ * locks, and a server that trickles a byte every few seconds would otherwise hold them for ever (an idle timeout
+ * never fires while bytes keep coming).
  */
 public final class Downloader {
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
@@ -58,37 +57,90 @@ public final class Downloader {
         }
     }
 
+    /**
+     * How long a transfer may take: at most {@code deadline} in all (from the request to the last byte), and at least
+     * {@code minBytesPerWindow} bytes in every {@code window} (the first window starts with the request, so a server
+     * that never answers fails after one window too).
+     */
+    public record Limits(Duration deadline, Duration window, long minBytesPerWindow) {
+        /** 30 minutes in all, at least 64 KiB a minute (about 1 KiB/s): a Go toolchain takes seconds on a real link. */
+        public static final Limits DEFAULT = new Limits(Duration.ofMinutes(30), Duration.ofSeconds(60), 64 * 1024);
+
+        public Limits {
+            if (deadline.isNegative() || deadline.isZero()) throw new IllegalArgumentException("download deadline must be positive");
+            if (window.isNegative() || window.isZero()) throw new IllegalArgumentException("download rate window must be positive");
+            if (minBytesPerWindow < 1) throw new IllegalArgumentException("download minimum must be at least 1 byte per window");
+        }
+
+        /** Only an idle timeout: at least one byte every {@code idle}, and no overall deadline to speak of. */
+        public static Limits idle(Duration idle) {
+            return new Limits(Duration.ofDays(365), idle, 1);
+        }
+    }
+
     /** Made on first use: building an HttpClient loads TLS and starts threads, which a plan never needs. */
     private final java.util.function.Supplier<HttpClient> http;
     private HttpClient client;
-    private final Duration idleTimeout;
+    private final Limits limits;
     private final PrintStream progress;
+    /** Where http(s) transfers run when not in this JVM (see {@link #standard()}); null: here. */
+    private final ChildDownload child;
 
     /**
      * @param idleTimeout a transfer that delivers no byte for this long is aborted
      * @param progress    where to draw a progress bar, or null for none
      */
     public Downloader(HttpClient http, Duration idleTimeout, PrintStream progress) {
-        this(() -> http, idleTimeout, progress);
+        this(() -> http, Limits.idle(idleTimeout), progress, null);
     }
 
-    private Downloader(java.util.function.Supplier<HttpClient> http, Duration idleTimeout, PrintStream progress) {
+    /** @param progress where to draw a progress bar, or null for none */
+    public Downloader(HttpClient http, Limits limits, PrintStream progress) {
+        this(() -> http, limits, progress, null);
+    }
+
+    private Downloader(java.util.function.Supplier<HttpClient> http, Limits limits, PrintStream progress,
+                       ChildDownload child) {
         this.http = http;
-        this.idleTimeout = idleTimeout;
+        this.limits = limits;
         this.progress = progress;
+        this.child = child;
+    }
+
+    /** {@link #standard(Limits)} with {@link Limits#DEFAULT}. */
+    public static Downloader standard() {
+        return standard(Limits.DEFAULT);
     }
 
     /**
-     * Redirects followed (never https to http), 20 s to connect, 60 s idle, a progress bar only on a terminal. The
-     * client has its own TLS context: the JDK's default one (and the trust store it loads, ~3 MB of certificates)
-     * would stay in the heap of a watch daemon for good after its first download; this one goes with the client.
+     * Redirects followed (never https to http), 20 s to connect, a progress bar only on a terminal. http(s) transfers
+     * run in a child JVM with the same limits: see {@link ChildDownload} (the watch daemon would keep HTTP and TLS
+     * loaded for good).
      */
-    public static Downloader standard() {
-        return new Downloader(() -> HttpClient.newBuilder()
+    public static Downloader standard(Limits limits) {
+        boolean terminal = System.console() != null;
+        return new Downloader(Downloader::standardClient, limits, terminal ? System.err : null, new ChildDownload(terminal, limits));
+    }
+
+    /** {@link #standard(Limits)} with every transfer in this JVM: what the child of {@link ChildDownload} runs. */
+    static Downloader inThisProcess(boolean progress, Limits limits) {
+        return new Downloader(Downloader::standardClient, limits, progress ? System.err : null, null);
+    }
+
+    /**
+     * The client has its own TLS context: the JDK's default one (and the trust store it loads, ~3 MB of certificates)
+     * would stay in the heap for good after its first download; this one goes with the client.
+     */
+    private static HttpClient standardClient() {
+        return HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .connectTimeout(Duration.ofSeconds(20))
                 .sslContext(freshTlsContext())
-                .build(), Duration.ofSeconds(60), System.console() != null ? System.err : null);
+                .build();
+    }
+
+    public Limits limits() {
+        return limits;
     }
 
     /** A TLS context with the JDK's default key and trust managers (the system trust store), not shared. */
@@ -120,6 +172,7 @@ public final class Downloader {
 
     /** Downloads {@code source} into a temp file in {@code tempDir}; fails when it is larger than {@code maxBytes}. */
     public Fetched fetch(String source, Path tempDir, long maxBytes) throws IOException {
+        if (child != null && isHttp(source)) return child.fetch(source, tempDir, maxBytes);
         Files.createDirectories(tempDir);
         Path tmp = Files.createTempFile(tempDir, AtomicFiles.TEMP_PREFIX + "download-", ".part");
         boolean done = false;
@@ -153,6 +206,7 @@ public final class Downloader {
 
     /** Reads a small document (e.g. a JSON listing) into memory, at most {@code maxBytes}. */
     public byte[] read(String source, long maxBytes) throws IOException {
+        if (child != null && isHttp(source)) return child.read(source, maxBytes);
         var buf = new java.io.ByteArrayOutputStream();
         transfer(source, maxBytes, (b, n) -> buf.write(b, 0, n));
         return buf.toByteArray();
@@ -163,8 +217,13 @@ public final class Downloader {
         void accept(byte[] buf, int n) throws IOException;
     }
 
+    private static boolean isHttp(String source) {
+        return source.startsWith("http://") || source.startsWith("https://");
+    }
+
     private long transfer(String source, long maxBytes, Sink sink) throws IOException {
-        if (source.startsWith("http://") || source.startsWith("https://")) return transferHttp(source, maxBytes, sink);
+        long start = System.nanoTime();
+        if (isHttp(source)) return transferHttp(source, maxBytes, sink, start);
         Path file = localPath(source);
         long total;
         try {
@@ -173,7 +232,7 @@ public final class Downloader {
             throw new IOException("not found: " + source, null);
         }
         try (InputStream in = Files.newInputStream(file)) {
-            return copy(source, in, total, maxBytes, sink);
+            return copy(source, in, total, maxBytes, sink, start);
         }
     }
 
@@ -189,10 +248,12 @@ public final class Downloader {
         throw new IOException("unsupported source (use http(s)://, file:// or an absolute path): " + source, null);
     }
 
-    private long transferHttp(String source, long maxBytes, Sink sink) throws IOException {
+    private long transferHttp(String source, long maxBytes, Sink sink, long start) throws IOException {
         HttpRequest request;
+        // the response headers must come within one rate window (and the deadline)
+        Duration headers = limits.window().compareTo(limits.deadline()) < 0 ? limits.window() : limits.deadline();
         try {
-            request = HttpRequest.newBuilder(new URI(source)).timeout(idleTimeout).GET().build();
+            request = HttpRequest.newBuilder(new URI(source)).timeout(headers).GET().build();
         } catch (URISyntaxException | IllegalArgumentException e) {
             throw new IOException("not a usable URL: " + source, null);
         }
@@ -202,6 +263,8 @@ public final class Downloader {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while downloading " + source, e);
+        } catch (java.net.http.HttpTimeoutException e) {
+            throw new IOException("cannot download " + source + ": no response within " + headers.toSeconds() + " s", e);
         } catch (IOException e) {
             throw new IOException("cannot download " + source + ": " + describe(e), e);
         }
@@ -210,52 +273,34 @@ public final class Downloader {
                 throw new IOException("cannot download " + source + ": HTTP " + response.statusCode(), null);
             }
             long total = response.headers().firstValueAsLong("content-length").orElse(-1);
-            return copy(source, in, total, maxBytes, sink);
+            return copy(source, in, total, maxBytes, sink, start);
         }
     }
 
-    private long copy(String source, InputStream in, long total, long maxBytes, Sink sink) throws IOException {
+    private long copy(String source, InputStream in, long total, long maxBytes, Sink sink, long start) throws IOException {
         if (total > maxBytes) throw new IOException(source + " is " + total + " bytes, more than the limit of " + maxBytes, null);
-        AtomicLong lastProgress = new AtomicLong(System.nanoTime());
-        ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "download-watchdog");
-            t.setDaemon(true);
-            return t;
-        });
-        long idleNanos = idleTimeout.toNanos();
-        java.util.concurrent.atomic.AtomicBoolean stalled = new java.util.concurrent.atomic.AtomicBoolean();
-        ScheduledFuture<?> check = watchdog.scheduleAtFixedRate(() -> {
-            if (System.nanoTime() - lastProgress.get() > idleNanos) {
-                stalled.set(true);
-                try {
-                    in.close(); // unblocks the reading thread
-                } catch (IOException ignored) {
-                    // closing is best effort: the read fails either way
-                }
-            }
-        }, Math.max(50, idleTimeout.toMillis() / 4), Math.max(50, idleTimeout.toMillis() / 4), TimeUnit.MILLISECONDS);
         ProgressBar bar = progress != null ? new ProgressBar(progress, source, total) : null;
         long size = 0;
-        try {
-            byte[] buf = new byte[64 * 1024];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                lastProgress.set(System.nanoTime());
-                size += n;
-                if (size > maxBytes) throw new IOException(source + " exceeds the limit of " + maxBytes + " bytes", null);
-                sink.accept(buf, n);
-                if (bar != null) bar.update(size);
+        try (TransferWatch watch = new TransferWatch(source, limits, start, in)) {
+            try {
+                byte[] buf = new byte[64 * 1024];
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    size += n;
+                    watch.progressed(size);
+                    if (size > maxBytes) throw new IOException(source + " exceeds the limit of " + maxBytes + " bytes", null);
+                    sink.accept(buf, n);
+                    if (bar != null) bar.update(size);
+                }
+            } catch (IOException e) {
+                if (watch.verdict() != null) throw watch.failure(e);
+                if (e.getMessage() != null && e.getMessage().startsWith(source)) throw e;
+                throw new IOException("download of " + source + " failed after " + size + " bytes: " + describe(e), e);
+            } finally {
+                if (bar != null) bar.finish(size);
             }
-        } catch (IOException e) {
-            if (stalled.get()) throw new IOException("download of " + source + " stalled: no data for " + idleTimeout.toSeconds() + " s", e);
-            if (e.getMessage() != null && e.getMessage().startsWith(source)) throw e;
-            throw new IOException("download of " + source + " failed after " + size + " bytes: " + describe(e), e);
-        } finally {
-            check.cancel(false);
-            watchdog.shutdownNow();
-            if (bar != null) bar.finish(size);
+            if (watch.verdict() != null) throw watch.failure(null);
         }
-        if (stalled.get()) throw new IOException("download of " + source + " stalled: no data for " + idleTimeout.toSeconds() + " s", null);
         if (total >= 0 && size != total) {
             throw new IOException("download of " + source + " is truncated: " + size + " of " + total + " bytes", null);
         }
@@ -272,47 +317,6 @@ public final class Downloader {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK lacks SHA-256", e);
-        }
-    }
-
-    /** A one-line bar redrawn with a carriage return, at most ten times a second. */
-    private static final class ProgressBar {
-        private final PrintStream out;
-        private final String name;
-        private final long total;
-        private long lastDraw;
-
-        ProgressBar(PrintStream out, String source, long total) {
-            this.out = out;
-            this.name = source.substring(source.lastIndexOf('/') + 1);
-            this.total = total;
-        }
-
-        void update(long done) {
-            long now = System.nanoTime();
-            if (now - lastDraw < 100_000_000L) return;
-            lastDraw = now;
-            draw(done);
-        }
-
-        void finish(long done) {
-            draw(done);
-            out.print("\n");
-            out.flush();
-        }
-
-        private void draw(long done) {
-            StringBuilder sb = new StringBuilder("\r").append(name).append(' ');
-            if (total > 0) {
-                int width = 30;
-                int filled = (int) Math.min(width, done * width / total);
-                sb.append('[').append("#".repeat(filled)).append(" ".repeat(width - filled)).append("] ")
-                        .append(done * 100 / total).append("% ");
-            }
-            sb.append(done / (1024 * 1024)).append(" MiB");
-            if (total > 0) sb.append(" of ").append(total / (1024 * 1024)).append(" MiB");
-            out.print(sb);
-            out.flush();
         }
     }
 }

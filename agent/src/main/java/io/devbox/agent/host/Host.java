@@ -1,5 +1,6 @@
 package io.devbox.agent.host;
 
+import java.io.IOException;
 import java.nio.file.Path;
 
 /**
@@ -19,6 +20,14 @@ public record Host(Path root, Path sysctlDir, Path cgroupDir, Path stateDir, Fac
         while (start < absolute.length() && absolute.charAt(start) == '/') start++;
         String rel = absolute.substring(start);
         return rel.isEmpty() ? root : root.resolve(rel);
+    }
+
+    /**
+     * The box's files as root may touch them: root-only paths plainly, paths in a tree a user controls only through
+     * directory handles, without following links ({@link BoxFs}).
+     */
+    public BoxFs fs() throws IOException {
+        return new BoxFs(this);
     }
 
     /** True when the agent works on a sandbox rather than the real box. */

@@ -321,7 +321,13 @@ public final class TarGzExtractor {
         return out;
     }
 
-    private static Set<PosixFilePermission> permissions(int mode) {
+    /**
+     * The permissions of an extracted entry: the archive's mode without setuid/setgid/sticky and without group and
+     * other write. Root runs what it extracts ({@code bin/go version}): a 0777 file in the archive would otherwise be
+     * a binary any user on the box could replace.
+     */
+    private static Set<PosixFilePermission> permissions(int archived) {
+        int mode = archived & 0755;
         Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
         PosixFilePermission[] order = {
                 PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,

@@ -40,6 +40,7 @@ public final class AgentMetrics {
     static final String FETCH_ERRORS = PREFIX + "source_fetch_errors_total";
     static final String COMMIT = PREFIX + "applied_commit_info";
     static final String OVERRIDES = PREFIX + "overrides_active";
+    static final String REPORT_PUSHES = PREFIX + "report_push_total";
 
     public static final List<PrometheusText.Family> FAMILIES = List.of(
             new PrometheusText.Family(RUNS, "counter", "Agent runs by command and result (success: nothing failed)."),
@@ -51,7 +52,8 @@ public final class AgentMetrics {
             new PrometheusText.Family(LAST_RUN, "gauge", "Unix time the last run ended."),
             new PrometheusText.Family(LAST_SUCCESS, "gauge", "Unix time the last run without errors ended."),
             new PrometheusText.Family(FETCH_ERRORS, "counter", "Runs and watch checks that could not read the profile source."),
-            new PrometheusText.Family(COMMIT, "gauge", "The commit of the profiles last applied to this box (value always 1)."));
+            new PrometheusText.Family(COMMIT, "gauge", "The commit of the profiles last applied to this box (value always 1)."),
+            new PrometheusText.Family(REPORT_PUSHES, "counter", "Fleet report pushes by result (success: the report landed)."));
 
 
     private final MetricRegistry registry = new MetricRegistry();
@@ -77,7 +79,7 @@ public final class AgentMetrics {
     public synchronized void reload() {
         registry.removeMatching((name, metric) -> true);
         try {
-            JsonNode root = Json.read(Files.readAllBytes(stateDir.resolve("metrics.json")));
+            JsonNode root = Json.read(AtomicFiles.readState(stateDir.resolve("metrics.json")));
             for (Map.Entry<String, JsonNode> e : root.path("counters").properties()) {
                 registry.counter(MetricKey.parse(e.getKey()).text()).inc(e.getValue().asLong());
             }
@@ -122,6 +124,11 @@ public final class AgentMetrics {
     /** A run that ended before it could plan (source, profile or lock error). */
     public synchronized void runAborted(String command, Duration duration, Instant end) {
         counted(command, false, duration, end);
+    }
+
+    /** A fleet report push ({@code agent report push} or the watch daemon's publishing) that landed or failed. */
+    public synchronized void reportPushed(boolean success) {
+        registry.counter(MetricKey.of(REPORT_PUSHES, "result", success ? "success" : "failure").text()).inc();
     }
 
     public synchronized void sourceFetchError() {

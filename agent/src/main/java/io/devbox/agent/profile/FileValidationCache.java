@@ -61,7 +61,7 @@ public final class FileValidationCache implements ValidationCache {
         if (keys == null) {
             keys = new LinkedHashSet<>();
             try {
-                for (String line : Files.readAllLines(file, StandardCharsets.ISO_8859_1)) {
+                for (String line : new String(AtomicFiles.readState(file), StandardCharsets.ISO_8859_1).split("\n")) {
                     String k = line.strip();
                     if (KEY.matcher(k).matches()) keys.add(k);
                 }

@@ -159,6 +159,10 @@ public final class ProfileLoader {
         }
         long totalNodes = 0;
         for (ProfileFile f : sorted) {
+            if (!f.loaded()) {
+                errors.add(YamlReader.tooLarge(f.path(), f.size()));
+                continue;
+            }
             Optional<YamlReader.Parsed> parsed = YamlReader.read(f.path(), f.content(), errors);
             if (parsed.isEmpty()) continue;
             totalNodes += parsed.get().nodes();

@@ -39,7 +39,7 @@ import java.util.Optional;
  * UTF-8. Every problem becomes a located {@link ProfileError}; nothing here throws on bad input.
  */
 final class YamlReader {
-    static final int MAX_BYTES = 1 << 20;
+    static final int MAX_BYTES = ProfileFile.MAX_BYTES;
     static final int MAX_DEPTH = 64;
     static final int MAX_ALIASES = 20;
     static final int MAX_NODES = 100_000;
@@ -69,11 +69,15 @@ final class YamlReader {
     private YamlReader() {
     }
 
+    /** The error for a profile file of {@code size} bytes, over {@link #MAX_BYTES}. */
+    static ProfileError tooLarge(String file, long size) {
+        return new ProfileError(new Origin(file, 1, 1), "file is " + size + " bytes; profiles may be at most " + MAX_BYTES + " bytes (1 MiB)");
+    }
+
     /** The parsed file, or empty after adding its errors to {@code errors}. */
     static Optional<Parsed> read(String file, byte[] bytes, List<ProfileError> errors) {
         if (bytes.length > MAX_BYTES) {
-            errors.add(new ProfileError(new Origin(file, 1, 1),
-                    "file is " + bytes.length + " bytes; profiles may be at most " + MAX_BYTES + " bytes (1 MiB)"));
+            errors.add(tooLarge(file, bytes.length));
             return Optional.empty();
         }
         Optional<String> text = decode(file, bytes, errors);

@@ -1,6 +1,7 @@
 package io.devbox.agent.report;
 
 import io.devbox.agent.host.Json;
+import io.devbox.agent.host.Printable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -9,7 +10,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
-/** {@code agent history}: the run records, newest first, as one JSON document or a table; one record in detail. */
+/**
+ * {@code agent history}: the run records, newest first, as one JSON document or a table; one record in detail. A run
+ * record is data (a damaged or hand-edited one too): every text taken from it is shown through {@link Printable}.
+ */
 public final class History {
     private History() {
     }
@@ -43,9 +47,9 @@ public final class History {
         sb.append(String.format("%-34s %-7s %-20s %8s  %-7s  %s%n", "ID", "COMMAND", "STARTED", "TOOK", "COMMIT", "RESULT"));
         for (JsonNode r : list.path("runs")) {
             String commit = r.path("commit").isString() ? r.path("commit").asString() : "-";
-            sb.append(String.format("%-34s %-7s %-20s %8s  %-7s  %s%n", r.path("id").asString(), r.path("command").asString(),
-                    r.path("startedAt").asString("").replaceAll("\\.[0-9]+Z$", "Z"), r.path("durationMs").asLong() + " ms",
-                    commit.substring(0, Math.min(7, commit.length())), counts(r.path("summary"), r.path("errors").asInt())));
+            sb.append(String.format("%-34s %-7s %-20s %8s  %-7s  %s%n", text(r, "id"), text(r, "command"),
+                    esc(r.path("startedAt").asString("").replaceAll("\\.[0-9]+Z$", "Z")), r.path("durationMs").asLong() + " ms",
+                    esc(commit.substring(0, Math.min(7, commit.length()))), counts(r.path("summary"), r.path("errors").asInt())));
         }
         return sb.toString();
     }
@@ -53,16 +57,16 @@ public final class History {
     /** One record in the style of a plan. */
     public static String show(JsonNode run) {
         StringBuilder sb = new StringBuilder();
-        sb.append("Run      ").append(run.path("id").asString()).append("  ").append(run.path("command").asString())
-                .append("  ").append(run.path("startedAt").asString()).append("  ").append(run.path("durationMs").asLong()).append(" ms\n");
+        sb.append("Run      ").append(text(run, "id")).append("  ").append(text(run, "command"))
+                .append("  ").append(text(run, "startedAt")).append("  ").append(run.path("durationMs").asLong()).append(" ms\n");
         JsonNode s = run.path("source");
-        sb.append("Source   ").append(s.path("repo").asString("?"));
-        if (s.path("ref").isString()) sb.append("  ").append(s.path("ref").asString());
-        sb.append(" @ ").append(s.path("commit").isString() ? s.path("commit").asString() : "working tree");
-        if (s.path("signature").isString()) sb.append("  signed by ").append(s.path("signature").asString());
+        sb.append("Source   ").append(esc(s.path("repo").asString("?")));
+        if (s.path("ref").isString()) sb.append("  ").append(text(s, "ref"));
+        sb.append(" @ ").append(s.path("commit").isString() ? text(s, "commit") : "working tree");
+        if (s.path("signature").isString()) sb.append("  signed by ").append(text(s, "signature"));
         sb.append('\n');
         JsonNode h = run.path("host");
-        sb.append("Host     ").append(h.path("hostname").asString()).append("  boot ").append(h.path("bootId").asString())
+        sb.append("Host     ").append(text(h, "hostname")).append("  boot ").append(text(h, "bootId"))
                 .append("    profiles: ").append(join(run.path("profiles"))).append("\n\n");
         for (JsonNode r : run.path("resources")) {
             String status = r.path("status").asString();
@@ -73,14 +77,14 @@ public final class History {
                 case "override" -> "  = ";
                 case "error" -> "  x ";
                 default -> "    ";
-            }).append(r.path("id").asString()).append("  ").append(status);
+            }).append(text(r, "id")).append("  ").append(esc(status));
             if (r.path("origin").path("file").isString()) {
-                sb.append("  ").append(r.path("origin").path("file").asString()).append(':').append(r.path("origin").path("line").asInt());
+                sb.append("  ").append(text(r.path("origin"), "file")).append(':').append(r.path("origin").path("line").asInt());
             }
             sb.append('\n');
-            if (r.path("reason").isString()) sb.append("        ").append(r.path("reason").asString()).append('\n');
+            if (r.path("reason").isString()) sb.append("        ").append(text(r, "reason")).append('\n');
             for (JsonNode c : r.path("changes")) {
-                sb.append(String.format("        %-11s %s -> %s%n", c.path("field").asString(), value(c.path("from")), value(c.path("to"))));
+                sb.append(String.format("        %-11s %s -> %s%n", text(c, "field"), value(c.path("from")), value(c.path("to"))));
             }
         }
         for (JsonNode e : run.path("errors")) sb.append("error: ").append(error(e)).append('\n');
@@ -94,21 +98,37 @@ public final class History {
                 + (sum.path("error").asInt() + errors) + " error";
     }
 
-    /** A record's error: {@code {file, line, column, message}} (records before format 1.1 held plain strings). */
+    /** A record's error for a person: {@link #errorText(JsonNode)} with control characters escaped. */
     static String error(JsonNode e) {
+        return esc(errorText(e));
+    }
+
+    /**
+     * A record's error as one raw line (for JSON): {@code {file, line, column, message}} as {@code FILE:LINE:COL:
+     * message} (records before format 1.1 held plain strings).
+     */
+    static String errorText(JsonNode e) {
         if (e.isString()) return e.asString();
         String message = e.path("message").asString("");
-        if (!e.path("file").isString()) return message;
-        return new RunError(e.path("file").asString(), e.path("line").asInt(0), e.path("column").asInt(0), message).render();
+        String file = e.path("file").isString() ? e.path("file").asString() : null;
+        return new RunError(file, e.path("line").asInt(0), e.path("column").asInt(0), message).text();
     }
 
     private static String value(JsonNode v) {
-        return v.isNull() || v.isMissingNode() ? "(absent)" : v.asString();
+        return v.isNull() || v.isMissingNode() ? "(absent)" : esc(v.asString());
+    }
+
+    private static String text(JsonNode n, String field) {
+        return esc(n.path(field).asString());
+    }
+
+    private static String esc(String s) {
+        return Printable.escape(s);
     }
 
     private static String join(JsonNode arr) {
         StringBuilder sb = new StringBuilder();
-        for (JsonNode n : arr) sb.append(sb.length() == 0 ? "" : ", ").append(n.asString());
+        for (JsonNode n : arr) sb.append(sb.length() == 0 ? "" : ", ").append(esc(n.asString()));
         return sb.length() == 0 ? "(none match)" : sb.toString();
     }
 }

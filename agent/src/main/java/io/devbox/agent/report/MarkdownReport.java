@@ -4,18 +4,22 @@ import io.devbox.agent.engine.Change;
 import io.devbox.agent.engine.ResourcePlan;
 import io.devbox.agent.engine.Status;
 import io.devbox.agent.engine.Summary;
+import io.devbox.agent.host.Printable;
 
-/** A drift report fit to paste into an issue: rollout, drift and overrides in separate sections. */
+/**
+ * A drift report fit to paste into an issue: rollout, drift and overrides in separate sections. Every value is shown
+ * through {@link Printable} (controls escaped) and kept inside its table cell or code span.
+ */
 public final class MarkdownReport {
     private MarkdownReport() {
     }
 
     public static String render(RunInfo run) {
         StringBuilder sb = new StringBuilder();
-        sb.append("## devbox-agent drift report: ").append(run.host().hostname()).append("\n\n");
+        sb.append("## devbox-agent drift report: ").append(cell(run.host().hostname())).append("\n\n");
         if (run.source() != null) {
-            sb.append("Source `").append(run.source().repo()).append("` at `")
-                    .append(run.source().commit() == null ? "working tree" : run.source().commit()).append("`, ");
+            sb.append("Source ").append(code(run.source().repo())).append(" at ")
+                    .append(code(run.source().commit() == null ? "working tree" : run.source().commit())).append(", ");
         }
         sb.append("run ").append(run.startedAt()).append(".\n\n");
         Summary s = run.summary();
@@ -39,17 +43,23 @@ public final class MarkdownReport {
         for (ResourcePlan r : rs) {
             String tail = why ? " " + cell(r.reason()) + " |\n" : "\n";
             if (r.changes().isEmpty()) {
-                sb.append("| `").append(r.id()).append("` | | | | ").append(why ? " |" + tail : cell(r.reason()) + " |\n");
+                sb.append("| ").append(code(r.id())).append(" | | | | ").append(why ? " |" + tail : cell(r.reason()) + " |\n");
             }
             for (Change c : r.changes()) {
-                sb.append("| `").append(r.id()).append("` | ").append(c.field()).append(" | ").append(cell(Values.show(c.from())))
+                sb.append("| ").append(code(r.id())).append(" | ").append(cell(c.field())).append(" | ").append(cell(Values.show(c.from())))
                         .append(" | ").append(cell(Values.show(c.to()))).append(" | ")
-                        .append(r.origin() == null ? "" : "`" + r.origin().shortForm() + "`").append(" |").append(tail);
+                        .append(r.origin() == null ? "" : code(r.origin().shortForm())).append(" |").append(tail);
             }
         }
     }
 
+    /** Text in a table cell: controls escaped (line feeds too, a row is one line), pipes escaped. */
     private static String cell(String s) {
-        return s == null ? "" : s.replace("|", "\\|").replace("\n", " ");
+        return s == null ? "" : Printable.escape(s).replace("|", "\\|");
+    }
+
+    /** A code span; a backtick inside would end it early, so it is shown as a quote. */
+    private static String code(String s) {
+        return "`" + cell(s).replace('`', '\'') + "`";
     }
 }

@@ -1,5 +1,6 @@
 package io.devbox.agent.report;
 
+import io.devbox.agent.host.Printable;
 import io.devbox.agent.profile.Origin;
 import io.devbox.agent.profile.ProfileError;
 
@@ -22,9 +23,13 @@ public record RunError(String file, int line, int column, String message) {
         return file != null;
     }
 
-    /** {@code FILE:LINE:COL: message}, as profile errors read everywhere; the message alone when not located. */
+    /** {@code FILE:LINE:COL: message}, as profile errors read everywhere; the message alone when not located. Raw. */
+    public String text() {
+        return located() ? new Origin(file, line, column).longForm() + ": " + message : message;
+    }
+
+    /** {@link #text()} for a person: control characters escaped ({@link Printable}); JSON carries the raw text. */
     public String render() {
-        if (!located()) return message;
-        return new ProfileError(new Origin(file, line, column), message).render();
+        return Printable.escape(text());
     }
 }

@@ -83,7 +83,7 @@ public final class RunRecords {
     /** A record's JSON, or null when it vanished or cannot be read (a damaged record never hides the others). */
     public static JsonNode parse(Path file) throws IOException {
         try {
-            return Json.read(Files.readAllBytes(file));
+            return Json.read(AtomicFiles.readState(file));
         } catch (NoSuchFileException | JacksonException e) {
             return null;
         }

@@ -1,6 +1,8 @@
 package io.devbox.agent.report;
 
+import io.devbox.agent.host.AtomicFiles;
 import io.devbox.agent.host.Json;
+import io.devbox.agent.host.Printable;
 import io.devbox.agent.engine.AppliedState;
 import io.devbox.agent.host.Facts;
 import tools.jackson.core.JacksonException;
@@ -41,7 +43,7 @@ public final class StatusReport {
             lr.put("startedAt", last.path("startedAt").asString(null));
             lr.set("summary", last.path("summary"));
             ArrayNode errors = lr.putArray("errors");
-            for (JsonNode e : last.path("errors")) errors.add(History.error(e));
+            for (JsonNode e : last.path("errors")) errors.add(History.errorText(e));
         } else {
             root.putNull("lastRun");
         }
@@ -139,7 +141,7 @@ public final class StatusReport {
 
     private static JsonNode readJson(Path file) {
         try {
-            return Json.read(Files.readAllBytes(file));
+            return Json.read(AtomicFiles.readState(file));
         } catch (IOException | JacksonException e) {
             return null;
         }
@@ -148,7 +150,7 @@ public final class StatusReport {
     private static JsonNode lastRecord(List<Path> newestFirst) throws IOException {
         for (Path p : newestFirst) {
             try {
-                return Json.read(Files.readAllBytes(p));
+                return Json.read(AtomicFiles.readState(p));
             } catch (JacksonException e) {
                 // a record that cannot be read is skipped; the next older one speaks
             }
@@ -156,43 +158,44 @@ public final class StatusReport {
         return null;
     }
 
+    /** The status for a person; every text from the state files is shown through {@link Printable}. */
     public static String text(ObjectNode status) {
         StringBuilder sb = new StringBuilder();
         JsonNode h = status.path("host");
-        sb.append("Host     ").append(h.path("hostname").asString()).append("  ").append(h.path("wsl").asBoolean() ? "WSL2" : "Linux")
+        sb.append("Host     ").append(esc(h.path("hostname").asString())).append("  ").append(h.path("wsl").asBoolean() ? "WSL2" : "Linux")
                 .append(", ").append(h.path("systemd").asBoolean() ? "systemd" : "no systemd").append('\n');
         JsonNode s = status.path("source");
         if (s.path("repo").isString()) {
-            sb.append("Source   ").append(s.path("repo").asString());
-            if (s.path("ref").isString()) sb.append("  ").append(s.path("ref").asString());
-            sb.append(" @ ").append(s.path("commit").isString() ? s.path("commit").asString() : "working tree");
-            if (s.path("signature").isString()) sb.append("  signed by ").append(s.path("signature").asString());
+            sb.append("Source   ").append(esc(s.path("repo").asString()));
+            if (s.path("ref").isString()) sb.append("  ").append(esc(s.path("ref").asString()));
+            sb.append(" @ ").append(s.path("commit").isString() ? esc(s.path("commit").asString()) : "working tree");
+            if (s.path("signature").isString()) sb.append("  signed by ").append(esc(s.path("signature").asString()));
             sb.append('\n');
-            if (s.path("fetchedAt").isString()) sb.append("         fetched ").append(s.path("fetchedAt").asString()).append('\n');
-            if (s.path("error").isString()) sb.append("         source error: ").append(s.path("error").asString()).append('\n');
+            if (s.path("fetchedAt").isString()) sb.append("         fetched ").append(esc(s.path("fetchedAt").asString())).append('\n');
+            if (s.path("error").isString()) sb.append("         source error: ").append(esc(s.path("error").asString())).append('\n');
             if (s.path("badCommit").isString()) {
-                sb.append("         refused commit ").append(s.path("badCommit").asString()).append('\n');
-                for (JsonNode e : s.path("badCommitErrors")) sb.append("           ").append(e.asString()).append('\n');
+                sb.append("         refused commit ").append(esc(s.path("badCommit").asString())).append('\n');
+                for (JsonNode e : s.path("badCommitErrors")) sb.append("           ").append(esc(e.asString())).append('\n');
             }
         }
         if (h.path("restartPending").asBoolean(false)) sb.append("         a WSL restart is pending (wsl --shutdown) for changed WSL settings\n");
         JsonNode w = status.path("watch");
         if (w.isObject()) {
-            sb.append("Watch    ").append(w.path("stoppedAt").isString() ? "stopped " + w.path("stoppedAt").asString()
-                    + (w.path("stopReason").isString() ? " (" + w.path("stopReason").asString() + ")" : "")
-                    : "pid " + w.path("pid").asLong() + ", last cycle " + w.path("lastCycleAt").asString("none")).append('\n');
+            sb.append("Watch    ").append(w.path("stoppedAt").isString() ? "stopped " + esc(w.path("stoppedAt").asString())
+                    + (w.path("stopReason").isString() ? " (" + esc(w.path("stopReason").asString()) + ")" : "")
+                    : "pid " + w.path("pid").asLong() + ", last cycle " + esc(w.path("lastCycleAt").asString("none"))).append('\n');
         }
         JsonNode lr = status.path("lastRun");
         if (lr.isNull() || lr.isMissingNode()) {
             sb.append("Last run (none yet)\n");
         } else {
             JsonNode sum = lr.path("summary");
-            sb.append("Last run ").append(lr.path("command").asString()).append(" at ").append(lr.path("startedAt").asString())
+            sb.append("Last run ").append(esc(lr.path("command").asString())).append(" at ").append(esc(lr.path("startedAt").asString()))
                     .append(": ").append(sum.path("ok").asInt()).append(" ok, ").append(sum.path("change").asInt()).append(" change, ")
                     .append(sum.path("drift").asInt()).append(" drift, ").append(sum.path("skipped").asInt()).append(" skipped, ")
                     .append(sum.path("error").asInt()).append(" error\n");
         }
-        for (JsonNode e : lr.path("errors")) sb.append("         error: ").append(e.asString()).append('\n');
+        for (JsonNode e : lr.path("errors")) sb.append("         error: ").append(History.error(e)).append('\n');
         JsonNode seen = status.path("observed");
         if (status.path("resources").size() > 0) {
             sb.append("Observed ").append(seen.path("ok").asInt()).append(" ok, ").append(seen.path("change").asInt()).append(" change, ")
@@ -203,16 +206,20 @@ public final class StatusReport {
         for (JsonNode r : status.path("resources")) {
             String st = r.path("status").asString();
             if (!st.equals("drift") && !st.equals("error")) continue;
-            sb.append(st.equals("drift") ? "  ! " : "  x ").append(r.path("id").asString()).append("  ").append(st)
-                    .append("  (run ").append(r.path("run").asString()).append(", ").append(r.path("observedAt").asString("?")).append(')');
-            if (st.equals("error") && r.path("reason").isString()) sb.append(": ").append(r.path("reason").asString());
+            sb.append(st.equals("drift") ? "  ! " : "  x ").append(esc(r.path("id").asString())).append("  ").append(esc(st))
+                    .append("  (run ").append(esc(r.path("run").asString())).append(", ").append(esc(r.path("observedAt").asString("?"))).append(')');
+            if (st.equals("error") && r.path("reason").isString()) sb.append(": ").append(esc(r.path("reason").asString()));
             sb.append('\n');
         }
         for (JsonNode o : status.path("overrides")) {
-            sb.append("  = ").append(o.path("resource").asString()).append("  override until ").append(o.path("expiresAt").asString())
-                    .append(" by ").append(o.path("by").asString()).append(": ").append(o.path("reason").asString()).append('\n');
+            sb.append("  = ").append(esc(o.path("resource").asString())).append("  override until ").append(esc(o.path("expiresAt").asString()))
+                    .append(" by ").append(esc(o.path("by").asString())).append(": ").append(esc(o.path("reason").asString())).append('\n');
         }
         sb.append("Managed  ").append(status.path("managedResources").asInt()).append(" resources applied by the agent\n");
         return sb.toString();
+    }
+
+    private static String esc(String s) {
+        return Printable.escape(s);
     }
 }

@@ -7,10 +7,16 @@ import io.devbox.agent.engine.ResourcePlan;
 import io.devbox.agent.engine.Status;
 import io.devbox.agent.engine.Summary;
 
+import io.devbox.agent.host.Printable;
+
 import java.util.ArrayList;
 import java.util.List;
 
-/** Human output in the style of {@code terraform plan}; colors only when asked (a terminal, no NO_COLOR). */
+/**
+ * Human output in the style of {@code terraform plan}; colors only when asked (a terminal, no NO_COLOR). Every value
+ * (ids, paths, reasons, from/to, source and host names) passes {@link Printable}: the only control sequences in this
+ * output are the colors it paints itself.
+ */
 public final class TextRenderer {
     private final boolean color;
 
@@ -22,26 +28,26 @@ public final class TextRenderer {
         StringBuilder sb = new StringBuilder();
         RunInfo.SourceInfo s = run.source();
         if (s != null) {
-            sb.append("Source  ").append(s.repo());
-            if (s.ref() != null) sb.append("  ").append(s.ref());
-            sb.append(" @ ").append(s.commit() == null ? "working tree" : s.commit().substring(0, Math.min(7, s.commit().length())));
-            if (s.signature() != null) sb.append("  signed by ").append(s.signature());
+            sb.append("Source  ").append(esc(s.repo()));
+            if (s.ref() != null) sb.append("  ").append(esc(s.ref()));
+            sb.append(" @ ").append(s.commit() == null ? "working tree" : esc(s.commit().substring(0, Math.min(7, s.commit().length()))));
+            if (s.signature() != null) sb.append("  signed by ").append(esc(s.signature()));
             sb.append('\n');
-            if (s.error() != null) sb.append("        ").append(paint("31", "source: " + s.error())).append('\n');
+            if (s.error() != null) sb.append("        ").append(paint("31", "source: " + esc(s.error()))).append('\n');
             if (s.badCommit() != null) {
                 for (String e : s.badCommitErrors()) {
-                    sb.append("        ").append("refused commit ").append(s.badCommit(), 0, Math.min(7, s.badCommit().length()))
-                            .append(": ").append(e).append('\n');
+                    sb.append("        ").append("refused commit ").append(esc(s.badCommit().substring(0, Math.min(7, s.badCommit().length()))))
+                            .append(": ").append(esc(e)).append('\n');
                 }
             }
-            for (String n : s.notes()) sb.append("        ").append(paint("33", "note: " + n)).append('\n');
+            for (String n : s.notes()) sb.append("        ").append(paint("33", "note: " + esc(n))).append('\n');
         }
         var h = run.host();
         List<String> traits = new ArrayList<>();
         traits.add(h.wsl() ? "WSL2" : "Linux");
         traits.add(h.systemd() ? "systemd" : "no systemd");
-        sb.append("Host    ").append(h.hostname()).append("  ").append(String.join(", ", traits));
-        sb.append("    profiles: ").append(run.profiles().isEmpty() ? "(none match)" : String.join(", ", run.profiles()));
+        sb.append("Host    ").append(esc(h.hostname())).append("  ").append(String.join(", ", traits));
+        sb.append("    profiles: ").append(run.profiles().isEmpty() ? "(none match)" : esc(String.join(", ", run.profiles())));
         sb.append("\n\n");
         return sb.toString();
     }
@@ -95,27 +101,28 @@ public final class TextRenderer {
                 paint = "0";
             }
         }
-        String left = "  " + symbol + " " + r.id() + tag;
-        if (!r.dependsOn().isEmpty()) left += "  #" + r.position() + " after " + String.join(", ", r.dependsOn());
+        String left = "  " + symbol + " " + esc(r.id()) + tag;
+        if (!r.dependsOn().isEmpty()) left += "  #" + r.position() + " after " + esc(String.join(", ", r.dependsOn()));
         boolean selectorPrune = r.prune() == Prune.SELECTOR;
-        String where = r.origin() != null ? r.origin().shortForm()
-                : (r.reason() != null && r.status() != Status.ERROR && !selectorPrune ? r.reason() : "");
+        String where = esc(r.origin() != null ? r.origin().shortForm()
+                : (r.reason() != null && r.status() != Status.ERROR && !selectorPrune ? r.reason() : ""));
         sb.append(paint(paint, pad(left, 50) + " " + where).stripTrailing()).append('\n');
         if (selectorPrune && r.reason() != null && r.status() != Status.SKIPPED) {
-            sb.append("        ").append(paint("31", r.reason())).append('\n');
+            sb.append("        ").append(paint("31", esc(r.reason()))).append('\n');
         }
         for (Change c : r.changes()) {
             if (r.status() == Status.SKIPPED || r.status() == Status.ERROR) break;
-            sb.append("        ").append(pad(c.field(), 11)).append(' ').append(shownFrom(c)).append(" -> ").append(shownTo(c));
+            sb.append("        ").append(pad(esc(c.field()), 11)).append(' ').append(shownFrom(c)).append(" -> ").append(shownTo(c));
             if (c.disruptive()) sb.append("   (disruptive)");
-            if (r.status() == Status.DRIFT && r.reason() != null) sb.append("   ").append(r.reason());
+            if (r.status() == Status.DRIFT && r.reason() != null) sb.append("   ").append(esc(r.reason()));
             sb.append('\n');
             if (c.content() != null) diff(sb, c);
         }
         if ((r.status() == Status.SKIPPED || r.status() == Status.ERROR || r.status() == Status.OVERRIDE) && r.reason() != null) {
-            sb.append("        ").append(r.reason()).append('\n');
+            // a reason of several lines (a unit's journal) stays indented under its resource, line by line
+            for (String line : r.reason().split("\n", -1)) sb.append("        ").append(esc(line)).append('\n');
         }
-        for (String w : r.warnings()) sb.append("        ").append(paint("33", "warning: " + w)).append('\n');
+        for (String w : r.warnings()) sb.append("        ").append(paint("33", "warning: " + esc(w))).append('\n');
         return sb.toString();
     }
 
@@ -136,7 +143,7 @@ public final class TextRenderer {
     private void diff(StringBuilder sb, Change c) {
         for (String line : ContentDiff.lines(c.content(), DIFF_LINES)) {
             String code = line.startsWith("+") ? "32" : line.startsWith("-") ? "31" : line.startsWith("@@") ? "36" : "0";
-            sb.append("            ").append(paint(code, line)).append('\n');
+            sb.append("            ").append(paint(code, esc(line))).append('\n');
         }
     }
 
@@ -176,17 +183,17 @@ public final class TextRenderer {
                     case OVERRIDE -> {
                         symbol = "=";
                         paint = "36";
-                        result = "overridden: " + r.reason();
+                        result = "overridden: " + esc(r.reason());
                     }
                     case SKIPPED -> {
                         symbol = " ";
                         paint = "2";
-                        result = "skipped: " + r.reason();
+                        result = "skipped: " + esc(r.reason());
                     }
                     case ERROR -> {
                         symbol = "x";
                         paint = "31";
-                        result = "failed: " + r.reason();
+                        result = "failed: " + esc(r.reason());
                     }
                     default -> {
                         symbol = r.status() == Status.DRIFT ? "!" : r.action() == null ? "~" : r.action().symbol();
@@ -195,11 +202,11 @@ public final class TextRenderer {
                     }
                 }
             }
-            sb.append(paint(paint, pad("  " + symbol + " " + r.id(), 50) + " " + result).stripTrailing()).append('\n');
+            sb.append(paint(paint, pad("  " + symbol + " " + esc(r.id()), 50) + " " + result).stripTrailing()).append('\n');
             if (r.applied()) {
                 for (Change c : r.changes()) {
-                    sb.append("        ").append(pad(c.field(), 11)).append(' ').append(Values.show(c.from())).append(" -> ")
-                            .append(Values.show(c.to())).append('\n');
+                    sb.append("        ").append(pad(esc(c.field()), 11)).append(' ').append(shownFrom(c)).append(" -> ")
+                            .append(shownTo(c)).append('\n');
                 }
             }
         }
@@ -238,6 +245,10 @@ public final class TextRenderer {
 
     private String paint(String code, String text) {
         return color && !"0".equals(code) ? "\u001b[" + code + "m" + text + "\u001b[0m" : text;
+    }
+
+    private static String esc(String s) {
+        return Printable.escape(s);
     }
 
     private static String pad(String s, int width) {

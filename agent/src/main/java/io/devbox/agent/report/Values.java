@@ -1,6 +1,8 @@
 package io.devbox.agent.report;
 
-/** How a value is shown to a person: absent, short, or summarized when long or multi-line. */
+import io.devbox.agent.host.Printable;
+
+/** How a value is shown to a person: absent, short, or summarized when long or multi-line; controls escaped. */
 final class Values {
     private static final int MAX = 60;
 
@@ -14,6 +16,6 @@ final class Values {
             return lines + (lines == 1 ? " line" : " lines");
         }
         if (v.isEmpty()) return "\"\"";
-        return v.length() > MAX ? v.substring(0, MAX - 3) + "..." : v;
+        return Printable.escape(v.length() > MAX ? v.substring(0, MAX - 3) + "..." : v);
     }
 }

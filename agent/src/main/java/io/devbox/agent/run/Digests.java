@@ -21,6 +21,8 @@ final class Digests {
                 md.update(f.path().getBytes(StandardCharsets.UTF_8));
                 md.update((byte) 0);
                 md.update(f.content());
+                // a file too large to read counts by its size (it is refused anyway)
+                if (!f.loaded()) md.update(Long.toString(f.size()).getBytes(StandardCharsets.US_ASCII));
                 md.update((byte) 0);
             }
             return HexFormat.of().formatHex(md.digest());

@@ -65,7 +65,7 @@ public final class Overrides {
     public List<Entry> all() throws IOException {
         JsonNode root;
         try {
-            root = Json.read(Files.readAllBytes(file));
+            root = Json.read(AtomicFiles.readState(file));
         } catch (NoSuchFileException e) {
             return List.of();
         } catch (JacksonException e) {

@@ -1,5 +1,6 @@
 package io.devbox.agent.run;
 
+import io.devbox.agent.host.AtomicFiles;
 import io.devbox.agent.host.Json;
 import io.devbox.agent.report.JsonReport;
 import tools.jackson.core.JacksonException;
@@ -21,7 +22,7 @@ public record SavedPlan(String commit, String profilesDigest, Map<String, String
     public static SavedPlan read(Path file) throws IOException {
         JsonNode root;
         try {
-            root = Json.read(Files.readAllBytes(file));
+            root = Json.read(AtomicFiles.readCapped(file, AtomicFiles.MAX_STATE_BYTES));
         } catch (NoSuchFileException e) {
             throw new IOException("no plan file " + file);
         } catch (JacksonException e) {

@@ -282,6 +282,33 @@ public final class Session {
         }
     }
 
+    /**
+     * The removal of everything the agent applied on this box (what {@code applied.json} lists): a plan, or with
+     * {@code apply} its application, as if the profiles were empty, through each kind's own prune path. Needs no
+     * source: it works on a box whose repository is gone. (No selector guard: with no profiles nothing is "declared
+     * for the box as it was", and removing everything is what was asked.)
+     */
+    public ApplyResult prune(boolean apply, BooleanSupplier stop) throws Exception {
+        String command = "prune";
+        Instant start = clock.instant();
+        try (RunLock ignored = lock(command)) {
+            RunRecorder recorder = recorder();
+            try {
+                Loaded nothing = new Loaded(new Snapshot(options.repo() == null ? "(no profiles)" : options.repo(), options.ref(),
+                        null, List.of(), io.devbox.agent.profile.RepoFiles.NONE),
+                        new ComposedSpec(Map.of(), List.of(), io.devbox.agent.profile.RepoFiles.NONE), Digests.profiles(List.of()));
+                if (!apply) {
+                    Plan plan = planner(state.loadApplied(), List.of()).plan(context(nothing), Set.of());
+                    return new ApplyResult(recorder.finished(command, start, nothing, plan.resources(), List.of(), false, 0, List.of()), 0);
+                }
+                return applyLoaded(command, start, nothing, List.of(), Optional.empty(), stop, true, recorder);
+            } catch (Exception e) {
+                recorder.aborted(command, start, e);
+                throw e;
+            }
+        }
+    }
+
     private ApplyResult applyLocked(String command, Instant start, List<String> only, Optional<SavedPlan> saved,
                                     BooleanSupplier stop, boolean allowSelectorPrunes, RunRecorder recorder) throws Exception {
         Loaded loaded = load(saved.map(SavedPlan::commit));
@@ -289,6 +316,11 @@ public final class Session {
                 && !saved.get().profilesDigest().equals(loaded.profilesDigest())) {
             throw new StalePlanException("the profiles changed since the plan was made (plan again)");
         }
+        return applyLoaded(command, start, loaded, only, saved, stop, allowSelectorPrunes, recorder);
+    }
+
+    private ApplyResult applyLoaded(String command, Instant start, Loaded loaded, List<String> only, Optional<SavedPlan> saved,
+                                    BooleanSupplier stop, boolean allowSelectorPrunes, RunRecorder recorder) throws Exception {
         // the kinds' own checks of the profiles first: a profile they refuse leaves no trace on the box (not even the box lock)
         planner(AppliedState.empty(), List.of()).check(context(loaded));
         try (RunLock box = lockBox(command)) {

@@ -14,7 +14,10 @@ import org.bouncycastle.openpgp.operator.bc.BcPGPContentVerifierBuilderProvider;
 import org.bouncycastle.openpgp.operator.jcajce.JcaKeyFingerprintCalculator;
 import org.eclipse.jgit.lib.Config;
 import org.eclipse.jgit.lib.ConfigConstants;
+import io.devbox.agent.host.AtomicFiles;
+import io.devbox.agent.host.TrustedPaths;
 import org.eclipse.jgit.lib.GpgConfig;
+import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.lib.SignatureVerifier;
 import org.eclipse.jgit.lib.SignatureVerifiers;
@@ -27,16 +30,19 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 
 /**
- * Checks that a commit carries a valid signature by a trusted key: SSH signatures against an allowed-signers
- * file (git's {@code gpg.ssh.allowedSignersFile} format; the principal must match the committer's e-mail, as
- * with {@code git verify-commit}), OpenPGP signatures against a file of armored public keys. Trust comes only
- * from these files, never from the repository or the user's keyrings.
+ * Checks that a commit carries a valid signature by a trusted key, and that the key is trusted for the commit's
+ * committer: SSH signatures against an allowed-signers file (git's {@code gpg.ssh.allowedSignersFile} format; a line
+ * listing the key must have a principal pattern matching the committer's e-mail, as {@code ssh-keygen -Y verify -I}
+ * checks), OpenPGP signatures against a file of armored public keys (a user id of the key must carry the committer's
+ * e-mail). Trust comes only from these files, never from the repository or the user's keyrings; the files
+ * themselves must be root's (see {@link TrustedPaths}): whoever can write them can sign for the fleet.
  */
 public final class CommitVerifier {
     private final Path allowedSigners;
@@ -62,19 +68,26 @@ public final class CommitVerifier {
         }
     }
 
+    /** The largest trusted-keys file read: a team's keys are kilobytes. */
+    static final long MAX_KEYS_BYTES = 4L << 20;
+
     public Result verify(Repository repo, RevCommit commit) throws IOException {
         byte[] sig = commit.getRawGpgSignature();
         String id = commit.abbreviate(7).name();
         if (sig == null) return Result.refused("commit " + id + " is not signed");
         byte[] data = unsigned(commit.getRawBuffer());
+        PersonIdent committer = commit.getCommitterIdent();
+        String email = committer == null ? "" : committer.getEmailAddress();
+        Instant when = committer == null ? null : committer.getWhenAsInstant();
         String text = new String(sig, StandardCharsets.US_ASCII);
-        if (text.startsWith("-----BEGIN SSH SIGNATURE-----")) return ssh(repo, id, data, sig);
-        if (text.startsWith("-----BEGIN PGP SIGNATURE-----")) return gpg(id, data, sig);
+        if (text.startsWith("-----BEGIN SSH SIGNATURE-----")) return ssh(repo, id, data, sig, email, when);
+        if (text.startsWith("-----BEGIN PGP SIGNATURE-----")) return gpg(id, data, sig, email);
         return Result.refused("commit " + id + " has a signature of an unsupported format (x509?)");
     }
 
-    private Result ssh(Repository repo, String id, byte[] data, byte[] sig) throws IOException {
+    private Result ssh(Repository repo, String id, byte[] data, byte[] sig, String email, Instant when) throws IOException {
         if (allowedSigners == null) return Result.refused("commit " + id + " is SSH-signed but no --allowed-signers file is given");
+        TrustedPaths.require(allowedSigners, "the allowed-signers file");
         if (!Files.isReadable(allowedSigners)) throw new IOException("cannot read the allowed-signers file " + allowedSigners);
         Config cfg = new Config();
         cfg.setString(ConfigConstants.CONFIG_GPG_SECTION, ConfigConstants.CONFIG_SSH_SUBSECTION,
@@ -83,7 +96,7 @@ public final class CommitVerifier {
         if (verifier == null) throw new IOException("no SSH signature verifier available (org.eclipse.jgit.ssh.apache missing)");
         try {
             SignatureVerifier.SignatureVerification v = verifier.verify(repo, new GpgConfig(cfg), data, sig);
-            if (v != null && v.verified() && v.keyUser() != null) return Result.ok(v.keyUser() + " (ssh " + v.keyFingerprint() + ")");
+            if (v != null && v.verified() && v.keyUser() != null) return sshPrincipal(id, v, email, when);
             String why = v == null ? "no verdict" : v.message() != null ? v.message() : "untrusted key";
             return Result.refused("commit " + id + ": SSH signature not trusted: " + why
                     + (v != null && v.keyFingerprint() != null ? " (key " + v.keyFingerprint() + ")" : ""));
@@ -92,8 +105,25 @@ public final class CommitVerifier {
         }
     }
 
-    private Result gpg(String id, byte[] data, byte[] sigBytes) throws IOException {
+    /**
+     * A signature JGit verified against a trusted key: trusted for this commit only when the committer's e-mail is a
+     * principal the file grants that key (a plain key's line), or one of the principals JGit matched in a certificate.
+     */
+    private Result sshPrincipal(String id, SignatureVerifier.SignatureVerification v, String email, Instant when) throws IOException {
+        String fingerprint = v.keyFingerprint();
+        AllowedSignersFile file = AllowedSignersFile.parse(new String(AtomicFiles.readCapped(allowedSigners, MAX_KEYS_BYTES),
+                StandardCharsets.UTF_8));
+        boolean allowed = file.listsKey(fingerprint) ? file.allows(fingerprint, email, when)
+                : List.of(v.keyUser().split(",")).contains(email);
+        if (!email.isEmpty() && allowed) return Result.ok(email + " (ssh " + fingerprint + ")");
+        List<String> granted = file.listsKey(fingerprint) ? file.principalsOf(fingerprint) : List.of(v.keyUser().split(","));
+        return Result.refused("commit " + id + ": signed with SSH key " + fingerprint + ", which " + allowedSigners
+                + " trusts for " + String.join(", ", granted) + ", not for the committer " + (email.isEmpty() ? "(no e-mail)" : email));
+    }
+
+    private Result gpg(String id, byte[] data, byte[] sigBytes, String email) throws IOException {
         if (gpgKeys == null) return Result.refused("commit " + id + " is GPG-signed but no --gpg-keys file is given");
+        TrustedPaths.require(gpgKeys, "the GPG keys file");
         PGPPublicKeyRingCollection keys = readKeys(gpgKeys);
         PGPSignature sig;
         try {
@@ -130,11 +160,35 @@ public final class CommitVerifier {
             if (valid > 0 && sig.getCreationTime().getTime() > key.getCreationTime().getTime() + valid * 1000) {
                 return Result.refused("commit " + id + ": signed by an expired OpenPGP key " + fingerprint(key));
             }
-            Iterator<String> uids = primary.getUserIDs();
-            String uid = uids.hasNext() ? uids.next() : "(no user id)";
-            return Result.ok(uid + " (gpg " + fingerprint(primary) + ")");
+            List<String> uids = new ArrayList<>();
+            primary.getUserIDs().forEachRemaining(uids::add);
+            for (String uid : uids) {
+                if (!revoked(primary, uid) && !email.isEmpty() && email.equalsIgnoreCase(emailOf(uid))) {
+                    return Result.ok(uid + " (gpg " + fingerprint(primary) + ")");
+                }
+            }
+            return Result.refused("commit " + id + ": signed with OpenPGP key " + fingerprint(primary) + ", whose user ids ("
+                    + (uids.isEmpty() ? "none" : String.join("; ", uids)) + ") do not include the committer's address "
+                    + (email.isEmpty() ? "(no e-mail)" : email));
         }
         return Result.refused("commit " + id + ": bad OpenPGP signature (the commit does not match it)");
+    }
+
+    /** The e-mail of a user id {@code Name (comment) <mail>}, or the whole id when it is a bare address. */
+    static String emailOf(String uid) {
+        int open = uid.lastIndexOf('<');
+        int close = uid.lastIndexOf('>');
+        if (open >= 0 && close > open) return uid.substring(open + 1, close).strip();
+        return uid.contains("@") ? uid.strip() : "";
+    }
+
+    /** Whether the key's own revocation of {@code uid} is among its certifications. */
+    private static boolean revoked(PGPPublicKey primary, String uid) {
+        Iterator<PGPSignature> sigs = primary.getSignaturesForID(uid);
+        while (sigs != null && sigs.hasNext()) {
+            if (sigs.next().getSignatureType() == PGPSignature.CERTIFICATION_REVOCATION) return true;
+        }
+        return false;
     }
 
     private static PGPSignature parseSignature(byte[] bytes) throws IOException, PGPException {
@@ -151,7 +205,7 @@ public final class CommitVerifier {
     static PGPPublicKeyRingCollection readKeys(Path file) throws IOException {
         byte[] all;
         try {
-            all = Files.readAllBytes(file);
+            all = AtomicFiles.readCapped(file, MAX_KEYS_BYTES);
         } catch (IOException e) {
             throw new IOException("cannot read the GPG keys file " + file + ": " + e.getMessage(), e);
         }

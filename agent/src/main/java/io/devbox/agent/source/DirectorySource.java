@@ -1,5 +1,7 @@
 package io.devbox.agent.source;
 
+import io.devbox.agent.host.IoErrors;
+import io.devbox.agent.host.AtomicFiles;
 import io.devbox.agent.host.SafePaths;
 import io.devbox.agent.profile.ProfileFile;
 
@@ -31,11 +33,14 @@ public final class DirectorySource implements ProfileSource {
         try (Stream<Path> walk = Files.walk(dir)) {
             for (Path p : walk.filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)).sorted().toList()) {
                 if (ProfilePaths.isProfile(p.getFileName().toString())) {
-                    files.add(new ProfileFile(root.relativize(p).toString(), Files.readAllBytes(p)));
+                    String name = root.relativize(p).toString();
+                    long size = Files.size(p);
+                    files.add(size > ProfileFile.MAX_BYTES ? ProfileFile.unread(name, size)
+                            : new ProfileFile(name, AtomicFiles.readNoFollow(p, ProfileFile.MAX_BYTES)));
                 }
             }
         } catch (IOException e) {
-            throw new SourceException("cannot read profiles under " + dir + ": " + e.getMessage(), e);
+            throw new SourceException("cannot read profiles under " + dir + ": " + IoErrors.describe(e), e);
         }
         return new Snapshot(root.toString(), null, null, files, this::read);
     }
@@ -43,6 +48,6 @@ public final class DirectorySource implements ProfileSource {
     private Optional<byte[]> read(String repoRelative) throws IOException {
         Path p = SafePaths.under(root, repoRelative);
         if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) return Optional.empty();
-        return Optional.of(Files.readAllBytes(p));
+        return Optional.of(AtomicFiles.readNoFollow(p, TreeBlobs.MAX_REFERENCED_BYTES));
     }
 }

@@ -1,11 +1,13 @@
 package io.devbox.agent.source;
 
+import io.devbox.agent.host.IoErrors;
 import io.devbox.agent.host.SafePaths;
 import io.devbox.agent.profile.ProfileFile;
 import org.eclipse.jgit.errors.RepositoryNotFoundException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevTree;
@@ -48,7 +50,7 @@ public final class GitTreeSource implements ProfileSource {
         try {
             b.setup();
         } catch (IOException | IllegalArgumentException e) {
-            throw new SourceException("cannot open the git repository of " + dir + ": " + e.getMessage(), e);
+            throw new SourceException("cannot open the git repository of " + dir + ": " + IoErrors.describe(e), e);
         }
         File top = b.getWorkTree() != null ? b.getWorkTree() : b.getGitDir();
         return Optional.of(top.toPath().toAbsolutePath().normalize());
@@ -62,14 +64,14 @@ public final class GitTreeSource implements ProfileSource {
             RevCommit commit = walk.parseCommit(resolve(repo));
             RevTree tree = commit.getTree();
             List<ProfileFile> files = new ArrayList<>();
-            try (TreeWalk tw = new TreeWalk(repo)) {
+            try (ObjectReader reader = repo.newObjectReader(); TreeWalk tw = new TreeWalk(reader)) {
                 tw.addTree(tree);
                 tw.setRecursive(true);
                 if (!rel.isEmpty()) tw.setFilter(PathFilter.create(rel));
                 while (tw.next()) {
                     if (tw.getFileMode(0) != FileMode.REGULAR_FILE && tw.getFileMode(0) != FileMode.EXECUTABLE_FILE) continue;
                     if (!ProfilePaths.isProfile(tw.getNameString())) continue;
-                    files.add(new ProfileFile(tw.getPathString(), repo.open(tw.getObjectId(0), Constants.OBJ_BLOB).getBytes()));
+                    files.add(profile(reader, tw.getObjectId(0), tw.getPathString()));
                 }
             }
             if (files.isEmpty() && !rel.isEmpty() && TreeWalk.forPath(repo, rel, tree) == null) {
@@ -79,7 +81,16 @@ public final class GitTreeSource implements ProfileSource {
             String commitId = commit.name();
             return new Snapshot(description, ref, commitId, files, p -> readBlob(repo, tree, p));
         } catch (IOException e) {
-            throw new SourceException("cannot read " + description + ": " + e.getMessage(), e);
+            throw new SourceException("cannot read " + description + ": " + IoErrors.describe(e), e);
+        }
+    }
+
+    /** A profile blob, or only its size when it is over the limit (the loader refuses it with a located error). */
+    private static ProfileFile profile(ObjectReader reader, ObjectId blob, String path) throws IOException {
+        try {
+            return new ProfileFile(path, TreeBlobs.read(reader, blob, path, ProfileFile.MAX_BYTES));
+        } catch (TreeBlobs.TooLarge e) {
+            return ProfileFile.unread(path, e.size());
         }
     }
 
@@ -93,7 +104,7 @@ public final class GitTreeSource implements ProfileSource {
         } catch (RepositoryNotFoundException e) {
             throw new SourceException("not a git repository: " + repoDir + " (use --worktree to read a plain directory)");
         } catch (IOException | IllegalArgumentException e) {
-            throw new SourceException("cannot open git repository " + repoDir + ": " + e.getMessage(), e);
+            throw new SourceException("cannot open git repository " + repoDir + ": " + IoErrors.describe(e), e);
         }
     }
 
@@ -115,7 +126,9 @@ public final class GitTreeSource implements ProfileSource {
             if (tw == null || (tw.getFileMode(0) != FileMode.REGULAR_FILE && tw.getFileMode(0) != FileMode.EXECUTABLE_FILE)) {
                 return Optional.empty();
             }
-            return Optional.of(repo.open(tw.getObjectId(0), Constants.OBJ_BLOB).getBytes());
+            try (ObjectReader reader = repo.newObjectReader()) {
+                return Optional.of(TreeBlobs.read(reader, tw.getObjectId(0), repoRelative, TreeBlobs.MAX_REFERENCED_BYTES));
+            }
         }
     }
 }

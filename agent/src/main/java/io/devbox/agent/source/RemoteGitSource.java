@@ -1,5 +1,6 @@
 package io.devbox.agent.source;
 
+import io.devbox.agent.host.IoErrors;
 import io.devbox.agent.engine.RunLock;
 import io.devbox.agent.host.Times;
 import io.devbox.agent.profile.ProfileError;
@@ -88,7 +89,7 @@ public final class RemoteGitSource {
             if (v != null && !v.trusted()) throw new SourceException(v.reason());
             return snapshot(f.head().name());
         } catch (IOException e) {
-            throw new SourceException("cache clone " + cacheDir() + ": " + e.getMessage(), e);
+            throw new SourceException("cache clone " + cacheDir() + ": " + IoErrors.describe(e), e);
         }
     }
 
@@ -103,7 +104,7 @@ public final class RemoteGitSource {
             if (v != null && !v.trusted()) throw new SourceException(v.reason());
             return snapshot(commit);
         } catch (IOException e) {
-            throw new SourceException("cache clone " + cacheDir() + ": " + e.getMessage(), e);
+            throw new SourceException("cache clone " + cacheDir() + ": " + IoErrors.describe(e), e);
         }
     }
 

@@ -62,7 +62,7 @@ public record SourceState(String repo, String ref, String commit, String goodAt,
         Path f = stateDir.resolve(FILE);
         JsonNode n;
         try {
-            n = Json.read(Files.readAllBytes(f));
+            n = Json.read(AtomicFiles.readState(f));
         } catch (NoSuchFileException e) {
             return empty(null, null);
         } catch (JacksonException e) {

@@ -1,11 +1,13 @@
 package io.devbox.agent.source;
 
+import io.devbox.agent.host.AtomicFiles;
 import io.devbox.agent.profile.ProfileFile;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -33,8 +35,8 @@ public final class UncommittedProfiles {
      * @param profilesPath the profiles directory relative to the work tree ("" for the top)
      */
     public static List<String> list(Path workTree, String profilesPath, List<ProfileFile> committed) {
-        Map<String, byte[]> byPath = new HashMap<>();
-        for (ProfileFile f : committed) byPath.put(f.path(), f.content());
+        Map<String, ProfileFile> byPath = new HashMap<>();
+        for (ProfileFile f : committed) byPath.put(f.path(), f);
         TreeSet<String> out = new TreeSet<>();
         Path dir = profilesPath.isEmpty() ? workTree : workTree.resolve(profilesPath);
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) return List.of();
@@ -43,15 +45,27 @@ public final class UncommittedProfiles {
                 if (!ProfilePaths.isProfile(p.getFileName().toString())) continue;
                 String rel = workTree.relativize(p).toString();
                 if (rel.startsWith(".git/") || rel.contains("/.git/")) continue;
-                byte[] was = byPath.remove(rel);
+                ProfileFile was = byPath.remove(rel);
                 if (was == null) out.add(rel + " (not committed)");
-                else if (!Arrays.equals(was, Files.readAllBytes(p))) out.add(rel + " (modified)");
+                else if (differs(p, was)) out.add(rel + " (modified)");
             }
         } catch (IOException | RuntimeException e) {
             return List.of();
         }
         for (String gone : byPath.keySet()) out.add(gone + " (deleted)");
         return new ArrayList<>(out);
+    }
+
+    /**
+     * Whether the work tree's file differs from the committed one. The work tree may be a developer's and the agent
+     * root: sizes are compared first, and only a file within the profile limit is read, without following a link
+     * ({@link AtomicFiles#readNoFollow}); files over the limit (never loaded from the commit either) compare by size.
+     */
+    private static boolean differs(Path file, ProfileFile committed) throws IOException {
+        long size = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).size();
+        if (size != committed.size()) return true;
+        if (!committed.loaded() || size > ProfileFile.MAX_BYTES) return false;
+        return !Arrays.equals(committed.content(), AtomicFiles.readNoFollow(file, ProfileFile.MAX_BYTES));
     }
 
     /** The note a plan shows, or null when nothing differs. */

@@ -2,7 +2,10 @@ package io.devbox.agent.watch;
 
 import io.devbox.agent.engine.RunLock;
 import io.devbox.agent.engine.Status;
+import io.devbox.agent.host.AtomicFiles;
+import io.devbox.agent.host.IoErrors;
 import io.devbox.agent.host.KernelFiles;
+import io.devbox.agent.host.Printable;
 import io.devbox.agent.host.Times;
 import io.devbox.agent.metrics.AgentMetrics;
 import io.devbox.agent.metrics.MetricsServer;
@@ -41,7 +44,8 @@ public final class WatchLoop {
         Loaded load() throws IOException;
     }
 
-    public record Loaded(WatchSettings settings, Supplier<Session> sessions) {
+    /** The settings, how to open a session, and how to push a run's report (used when {@code settings.report()} says so). */
+    public record Loaded(WatchSettings settings, Supplier<Session> sessions, ReportPublisher.Pusher pusher) {
     }
 
     private final Setup setup;
@@ -49,18 +53,13 @@ public final class WatchLoop {
     private final Wakeup wakeup;
     private final PrintWriter log;
     private final DoubleSupplier random;
-    private final Consumer<RunInfo> afterRun;
 
-    /**
-     * @param afterRun called after every cycle that produced a run record (e.g. to push a fleet report)
-     */
-    public WatchLoop(Setup setup, Clock clock, Wakeup wakeup, PrintWriter log, DoubleSupplier random, Consumer<RunInfo> afterRun) {
+    public WatchLoop(Setup setup, Clock clock, Wakeup wakeup, PrintWriter log, DoubleSupplier random) {
         this.setup = setup;
         this.clock = clock;
         this.wakeup = wakeup;
         this.log = log;
         this.random = random;
-        this.afterRun = afterRun;
     }
 
     /** Runs until stopped (exit 0), or one cycle with {@code once} (the run's exit code). */
@@ -98,12 +97,15 @@ public final class WatchLoop {
         String lastBootId = remembered.bootId();
         String lastRunId = remembered.lastRunId();
         String lastCycleAt = remembered.lastCycleAt();
+        String lastRunKey = null;
+        ReportPublisher publisher = new ReportPublisher(cfg.settings().report(), cfg.settings().interval(), stateDir, clock, random);
         Instant nextDrift = clock.instant();
         int failures = 0;
         int exit = 0;
         log("watching (mode " + cfg.settings().mode().name().toLowerCase() + ", interval "
                 + io.devbox.agent.config.Durations.format(cfg.settings().interval()) + ", drift interval "
-                + io.devbox.agent.config.Durations.format(cfg.settings().driftInterval()) + ", state " + stateDir + ")");
+                + io.devbox.agent.config.Durations.format(cfg.settings().driftInterval()) + ", report push "
+                + cfg.settings().report().describe() + ", state " + stateDir + ")");
         while (!wakeup.stopRequested()) {
             WatchSettings s = cfg.settings();
             if (cycleReason == null && wakeup.takeCycleRequest()) {
@@ -111,8 +113,9 @@ public final class WatchLoop {
                 try {
                     cfg = reload(cfg);
                     s = cfg.settings();
+                    publisher.configure(s.report(), s.interval());
                 } catch (IOException e) {
-                    log("config not reloaded, keeping the previous settings: " + e.getMessage());
+                    log("config not reloaded, keeping the previous settings: " + IoErrors.describe(e));
                 }
             }
             bootId = bootId(s.bootIdFile());
@@ -144,6 +147,8 @@ public final class WatchLoop {
                     lastCycleAt = Times.iso(started);
                     if (c.run != null) {
                         lastRunId = c.run.id();
+                        lastRunKey = ReportPublisher.key(c.run);
+                        publisher.recorded(c.run);
                         lastRevision = new Session.Revision(c.run.source() == null ? null : c.run.source().commit(), c.run.profilesDigest());
                     } else if (c.revision != null) {
                         lastRevision = c.revision;
@@ -160,9 +165,15 @@ public final class WatchLoop {
             if (s.once()) {
                 return exit;
             }
+            publish(publisher, cfg.pusher(), session, metrics, lastRunId, lastRunKey);
             Duration delay = Schedule.backoff(s.interval(), failures, random.getAsDouble());
             Duration untilDrift = Duration.between(clock.instant(), nextDrift);
             if (untilDrift.compareTo(delay) < 0) delay = untilDrift.isNegative() ? Duration.ZERO : untilDrift;
+            Instant pushDue = publisher.nextDue();
+            if (pushDue != null) {
+                Duration untilPush = Duration.between(clock.instant(), pushDue);
+                if (untilPush.compareTo(delay) < 0) delay = untilPush.isNegative() ? Duration.ZERO : untilPush;
+            }
             if (cycleReason != null && delay.compareTo(s.interval()) > 0) delay = s.interval();
             try {
                 wakeup.await(delay.toMillis());
@@ -200,7 +211,6 @@ public final class WatchLoop {
             for (var e : run.errors()) log("  error: " + e.render());
             run.resources().stream().filter(r -> r.status() == Status.ERROR)
                     .forEach(r -> log("  x " + r.id() + ": " + r.reason()));
-            afterRun.accept(run);
             int exit = Session.failed(run) ? 1 : s.mode() == WatchSettings.Mode.REPORT && sum.pending() > 0 ? 2 : 0;
             return new Cycle(exit, run, null, false, false);
         } catch (RunLock.HeldException e) {
@@ -221,7 +231,7 @@ public final class WatchLoop {
             log("cycle (" + reason + "): source error: " + e.getMessage());
             return new Cycle(1, null, null, false, true);
         } catch (Exception e) {
-            log("cycle (" + reason + ") failed: " + e);
+            log("cycle (" + reason + ") failed: " + (e instanceof IOException io ? IoErrors.describe(io) : e.toString()));
             return new Cycle(1, null, null, false, false);
         }
     }
@@ -235,10 +245,26 @@ public final class WatchLoop {
         return next;
     }
 
+    /**
+     * Publishes the report when it is due: after the cycle's record is written and outside the run lock; the pusher
+     * bounds its time, and a failure is logged and counted, never a failed cycle.
+     */
+    private void publish(ReportPublisher publisher, ReportPublisher.Pusher pusher, Session session, AgentMetrics metrics,
+                         String runId, String runKey) {
+        ReportPublisher.Outcome o = publisher.pushIfDue(pusher, runId, runKey);
+        if (!o.attempted()) return;
+        log(o.message());
+        count(session, metrics, m -> m.reportPushed(o.success()));
+    }
+
     private void countFetchError(Session session, AgentMetrics metrics) {
+        count(session, metrics, AgentMetrics::sourceFetchError);
+    }
+
+    private static void count(Session session, AgentMetrics metrics, Consumer<AgentMetrics> update) {
         try (RunLock ignored = RunLock.acquire(session.state().resolve("lock"), "watch", Duration.ofSeconds(1))) {
             metrics.reload();
-            metrics.sourceFetchError();
+            update.accept(metrics);
             metrics.write();
         } catch (IOException | RunLock.HeldException e) {
             // the count is an aid; a busy lock or a full disk must not stop the daemon
@@ -248,7 +274,7 @@ public final class WatchLoop {
     /** What the HTTP endpoint serves: the textfile as last written (by this daemon or a one-off run), else the registry. */
     private static String served(AgentMetrics metrics) {
         try {
-            return Files.readString(metrics.textfile(), StandardCharsets.UTF_8);
+            return new String(AtomicFiles.readState(metrics.textfile()), StandardCharsets.UTF_8);
         } catch (IOException e) {
             return metrics.exposition();
         }
@@ -260,7 +286,7 @@ public final class WatchLoop {
             new WatchState(bootId, rev == null ? null : rev.commit(), rev == null ? null : rev.profilesDigest(), lastCycleAt,
                     lastRunId, stoppedAt, stopReason, ProcessHandle.current().pid()).write(stateDir);
         } catch (IOException e) {
-            log("cannot write the watch state: " + e.getMessage());
+            log("cannot write the watch state: " + IoErrors.describe(e));
         }
     }
 
@@ -284,7 +310,8 @@ public final class WatchLoop {
 
     private void log(String message) {
         synchronized (log) {
-            log.println(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "  " + message);
+            // one line per message: a value inside (a reason, a path, a source error) cannot start a line of its own
+            log.println(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "  " + Printable.escape(message));
             log.flush();
         }
     }

@@ -27,7 +27,7 @@ public record WatchState(String bootId, String commit, String profilesDigest, St
     /** The stored state; {@link #NONE} when absent or unreadable (it only saves a cycle). */
     public static WatchState read(Path stateDir) {
         try {
-            JsonNode n = Json.read(Files.readAllBytes(file(stateDir)));
+            JsonNode n = Json.read(AtomicFiles.readState(file(stateDir)));
             return new WatchState(text(n, "bootId"), text(n, "commit"), text(n, "profilesDigest"), text(n, "lastCycleAt"),
                     text(n, "lastRunId"), text(n, "stoppedAt"), text(n, "stopReason"), n.path("pid").asLong(0));
         } catch (IOException | RuntimeException e) {

@@ -31,10 +31,10 @@ class CommandLineTreeTest {
     @Test
     void onlyTheNamedSubcommandIsBuiltAndHelpAndCompletionGetAll() {
         assertThat(AgentCommand.commandLine(new String[]{"--repo", "x", "plan"}).getSubcommands()).containsOnlyKeys("plan");
-        assertThat(AgentCommand.commandLine(new String[]{"--help"}).getSubcommands()).hasSize(14).containsKey("help");
-        assertThat(AgentCommand.commandLine(new String[]{"completion", "bash"}).getSubcommands()).hasSize(14);
-        assertThat(AgentCommand.commandLine(new String[]{"plna"}).getSubcommands()).hasSize(14);
-        assertThat(AgentCommand.commandLine(new String[]{"help", "plan"}).getSubcommands()).hasSize(14);
+        assertThat(AgentCommand.commandLine(new String[]{"--help"}).getSubcommands()).hasSize(16).containsKey("help");
+        assertThat(AgentCommand.commandLine(new String[]{"completion", "bash"}).getSubcommands()).hasSize(16);
+        assertThat(AgentCommand.commandLine(new String[]{"plna"}).getSubcommands()).hasSize(16);
+        assertThat(AgentCommand.commandLine(new String[]{"help", "plan"}).getSubcommands()).hasSize(16);
     }
 
     @Test
@@ -54,7 +54,7 @@ class CommandLineTreeTest {
     @Test
     void everySubcommandHasHelpAndPrintsItsOwnUsage() {
         for (String sub : List.of("validate", "plan", "apply", "drift", "status", "watch", "history", "override",
-                "report", "fleet", "schema", "version", "completion", "help")) {
+                "report", "fleet", "schema", "version", "completion", "enroll", "leave", "help")) {
             StringWriter out = new StringWriter();
             CommandLine cmd = AgentCommand.commandLine(new String[]{sub, "--help"});
             cmd.setOut(new PrintWriter(out));
@@ -194,12 +194,50 @@ class CommandLineTreeTest {
         assertThat(refusal("watch", "--metrics-address", "localhost")).contains("'localhost' is not HOST:PORT");
         assertThat(refusal("watch", "--metrics-address", "127.0.0.1:70000")).contains("port 70000 is above 65535");
         assertThat(refusal("plan", "--lock-wait", "-1")).contains("'-1' is not a number of seconds");
+        // enroll and leave (issue 16) and fleet take the same checks: labels, durations with their bounds
+        assertThat(refusal("enroll", "--repo", "/r", "--label", "bad label=x")).contains("label name 'bad label' must be 1 to 63");
+        assertThat(refusal("enroll", "--repo", "/r", "--label", "team")).contains("'team' has no value");
+        assertThat(refusal("enroll", "--repo", "/r", "--interval", "0s")).contains("'0s' is shorter than 100ms");
+        assertThat(refusal("enroll", "--repo", "/r", "--wait", "0s")).contains("'0s' is shorter than 1s");
+        assertThat(refusal("enroll", "--repo", "/r", "--mode", "aply")).contains("--mode").contains("aply");
+        assertThat(refusal("leave", "--label", "=x")).contains("a label needs a name");
+        assertThat(refusal("fleet", "--stale", "soon")).contains("'soon' is not a duration");
+        assertThat(refusal("fleet", "--stale", "0s")).contains("'0s' is shorter than 1s");
 
         CommandLine ok = AgentCommand.commandLine(new String[]{"plan"});
         ok.parseArgs("plan", "--only", "systemd,cgroups", "--label", "example.com/team=db", "--label", "gpu=");
         assertThat(((AgentCommand) ok.getCommand()).common.labels).containsEntry("example.com/team", "db").containsEntry("gpu", "");
         CommandLine watch = AgentCommand.commandLine(new String[]{"watch"});
         watch.parseArgs("watch", "--metrics-address", "[::1]:9478");
+    }
+
+    @Test
+    void enrollAndLeaveHelpListTheirOwnOptionsApartFromTheCommonOnes() {
+        for (String sub : List.of("enroll", "leave")) {
+            String usage = AgentCommand.commandLine(new String[]{sub, "--help"}).getSubcommands().get(sub)
+                    .getUsageMessage(CommandLine.Help.Ansi.OFF);
+            String own = usage.substring(usage.indexOf("Options:"), usage.indexOf("Common options"));
+            String common = usage.substring(usage.indexOf("Common options"));
+            assertThat(usage).as(sub).contains("[COMMON-OPTIONS]");
+            assertThat(usage.substring(0, usage.indexOf("[COMMON-OPTIONS]"))).as(sub).doesNotContain("--repo");
+            assertThat(own).as(sub).doesNotContain("--state-dir", "--lock-wait", "--repo");
+            assertThat(common).as(sub).contains("--repo", "--label", "--state-dir").doesNotContain("--prune", "--dry-run");
+        }
+        String enroll = AgentCommand.commandLine(new String[]{"enroll"}).getSubcommands().get("enroll").getUsageMessage(CommandLine.Help.Ansi.OFF);
+        assertThat(enroll.substring(enroll.indexOf("Options:"), enroll.indexOf("Common options"))).contains("--mode", "--interval", "--dry-run", "--force", "--wait");
+    }
+
+    @Test
+    void theInstalledProgramNamesItselfInParseErrorsAndJsonNamesTheCommand() {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        String[] args = {"history", "show", "--json", "--bogus"};
+        CommandLine cmd = AgentCommand.commandLine(args, "devbox-agent");
+        cmd.setOut(new PrintWriter(out));
+        cmd.setErr(new PrintWriter(err));
+        assertThat(cmd.execute(args)).isEqualTo(ExitCodes.ERROR);
+        assertThat(err.toString()).contains("Try 'devbox-agent history show --help'.");
+        assertThat(out.toString()).contains("\"command\" : \"history show\"");
     }
 
     @Test

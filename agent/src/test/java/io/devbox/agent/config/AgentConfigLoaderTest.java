@@ -53,6 +53,45 @@ class AgentConfigLoaderTest {
     }
 
     @Test
+    void downloadLimitsHaveDefaultsAndMustBePositive() throws Exception {
+        assertThat(parse("repo: /srv/fleet\n").downloadLimits()).isEqualTo(io.devbox.agent.host.Downloader.Limits.DEFAULT);
+        AgentConfig c = parse("download: {deadline: 10m, rateWindow: 30s, minBytesPerWindow: 4096}\n");
+        assertThat(c.downloadLimits()).isEqualTo(new io.devbox.agent.host.Downloader.Limits(Duration.ofMinutes(10),
+                Duration.ofSeconds(30), 4096));
+        assertThat(parse("download: {rateWindow: 5s}\n").downloadLimits().deadline()).isEqualTo(Duration.ofMinutes(30));
+        assertThatThrownBy(() -> parse("download:\n  deadline: 0s\n")).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("agent.yaml:2:13: download.deadline: must be longer than 0");
+        assertThatThrownBy(() -> parse("download: {minBytesPerWindow: 0}\n")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("download.minBytesPerWindow");
+        assertThatThrownBy(() -> parse("download: {speed: 1}\n")).hasMessageContaining("unknown setting 'speed'");
+    }
+
+    @Test
+    void readsWhenTheDaemonPublishesItsReport() throws Exception {
+        assertThat(parse("repo: /srv/fleet\n").report()).isEqualTo(ReportPush.NEVER);
+        ReportPush onChange = parse("report: {push: on-change, heartbeat: 30m}\n").report();
+        assertThat(onChange.mode()).isEqualTo(ReportPush.Mode.ON_CHANGE);
+        assertThat(onChange.heartbeat()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(parse("report: {push: on-change}\n").report().heartbeat()).isEqualTo(Duration.ofHours(1));
+        ReportPush every = parse("report: {push: every 1h30m}\n").report();
+        assertThat(every.mode()).isEqualTo(ReportPush.Mode.EVERY);
+        assertThat(every.every()).isEqualTo(Duration.ofMinutes(90));
+        assertThat(parse("report: {push: never}\n").report().mode()).isEqualTo(ReportPush.Mode.NEVER);
+    }
+
+    @Test
+    void refusesAReportPushItCannotSchedule() {
+        assertThatThrownBy(() -> parse("repo: x\nreport:\n  push: sometimes\n")).isInstanceOfSatisfying(ConfigException.class,
+                e -> assertThat(e.errors().get(0).render()).startsWith("agent.yaml:3:9: ")
+                        .contains("must be on-change, never or every D"));
+        assertThatThrownBy(() -> parse("report:\n  push: every 0s\n")).isInstanceOfSatisfying(ConfigException.class,
+                e -> assertThat(e.errors().get(0).render()).startsWith("agent.yaml:2:9: ").contains("positive"));
+        assertThatThrownBy(() -> parse("report: {push: on-change, heartbeat: soon}\n")).isInstanceOf(ConfigException.class);
+        assertThatThrownBy(() -> parse("report: {push: on-change, pull: yes}\n")).isInstanceOfSatisfying(ConfigException.class,
+                e -> assertThat(e.errors().get(0).render()).contains("unknown setting 'pull'"));
+    }
+
+    @Test
     void commandLineOptionsWinAndLabelsMerge() throws Exception {
         AgentConfig c = parse("repo: /srv/fleet\nref: main\nhostname: from-config\nlabels: {team: backend, site: ber}\nstateDir: /var/lib/x\n");
         AgentOptions cli = new AgentOptions(null, "feature", null, false, Path.of("/"), null, null, null, "from-cli",

@@ -5,6 +5,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,7 +25,8 @@ class BoxReportTest {
                    {"id": "sysctl[d]", "status": "error", "reason": "read-only"}],
                  "summary": {"ok": 1, "change": 1, "drift": 1, "override": 1, "skipped": 0, "error": 1}}
                 """);
-        JsonNode r = BoxReport.fromRunRecord("dev-1", run, Instant.parse("2026-01-01T00:05:00Z"), "test");
+        JsonNode r = BoxReport.fromRunRecord("dev-1", Map.of("team", "backend", "site", "berlin"), List.of(), run,
+                Instant.parse("2026-01-01T00:05:00Z"), "test");
         assertThat(r.path("hostname").asString()).isEqualTo("dev-1");
         assertThat(r.path("source").path("repo").asString()).isEqualTo("https://***@h/f.git");
         assertThat(r.path("source").path("commit").asString()).isEqualTo("abc");
@@ -31,6 +34,7 @@ class BoxReportTest {
         assertThat(r.path("drift").get(0).asString()).isEqualTo("sysctl[a]");
         assertThat(r.path("errors").get(0).asString()).isEqualTo("sysctl[d]");
         assertThat(r.path("overrides").get(0).path("id").asString()).isEqualTo("sysctl[c]");
+        assertThat(r.path("labels").toString()).isEqualTo("{\"site\":\"berlin\",\"team\":\"backend\"}");
         assertThat(r.toString()).doesNotContain("secret-").doesNotContain("tok");
     }
 
@@ -40,7 +44,7 @@ class BoxReportTest {
                 {"id": "r1", "resources": [{"id": "sysctl[c]", "status": "override"}],
                  "overrides": [{"resource": "sysctl[c]", "reason": "r", "expiresAt": "2026-01-02T00:00:00Z"}]}
                 """);
-        JsonNode r = BoxReport.fromRunRecord("dev-1", run, Instant.EPOCH, "test");
+        JsonNode r = BoxReport.fromRunRecord("dev-1", Map.of(), List.of(), run, Instant.EPOCH, "test");
         assertThat(r.path("overrides").size()).isEqualTo(1);
         assertThat(r.path("overrides").get(0).path("until").asString()).isEqualTo("2026-01-02T00:00:00Z");
     }

@@ -88,10 +88,83 @@ class DownloaderTest {
     }
 
     @Test
+    void aTrickleBelowTheMinimumRateFailsWithinTheWindow() throws Exception {
+        server.trickle("/f.bin", 200);
+        Downloader slowGuard = new Downloader(HttpClient.newHttpClient(), new Downloader.Limits(Duration.ofHours(1),
+                Duration.ofSeconds(1), 1024), null);
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> slowGuard.fetch(server.url("/f.bin"), tmp.resolve("t"), 10_000_000))
+                .isInstanceOf(IOException.class)
+                .hasMessageMatching("download of http://127\\.0\\.0\\.1:[0-9]+/f\\.bin is too slow: [0-9] bytes in the last 1 s, "
+                        + "less than the minimum of 1024 \\(download minBytesPerWindow\\)");
+        // one window and a tick of the watchdog, with room for a loaded machine
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+        assertThat(filesIn(tmp.resolve("t"))).isZero();
+    }
+
+    @Test
+    void aWholeDownloadKeepsToTheDeadlineHoweverSteadyItIs() throws Exception {
+        server.trickle("/f.bin", 5);
+        Downloader guard = new Downloader(HttpClient.newHttpClient(), new Downloader.Limits(Duration.ofMillis(1500),
+                Duration.ofSeconds(1), 1), null);
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> guard.read(server.url("/f.bin"), 10_000_000))
+                .hasMessageMatching("download of .*/f\\.bin did not finish within 1500 ms \\(download deadline\\) after [0-9]+ bytes");
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
     void refusesOversizedAndMissing() throws Exception {
         assertThatThrownBy(() -> downloader.fetch(server.url("/f.bin"), tmp, 1000)).hasMessageContaining("limit of 1000");
         assertThatThrownBy(() -> downloader.fetch(server.url("/nope"), tmp, 1000)).hasMessageContaining("HTTP 404");
         assertThat(filesIn(tmp)).isZero();
+    }
+
+    @Test
+    void theStandardDownloaderFetchesHttpInAChildJvm() throws Exception {
+        Downloader standard = Downloader.standard();
+        Downloader.Fetched f = standard.fetchVerified(server.url("/f.bin"), tmp.resolve("t"), 10_000_000, sha(payload));
+        assertThat(Files.readAllBytes(f.file())).isEqualTo(payload);
+        assertThat(f.file().getParent()).isEqualTo(tmp.resolve("t"));
+        assertThat(f.file().getFileName().toString()).startsWith(AtomicFiles.TEMP_PREFIX);
+        assertThat(standard.read(server.url("/f.bin"), 10_000_000)).isEqualTo(payload);
+        // the child's errors arrive as this process's
+        assertThatThrownBy(() -> standard.fetch(server.url("/nope"), tmp, 1000)).hasMessageContaining("HTTP 404");
+        assertThatThrownBy(() -> standard.fetch(server.url("/f.bin"), tmp, 1000)).hasMessageContaining("limit of 1000");
+        assertThatThrownBy(() -> standard.fetchVerified(server.url("/f.bin"), tmp, 10_000_000, "ab".repeat(32)))
+                .isInstanceOf(Downloader.ChecksumMismatch.class);
+        assertThat(filesIn(tmp)).isEqualTo(1); // t/ only
+    }
+
+    @Test
+    void theDownloadRunsInAChildThatStopsWhenItsParentIsGone() throws Exception {
+        server.stallAfter("/f.bin", 300_000);
+        var result = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return Downloader.standard().fetch(server.url("/f.bin"), tmp, 10_000_000).toString();
+            } catch (IOException e) {
+                return "failed: " + e.getMessage();
+            }
+        });
+        ProcessHandle child = null;
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (child == null && System.nanoTime() < deadline) {
+            child = ProcessHandle.current().children().filter(p -> p.info().arguments().map(
+                    args -> java.util.Arrays.asList(args).contains(ChildDownload.class.getName())).orElse(false)).findFirst().orElse(null);
+            Thread.sleep(20);
+        }
+        assertThat(child).as("a child JVM running ChildDownload").isNotNull();
+        child.destroyForcibly();
+        assertThat(result.get(20, java.util.concurrent.TimeUnit.SECONDS)).startsWith("failed: ");
+
+        // run on its own, a child whose stdin closes (its parent died) stops at once
+        Process orphan = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), ChildDownload.class.getName(), "fetch", server.url("/f.bin"),
+                tmp.toString(), "10000000", "60000", "10000", "1").redirectErrorStream(true).start();
+        Thread.sleep(500);
+        orphan.getOutputStream().close();
+        assertThat(orphan.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(orphan.exitValue()).isEqualTo(3);
     }
 
     @Test

@@ -44,4 +44,44 @@ class RedactorTest {
         assertThat(sink.toString(StandardCharsets.UTF_8)).isEqualTo("a https://u:***@h/x\npartial https://u:***@h/ end\n")
                 .doesNotContain("SECRET");
     }
+
+    static String b64(String s) {
+        return java.util.Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void tokensInAnyCaseAndBase64EncodedAreHiddenToo() {
+        String token = "ghp_" + "Ab1".repeat(12);
+        assertThat(Redactor.redact("echo " + token.toUpperCase())).isEqualTo("echo ***");
+        assertThat(Redactor.redact("GITHUB_PAT_" + "x".repeat(30))).isEqualTo("***");
+        assertThat(Redactor.redact("Authorization: Basic " + b64("x-access-token:" + token))).isEqualTo("Authorization: Basic ***");
+        assertThat(Redactor.redact("creds=" + b64("https://ci:hunter2hunter2@git.example.com/"))).isEqualTo("creds=***");
+        String urlSafe = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(("\u00ff\u00fe" + token).getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(Redactor.redact("{\"blob\": \"" + urlSafe + "\"}")).isEqualTo("{\"blob\": \"***\"}");
+        // ordinary long base64 (a sha256 fingerprint, an ssh key) stays
+        String fp = "SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s";
+        assertThat(Redactor.redact(fp)).isEqualTo(fp);
+        String hex = "9c1d".repeat(16);
+        assertThat(Redactor.redact(hex)).isEqualTo(hex);
+    }
+
+    @Test
+    void aKnownSecretIsScrubbedAsItIsInAnyCaseAndBase64Encoded() {
+        String token = "AABQ3XJKLMN7TOKEN0REGISTRATION42";
+        String output = String.join("\n",
+                "token " + token,
+                "lower " + token.toLowerCase(),
+                "basic " + b64(token),
+                "inside " + b64("{\"token\":\"" + token + "\"}"),
+                "shifted xyz" + b64("ab:" + token),
+                "url " + java.util.Base64.getUrlEncoder().encodeToString(("\u00fb\u00ff" + token).getBytes(StandardCharsets.ISO_8859_1)),
+                "unrelated " + b64("nothing to see here, just text"));
+        String scrubbed = Redactor.scrub(output, token, "[redacted]");
+        assertThat(scrubbed).isEqualTo(String.join("\n",
+                "token [redacted]", "lower [redacted]", "basic [redacted]", "inside [redacted]", "shifted [redacted]",
+                "url [redacted]", "unrelated " + b64("nothing to see here, just text")));
+        assertThat(Redactor.scrub(output, null, "x")).isEqualTo(output);
+        assertThat(Redactor.scrub(output, "", "x")).isEqualTo(output);
+        assertThat(Redactor.scrub("ab " + token, token)).isEqualTo("ab ***");
+    }
 }

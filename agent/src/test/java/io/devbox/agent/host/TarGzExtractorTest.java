@@ -158,4 +158,16 @@ class TarGzExtractorTest {
                 .isEqualTo("rwxr-xr-x");
         assertThat(Files.getAttribute(target.resolve("bin/tool"), "unix:mode")).isEqualTo(0100755);
     }
+
+    @Test
+    void dropsGroupAndOtherWriteBitsSoNoUserCanReplaceWhatRootRuns() throws Exception {
+        Path archive = write(new Tarballs().dir("go", 0777).dir("go/bin", 0775).file("go/bin/go", "#!/bin/sh\n", 0777)
+                .file("go/VERSION", "go1.22.5\n", 0666).file("go/private", "x", 0600).tarGz());
+        Path target = tmp.resolve("out/t");
+        TarGzExtractor.standard().extractTo(archive, target, 1);
+        assertThat(Files.getAttribute(target.resolve("bin/go"), "unix:mode")).isEqualTo(0100755);
+        assertThat(Files.getAttribute(target.resolve("VERSION"), "unix:mode")).isEqualTo(0100644);
+        assertThat(Files.getAttribute(target.resolve("private"), "unix:mode")).isEqualTo(0100600);
+        assertThat(Files.getAttribute(target.resolve("bin"), "unix:mode")).isEqualTo(040755);
+    }
 }

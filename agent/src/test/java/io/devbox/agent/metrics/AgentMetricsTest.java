@@ -57,6 +57,21 @@ class AgentMetricsTest {
     }
 
     @Test
+    void reportPushesAreCountedByResultAcrossProcesses() throws Exception {
+        AgentMetrics m = AgentMetrics.load(state, null);
+        m.reportPushed(true);
+        m.reportPushed(false);
+        m.write();
+        AgentMetrics again = AgentMetrics.load(state, null);
+        again.reportPushed(true);
+        again.write();
+        String text = Files.readString(state.resolve("metrics.prom"));
+        assertThat(Exposition.parse(text)).containsEntry("devbox_agent_report_push_total{result=\"success\"}", 2.0)
+                .containsEntry("devbox_agent_report_push_total{result=\"failure\"}", 1.0);
+        assertThat(text).contains("# TYPE devbox_agent_report_push_total counter");
+    }
+
+    @Test
     void theAppliedCommitInfoHasOneSeries() throws Exception {
         AgentMetrics m = AgentMetrics.load(state, state.resolve("textfile/devbox.prom"));
         m.runFinished("apply", true, Duration.ZERO, Instant.EPOCH, List.of(), "c1", true, 0);

@@ -69,14 +69,20 @@ class CommitSignatureSystemTest {
     }
 
     private String commit(String value, String... signArgs) throws Exception {
+        return commitAs(GitRepos.ENV.get("GIT_COMMITTER_EMAIL"), value, signArgs);
+    }
+
+    /** A commit whose committer (and author) has the address {@code email}. */
+    private String commitAs(String email, String value, String... signArgs) throws Exception {
+        Map<String, String> who = Map.of("GIT_COMMITTER_EMAIL", email, "GIT_AUTHOR_EMAIL", email);
         Files.createDirectories(work.resolve("profiles"));
         Files.writeString(work.resolve("profiles/base.yaml"), "apiVersion: devbox/v1\nkind: Profile\nmetadata: {name: base}\nspec:\n  sysctl:\n    net.core.somaxconn: " + value + "\n");
-        git(Map.of(), "add", "-A");
+        git(who, "add", "-A");
         List<String> args = new ArrayList<>(List.of(signArgs));
         args.addAll(List.of("commit", "-q", "-m", "set " + value));
         if (signArgs.length > 0) args.add("-S");
         else args.add("--no-gpg-sign");
-        git(Map.of(), args.toArray(String[]::new));
+        git(who, args.toArray(String[]::new));
         SystemTests.sh(List.of("git", "-C", work.toString(), "push", "-q", "--force", bare.toString(), "HEAD:refs/heads/main"));
         return git(Map.of(), "rev-parse", "HEAD");
     }
@@ -186,5 +192,77 @@ class CommitSignatureSystemTest {
         r = SystemTests.run(argv, Map.of(), tmp, Duration.ofMinutes(1));
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.stderr()).contains("is not signed").contains("nothing was changed");
+    }
+
+    @Test
+    void anSshKeyAllowedForAnotherAddressCannotSignForTheCommitter() throws Exception {
+        SystemTests.sh(List.of("git", "init", "-q", "--bare", "--initial-branch=main", bare.toString()));
+        Path bob = tmp.resolve("bob");
+        SystemTests.sh(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "bob", "-f", bob.toString()));
+        Path allowed = tmp.resolve("allowed_signers");
+        Files.writeString(allowed, "bob@example.com " + Files.readString(Path.of(bob + ".pub")).strip() + "\n");
+        Path state = tmp.resolve("state");
+
+        // bob's key for bob's own commit: accepted
+        String own = commitAs("bob@example.com", "4096", "-c", "gpg.format=ssh", "-c", "user.signingkey=" + bob);
+        SystemTests.Result r = agent(state, "apply", "--yes", "--json", "--allowed-signers", allowed.toString());
+        assertThat(r.exitCode()).as(r.all()).isZero();
+        JsonNode doc = JSON.readTree(r.stdout());
+        assertThat(doc.path("source").path("commit").asString()).isEqualTo(own);
+        assertThat(doc.path("source").path("signature").asString()).startsWith("bob@example.com (ssh SHA256:");
+        assertThat(kernel()).isEqualTo("4096");
+
+        // the key is trusted only for bob@example.com: a commit by committer@example.com is not bob's to sign
+        String forged = commit("9999", "-c", "gpg.format=ssh", "-c", "user.signingkey=" + bob);
+        r = agent(state, "apply", "--yes", "--json", "--allowed-signers", allowed.toString());
+        assertThat(r.exitCode()).as(r.all()).isEqualTo(1);
+        doc = JSON.readTree(r.stdout());
+        assertThat(doc.path("source").path("commit").asString()).isEqualTo(own);
+        assertThat(doc.path("source").path("badCommit").asString()).isEqualTo(forged);
+        assertThat(doc.path("source").path("error").asString()).contains("signed with SSH key SHA256:",
+                "trusts for bob@example.com, not for the committer committer@example.com");
+        assertThat(kernel()).isEqualTo("4096");
+    }
+
+    @Test
+    void aGpgKeyWithoutTheCommittersAddressCannotSignForTheCommitter() throws Exception {
+        SystemTests.sh(List.of("git", "init", "-q", "--bare", "--initial-branch=main", bare.toString()));
+        String bob = gpgKey("Bob <bob@example.com>");
+        Path keys = tmp.resolve("trusted.asc");
+        Files.writeString(keys, SystemTests.run(List.of("gpg", "--batch", "--armor", "--export", bob),
+                Map.of("GNUPGHOME", gnupg.toString()), null, Duration.ofSeconds(30)).stdout());
+        Path state = tmp.resolve("state");
+
+        String own = commitAs("bob@example.com", "4096", "-c", "gpg.program=gpg", "-c", "user.signingkey=" + bob);
+        SystemTests.Result r = agent(state, "apply", "--yes", "--json", "--gpg-keys", keys.toString());
+        assertThat(r.exitCode()).as(r.all()).isZero();
+        assertThat(JSON.readTree(r.stdout()).path("source").path("commit").asString()).isEqualTo(own);
+        assertThat(kernel()).isEqualTo("4096");
+
+        String forged = commit("9999", "-c", "gpg.program=gpg", "-c", "user.signingkey=" + bob);
+        r = agent(state, "apply", "--yes", "--json", "--gpg-keys", keys.toString());
+        assertThat(r.exitCode()).as(r.all()).isEqualTo(1);
+        JsonNode doc = JSON.readTree(r.stdout());
+        assertThat(doc.path("source").path("commit").asString()).isEqualTo(own);
+        assertThat(doc.path("source").path("badCommit").asString()).isEqualTo(forged);
+        assertThat(doc.path("source").path("error").asString()).contains("signed with OpenPGP key " + bob,
+                "whose user ids (Bob <bob@example.com>) do not include the committer's address committer@example.com");
+        assertThat(kernel()).isEqualTo("4096");
+    }
+
+    @Test
+    void trustedKeysFilesAnotherUserCouldWriteAreRefused() throws Exception {
+        SystemTests.sh(List.of("git", "init", "-q", "--bare", "--initial-branch=main", bare.toString()));
+        Path alice = tmp.resolve("alice");
+        SystemTests.sh(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "alice", "-f", alice.toString()));
+        Path allowed = tmp.resolve("allowed_signers");
+        Files.writeString(allowed, "committer@example.com " + Files.readString(Path.of(alice + ".pub")).strip() + "\n");
+        Files.setPosixFilePermissions(allowed, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+        commit("4096", "-c", "gpg.format=ssh", "-c", "user.signingkey=" + alice);
+        SystemTests.Result r = agent(tmp.resolve("state"), "apply", "--yes", "--allowed-signers", allowed.toString());
+        assertThat(r.exitCode()).as(r.all()).isEqualTo(1);
+        assertThat(r.stderr()).contains("the allowed-signers file " + allowed + " is refused: " + allowed
+                + " is writable by every user (mode 0666)").doesNotContain("\tat ");
+        assertThat(kernel()).isEqualTo("128");
     }
 }

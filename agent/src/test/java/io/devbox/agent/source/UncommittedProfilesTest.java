@@ -39,4 +39,22 @@ class UncommittedProfilesTest {
         assertThat(UncommittedProfiles.note(List.of(), "profiles", "3f9c2e1")).isNull();
         assertThat(UncommittedProfiles.list(tree, "nowhere", committed)).isEmpty();
     }
+
+    /** A developer's work tree is their input: a link is not followed, a huge file is compared by size, not read. */
+    @Test
+    void readsNoLinkAndNoFileOverTheProfileLimit() throws Exception {
+        Files.createDirectories(tree.resolve("profiles"));
+        Path secret = Files.writeString(tree.resolve("secret"), "same\n");
+        Files.createSymbolicLink(tree.resolve("profiles/linked.yaml"), secret);
+        try (var big = java.nio.channels.FileChannel.open(tree.resolve("profiles/big.yaml"),
+                java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+            big.write(java.nio.ByteBuffer.wrap(new byte[]{'x'}), 3L << 30); // 3 GiB, sparse
+        }
+        long bigSize = Files.size(tree.resolve("profiles/big.yaml"));
+        List<ProfileFile> committed = List.of(f("profiles/linked.yaml", "same\n"), ProfileFile.unread("profiles/big.yaml", bigSize));
+        // the link is no profile file of the work tree (as DirectorySource sees it); the big file has the committed size
+        assertThat(UncommittedProfiles.list(tree, "profiles", committed)).containsExactly("profiles/linked.yaml (deleted)");
+        List<ProfileFile> smaller = List.of(ProfileFile.unread("profiles/big.yaml", bigSize - 1));
+        assertThat(UncommittedProfiles.list(tree, "profiles", smaller)).containsExactly("profiles/big.yaml (modified)");
+    }
 }

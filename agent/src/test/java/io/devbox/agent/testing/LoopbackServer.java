@@ -14,13 +14,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A JDK HTTP server on 127.0.0.1 (a free port) serving byte arrays by path. A path may instead be set to die after
- * sending part of its body (the server closes the connection: a mirror going away mid-download) or to stall.
+ * sending part of its body (the server closes the connection: a mirror going away mid-download), to stall, or to
+ * trickle (one byte at a time with a pause after each: a hostile or broken mirror that never quite stalls).
  */
 public final class LoopbackServer implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, byte[]> files = new ConcurrentHashMap<>();
     private final Map<String, Integer> dieAfter = new ConcurrentHashMap<>();
     private final Map<String, Integer> stallAfter = new ConcurrentHashMap<>();
+    private final Map<String, Long> trickle = new ConcurrentHashMap<>();
     private final AtomicInteger requests = new AtomicInteger();
 
     public LoopbackServer() throws IOException {
@@ -52,10 +54,16 @@ public final class LoopbackServer implements AutoCloseable {
         stallAfter.put(path, bytes);
     }
 
-    /** Serves {@code path} whole again after {@link #dieAfter} or {@link #stallAfter}. */
+    /** Sends {@code path} one byte at a time, pausing {@code millisPerByte} after each, until the client goes away. */
+    public void trickle(String path, long millisPerByte) {
+        trickle.put(path, millisPerByte);
+    }
+
+    /** Serves {@code path} whole again after {@link #dieAfter}, {@link #stallAfter} or {@link #trickle}. */
     public void heal(String path) {
         dieAfter.remove(path);
         stallAfter.remove(path);
+        trickle.remove(path);
     }
 
     public int requests() {
@@ -79,6 +87,20 @@ public final class LoopbackServer implements AutoCloseable {
             out.write(body, 0, die);
             out.flush();
             // drop the connection with the body incomplete
+            ex.close();
+            return;
+        }
+        Long pause = trickle.get(key);
+        if (pause != null) {
+            try {
+                for (byte b : body) {
+                    out.write(b);
+                    out.flush();
+                    Thread.sleep(pause);
+                }
+            } catch (IOException | InterruptedException e) {
+                // the client gave up: that is what a trickle is for
+            }
             ex.close();
             return;
         }

@@ -59,6 +59,21 @@ public final class SystemTests {
         return jar;
     }
 
+    /** The Debian package built by {@code mvn package} (system property set by failsafe). */
+    public static Path agentDeb() {
+        String p = System.getProperty("agent.deb");
+        require(p != null && Files.isRegularFile(Path.of(p)), "the Debian package is not built: " + p + " (run mvn verify)");
+        return Path.of(p).toAbsolutePath();
+    }
+
+    /** The launcher of the checkout, {@code agent/bin/agent} (system property set by failsafe). */
+    public static Path agentLauncher() {
+        Path launcher = Path.of(System.getProperty("agent.launcher", "bin/agent")).toAbsolutePath();
+        require(Files.isExecutable(launcher), "the launcher is missing: " + launcher);
+        agentJar();
+        return launcher;
+    }
+
     /** {@code java -jar <agent jar>} with the current JVM, ready to append agent arguments. */
     public static List<String> agentCommand() {
         List<String> cmd = new ArrayList<>();

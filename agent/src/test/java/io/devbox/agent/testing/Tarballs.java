@@ -11,9 +11,22 @@ import java.util.zip.GZIPOutputStream;
  */
 public final class Tarballs {
     private final ByteArrayOutputStream tar = new ByteArrayOutputStream();
+    private int uid;
+    private int gid;
+
+    /** The owner the following entries claim (0:0 until set): an extractor must not restore it. */
+    public Tarballs owner(int uid, int gid) {
+        this.uid = uid;
+        this.gid = gid;
+        return this;
+    }
 
     public Tarballs dir(String name) {
-        header(name.endsWith("/") ? name : name + "/", '5', 0755, 0, "");
+        return dir(name, 0755);
+    }
+
+    public Tarballs dir(String name, int mode) {
+        header(name.endsWith("/") ? name : name + "/", '5', mode, 0, "");
         return this;
     }
 
@@ -42,7 +55,12 @@ public final class Tarballs {
 
     /** A Go toolchain: go/VERSION and a go/bin/go script printing "go version go{V} linux/amd64". */
     public static Tarballs goToolchain(String version) {
-        return new Tarballs().dir("go").dir("go/bin")
+        return goToolchain(version, 0, 0);
+    }
+
+    /** A stand-in Go toolchain whose entries claim owner {@code uid:gid}. */
+    public static Tarballs goToolchain(String version, int uid, int gid) {
+        return new Tarballs().owner(uid, gid).dir("go").dir("go/bin")
                 .file("go/VERSION", "go" + version + "\ntime 2024-06-27T20:11:12Z\n", 0644)
                 .file("go/bin/go", "#!/bin/sh\nif [ \"$1\" = version ]; then echo \"go version go" + version
                         + " linux/amd64\"; exit 0; fi\necho \"go: unknown command $1\" >&2; exit 2\n", 0755)
@@ -75,8 +93,8 @@ public final class Tarballs {
         byte[] h = new byte[512];
         put(h, 0, 100, name);
         put(h, 100, 8, octal(mode, 7));
-        put(h, 108, 8, octal(0, 7));
-        put(h, 116, 8, octal(0, 7));
+        put(h, 108, 8, octal(uid, 7));
+        put(h, 116, 8, octal(gid, 7));
         put(h, 124, 12, octal(size, 11));
         put(h, 136, 12, octal(1719519072L, 11));
         h[156] = (byte) type;

@@ -14,9 +14,16 @@ public final class TreeHash {
     }
 
     public static String of(Path root) throws IOException {
+        return ofExcept(root);
+    }
+
+    /** As {@link #of}, leaving out the entries (and what is under them) at these paths relative to {@code root}. */
+    public static String ofExcept(Path root, String... excluded) throws IOException {
         try (Stream<Path> walk = Files.walk(root)) {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             for (Path p : walk.sorted().toList()) {
+                Path rel = root.relativize(p);
+                if (java.util.Arrays.stream(excluded).anyMatch(x -> rel.startsWith(x))) continue;
                 md.update(root.relativize(p).toString().getBytes());
                 md.update(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS).toString().getBytes());
                 if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) md.update(Files.readAllBytes(p));

@@ -1,5 +1,6 @@
 package io.devbox.agent.kinds.cgroup;
 
+import io.devbox.agent.host.IoErrors;
 import io.devbox.agent.engine.Change;
 import io.devbox.agent.engine.DesiredContext;
 import io.devbox.agent.engine.Layer;
@@ -115,7 +116,7 @@ public final class CgroupReconciler implements Reconciler<CgroupResource, Cgroup
             return new CgroupObserved(version, pageSize(host), host.facts().systemd(), available, rootFiles, dirs,
                     files, subtree, dropin);
         } catch (IOException e) {
-            throw new ResourceException("cannot read cgroup " + r.path() + ": " + e.getMessage(), e);
+            throw new ResourceException("cannot read cgroup " + r.path() + ": " + IoErrors.describe(e), e);
         }
     }
 
@@ -299,6 +300,7 @@ public final class CgroupReconciler implements Reconciler<CgroupResource, Cgroup
 
     /** Kernel interface files are written in place (no temp file + rename is possible in cgroupfs). */
     private static void writeKernel(Path file, String text) throws IOException {
+        // a kernel interface (cgroupfs: no links, no regular files a user could plant), written in place as the kernel requires
         Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING);
     }

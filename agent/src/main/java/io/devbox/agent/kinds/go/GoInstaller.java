@@ -53,10 +53,20 @@ final class GoInstaller {
         return new GoObserved.VersionState(true, marker, versionProblem(host, dir, version));
     }
 
-    /** Why {@code dir/bin/go version} does not report {@code version}, or null when it does. */
+    /**
+     * Why {@code dir/bin/go version} does not report {@code version}, or null when it does. Root runs {@code bin/go}
+     * only when no other user can change it (it and every directory above it root-owned and unwritable by others): a
+     * toolchain a user could swap is reported, not run.
+     */
     static String versionProblem(Host host, Path dir, String version) throws ResourceException {
         Path go = dir.resolve("bin/go");
         if (!Files.isExecutable(go)) return "bin/go is missing";
+        try {
+            var control = host.fs().userControl(go);
+            if (control.isPresent()) return "not running bin/go: " + control.get();
+        } catch (IOException e) {
+            return "cannot check who controls bin/go: " + e.getMessage();
+        }
         CommandResult r;
         try {
             // GOTOOLCHAIN=local and GOENV=off: the answer must come from this binary, never from a toolchain switch
@@ -98,7 +108,7 @@ final class GoInstaller {
             String problem = versionProblem(host, staged, v.version());
             if (problem != null) throw new ResourceException("the archive " + url + " is not Go " + v.version() + ": " + problem + "; nothing installed");
             String marker = "version=" + v.version() + "\nsha256=" + sha + "\nsource=" + url + "\ninstalled=" + Times.iso(Instant.now()) + "\n";
-            AtomicFiles.write(staged.resolve(GoLayout.MARKER), marker.getBytes(StandardCharsets.UTF_8), "rw-r--r--");
+            host.fs().write(staged.resolve(GoLayout.MARKER), marker.getBytes(StandardCharsets.UTF_8), "rw-r--r--", false);
             if (before.exists()) {
                 // our own directory, but broken: set it aside first (a crash here leaves the version absent, not half)
                 Path old = installDir.resolve(AtomicFiles.TEMP_PREFIX + "old-go" + v.version());

@@ -10,7 +10,8 @@ import io.devbox.agent.host.Redactor;
 import io.devbox.agent.host.Downloader;
 import io.devbox.agent.host.FileTrees;
 import io.devbox.agent.host.Host;
-import io.devbox.agent.host.Ownership;
+import io.devbox.agent.host.BoxFs;
+import io.devbox.agent.host.UnsafePathException;
 import io.devbox.agent.host.SafePaths;
 import io.devbox.agent.host.TarGzExtractor;
 import io.devbox.agent.profile.Node;
@@ -20,7 +21,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
@@ -40,6 +40,9 @@ public final class GoReconciler implements Reconciler<GoResource, GoObserved> {
     static final String CURRENT = "current";
     static final String SCRIPT = "profile.d";
     static final String VALUE = "value";
+    /** go env -w writes a handful of lines; a larger file is not one the agent edits. */
+    static final long ENV_FILE_CAP = 1L << 20;
+    private static final long SCRIPT_CAP = 64L << 10;
 
     private final GoInstaller installer;
     /** Settings of this run's go section, for removal(); null when the section is absent (then nothing is pruned). */
@@ -67,7 +70,27 @@ public final class GoReconciler implements Reconciler<GoResource, GoObserved> {
     @Override
     public List<GoResource> desired(Node section, DesiredContext context) throws ProfileException {
         parsed = GoSpecParser.parse(section);
+        if (context.host() != null) {
+            String problem = installDirProblem(context.host(), parsed.installDir());
+            if (problem != null) throw new ProfileException(parsed.installDirOrigin(), "go.installDir " + parsed.installDir() + ": " + problem);
+        }
         return parsed.resources();
+    }
+
+    /**
+     * Why root may not install toolchains into {@code installDir} and run their {@code bin/go}: some directory on the
+     * way is another user's or writable by group or others, so that user could swap the binary root runs. Null when
+     * only root controls it.
+     */
+    static String installDirProblem(Host host, String installDir) {
+        try {
+            return host.fs().userControl(host.path(installDir))
+                    .map(why -> why + ", so that user could replace the go binaries root runs; use a directory only root can"
+                            + " write all the way up, e.g. " + GoLayout.DEFAULT_INSTALL_DIR)
+                    .orElse(null);
+        } catch (IOException e) {
+            return "cannot check who controls it: " + e.getMessage();
+        }
     }
 
     @Override
@@ -117,7 +140,8 @@ public final class GoReconciler implements Reconciler<GoResource, GoObserved> {
                 currentValue = "(not a symlink)";
             }
             Path script = host.path(GoLayout.PROFILE_SCRIPT);
-            String scriptText = Files.isRegularFile(script, LinkOption.NOFOLLOW_LINKS) ? Files.readString(script, StandardCharsets.UTF_8) : null;
+            String scriptText = host.fs().read(script, SCRIPT_CAP, "a profile.d script")
+                    .map(b -> new String(b, StandardCharsets.UTF_8)).orElse(null);
             return new GoObserved.DefaultState(currentValue, scriptText == null ? null : GoLayout.fingerprint(scriptText), scriptText);
         } catch (IOException e) {
             throw new ResourceException("cannot read " + d.installDir() + "/current or " + GoLayout.PROFILE_SCRIPT + ": " + e.getMessage(), e);
@@ -168,6 +192,13 @@ public final class GoReconciler implements Reconciler<GoResource, GoObserved> {
 
     @Override
     public void apply(GoResource desired, Change change, Host host) throws ResourceException {
+        String installDir = desired instanceof GoResource.Version v ? v.installDir()
+                : desired instanceof GoResource.Default d ? d.installDir() : null;
+        if (installDir != null) {
+            // planned from a removal's last applied value, or changed hands since the plan
+            String problem = installDirProblem(host, installDir);
+            if (problem != null) throw new ResourceException("not touching " + installDir + ": " + problem);
+        }
         if (desired instanceof GoResource.Version v) {
             installDirsTouched.add(host.path(v.installDir()));
             if (v.present()) installer.install(v, host);
@@ -215,25 +246,31 @@ public final class GoReconciler implements Reconciler<GoResource, GoObserved> {
     private void applyScript(GoResource.Default d, Host host) throws ResourceException {
         Path script = host.path(GoLayout.PROFILE_SCRIPT);
         try {
-            if (d.version() == null) AtomicFiles.delete(script);
-            else AtomicFiles.write(script, GoLayout.profileScript(d.installDir()).getBytes(StandardCharsets.UTF_8), "rw-r--r--");
+            if (d.version() == null) host.fs().delete(script);
+            else host.fs().write(script, GoLayout.profileScript(d.installDir()).getBytes(StandardCharsets.UTF_8), "rw-r--r--", false);
         } catch (IOException e) {
             throw new ResourceException("cannot write " + GoLayout.PROFILE_SCRIPT + ": " + e.getMessage(), e);
         }
     }
 
+    /**
+     * The env file lies in the developer's home, a tree the developer controls: root reads and writes it only through
+     * {@link BoxFs} (no link followed, 1 MiB cap, the new file handed to the home's owner through the directory handle).
+     * Root rather than the developer does the work because the home may be root's (a sandbox, a fresh box) and the
+     * file must then still go to the developer, as it always did.
+     */
     private void applyEnv(GoResource.EnvKey e, Host host) throws ResourceException {
         Path file = envFile(host);
         try {
+            BoxFs fs = host.fs();
+            boolean existed = fs.stat(file).isPresent();
             String before = readEnvFile(host);
             String after = GoEnvFile.set(before, e.key(), e.value());
-            if (after.equals(before) && Files.exists(file)) return;
-            if (e.value() == null && !Files.exists(file)) return;
-            boolean existed = Files.exists(file);
-            Ownership.createDirectoriesFor(file.getParent(), host.facts());
-            AtomicFiles.write(file, after.getBytes(StandardCharsets.UTF_8), existed ? null : "rw-r--r--");
-            // the rename made a new inode owned by the agent: hand it (back) to the developer
-            Ownership.giveTo(file, host.facts());
+            if (after.equals(before) && existed) return;
+            if (e.value() == null && !existed) return;
+            fs.write(file, after.getBytes(StandardCharsets.UTF_8), existed ? null : "rw-r--r--", true);
+        } catch (UnsafePathException ex) {
+            throw new ResourceException("cannot update the Go env file: " + ex.getMessage(), ex);
         } catch (IOException ex) {
             throw new ResourceException("cannot update the Go env file " + file + ": " + ex.getMessage(), ex);
         }
@@ -250,9 +287,9 @@ public final class GoReconciler implements Reconciler<GoResource, GoObserved> {
     private static String readEnvFile(Host host) throws ResourceException {
         Path file = envFile(host);
         try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            return "";
+            return host.fs().read(file, ENV_FILE_CAP, "a Go env file").map(b -> new String(b, StandardCharsets.UTF_8)).orElse("");
+        } catch (UnsafePathException e) {
+            throw new ResourceException("cannot read the Go env file: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new ResourceException("cannot read the Go env file " + file + ": " + e.getMessage(), e);
         }

@@ -22,8 +22,12 @@ final class GoSpecParser {
     private static final Pattern ENV_KEY = Pattern.compile("[A-Z_][A-Z0-9_]*");
     private static final Set<String> KEYS = Set.of("versions", "default", "mirror", "checksums", "installDir", "env", "prune", "insecure");
 
-    /** The parsed section: the resources and the settings removal() needs. */
-    record Parsed(List<GoResource> resources, String installDir, String mirror, boolean prune) {
+    /**
+     * The parsed section: the resources and the settings removal() needs.
+     *
+     * @param installDirOrigin where installDir was set (the section itself when it is the default)
+     */
+    record Parsed(List<GoResource> resources, String installDir, Origin installDirOrigin, String mirror, boolean prune) {
     }
 
     private GoSpecParser() {
@@ -173,6 +177,7 @@ final class GoSpecParser {
             }
         }
         r.throwIfAny();
-        return new Parsed(resources, installDir, mirror, prune);
+        Origin installDirOrigin = m.get("installDir") != null ? m.get("installDir").origin() : m.origin();
+        return new Parsed(resources, installDir, installDirOrigin, mirror, prune);
     }
 }

@@ -5,21 +5,16 @@ import io.devbox.agent.engine.DesiredContext;
 import io.devbox.agent.engine.Layer;
 import io.devbox.agent.engine.Reconciler;
 import io.devbox.agent.engine.ResourceException;
-import io.devbox.agent.host.AtomicFiles;
+import io.devbox.agent.host.BoxFs;
 import io.devbox.agent.host.Host;
-import io.devbox.agent.host.Ownership;
+import io.devbox.agent.host.UnsafePathException;
 import io.devbox.agent.host.SafePaths;
 import io.devbox.agent.profile.Node;
 import io.devbox.agent.profile.ProfileException;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFileAttributes;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +29,8 @@ import java.util.Optional;
 public final class HooksReconciler implements Reconciler<HookResource, HookObserved> {
     static final String CONTENT = "content";
     static final String HOOKS_PATH = "core.hooksPath";
+    /** A hook is a script of a few kilobytes; a larger file in a hooks directory is not one the agent reads. */
+    static final long HOOK_CAP = 256L << 10;
 
     @Override
     public String kind() {
@@ -90,29 +87,55 @@ public final class HooksReconciler implements Reconciler<HookResource, HookObser
         Path dir = host.path(hooksDir);
         Path hook = dir.resolve(h.name());
         Path payload = dir.resolve(h.name() + HookScripts.PAYLOAD_SUFFIX);
-        boolean legacy = Files.exists(dir.resolve(h.name() + HookScripts.LEGACY_SUFFIX), LinkOption.NOFOLLOW_LINKS);
         try {
-            if (!Files.isRegularFile(hook)) {
-                boolean other = Files.exists(hook, LinkOption.NOFOLLOW_LINKS);
+            BoxFs fs = host.fs();
+            boolean legacy = fs.stat(dir.resolve(h.name() + HookScripts.LEGACY_SUFFIX)).isPresent();
+            Optional<BoxFs.Entry> entry = fs.stat(hook);
+            if (entry.isEmpty() || entry.get().kind() != BoxFs.Entry.Kind.FILE) {
+                boolean other = entry.isPresent();
                 return new HookObserved.HookState(hooksDir, other, false, other ? "not a regular file" : null, false, legacy);
             }
-            byte[] hookBytes = Files.readAllBytes(hook);
+            byte[] hookBytes = readHook(fs, hook);
             boolean managed = HookScripts.isManaged(hookBytes);
-            byte[] payloadBytes = managed && Files.isRegularFile(payload) ? Files.readAllBytes(payload) : null;
+            Optional<BoxFs.Entry> payloadEntry = managed ? fs.stat(payload).filter(e -> e.kind() == BoxFs.Entry.Kind.FILE) : Optional.empty();
+            byte[] payloadBytes = payloadEntry.isPresent() ? readHook(fs, payload) : null;
             String fp = HookScripts.fingerprint(hookBytes, managed ? (payloadBytes != null ? payloadBytes : new byte[0]) : null);
-            boolean exec = Files.isExecutable(hook) && (!managed || payloadBytes != null && Files.isExecutable(payload));
+            boolean exec = entry.get().executable() && (!managed || payloadEntry.isPresent() && payloadEntry.get().executable());
+            // the payload as read through the capped BoxFs read above; the diff a plan shows needs only a short one
             String text = payloadBytes != null && payloadBytes.length <= 64 * 1024 ? new String(payloadBytes, StandardCharsets.UTF_8) : null;
             return new HookObserved.HookState(hooksDir, true, managed, fp, exec, legacy, text);
+        } catch (UnsafePathException e) {
+            throw new ResourceException(e.getMessage(), e);
         } catch (IOException e) {
             throw new ResourceException("cannot read " + hook + ": " + e.getMessage(), e);
         }
+    }
+
+    /** A hook (foreign or the agent's) as written in a hooks directory: at most {@link #HOOK_CAP} bytes. */
+    private static byte[] readHook(BoxFs fs, Path file) throws IOException {
+        return fs.read(file, HOOK_CAP, "a hook").orElse(new byte[0]);
     }
 
     /** The hooks directory (box path) the hook belongs in, or null when its repository is gone. */
     private static String hooksDir(HookResource.Hook h, Host host) throws ResourceException {
         if (h.global()) return HookSpecParser.globalDir(home(host));
         Path repo = host.path(h.repo());
-        if (!Files.isDirectory(repo) || !Files.exists(repo.resolve(".git"), LinkOption.NOFOLLOW_LINKS)) {
+        boolean workTree;
+        try {
+            BoxFs fs = host.fs();
+            Optional<BoxFs.Entry> entry = fs.stat(repo);
+            if (entry.isPresent() && entry.get().kind() == BoxFs.Entry.Kind.SYMLINK && h.content() != null) {
+                Optional<String> control = fs.userControl(repo);
+                if (control.isPresent()) {
+                    throw new ResourceException(h.repo() + " is a symbolic link in a tree a user controls (" + control.get()
+                            + "); the agent (root) does not follow it: list the directory it points at in hooks.repos");
+                }
+            }
+            workTree = entry.filter(e -> e.kind() == BoxFs.Entry.Kind.DIRECTORY).isPresent() && fs.stat(repo.resolve(".git")).isPresent();
+        } catch (IOException e) {
+            throw new ResourceException(e.getMessage(), e);
+        }
+        if (!workTree) {
             if (h.content() == null) return null;
             throw new ResourceException(h.repo() + " is no longer a git work tree");
         }
@@ -182,65 +205,64 @@ public final class HooksReconciler implements Reconciler<HookResource, HookObser
         Path dir = host.path(hooksDir);
         try {
             if (h.content() != null) install(h, dir, host);
-            else uninstall(h, dir);
+            else uninstall(h, dir, host);
+        } catch (UnsafePathException e) {
+            throw new ResourceException("cannot update " + hooksDir + "/" + h.name() + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw new ResourceException("cannot update " + hooksDir + "/" + h.name() + ": " + e.getMessage(), e);
         }
     }
 
+    /**
+     * Writes the hook through {@link BoxFs}: the hooks directory usually lies in the developer's repository or home,
+     * so every file is opened relative to directory handles without following links, and what the agent writes there
+     * belongs to the directory's owner (the developer's git runs it). Root does this rather than the developer because
+     * a root-owned hooks directory (a sandbox, a shared checkout) must keep working the same way.
+     */
     private void install(HookResource.Hook h, Path dir, Host host) throws IOException, ResourceException {
-        if (h.global()) Ownership.createDirectoriesFor(dir, host.facts());
-        else Files.createDirectories(dir);
-        AtomicFiles.removeLeftovers(dir); // temp files of a write that a killed run left behind
-        Path hook = dir.resolve(h.name());
-        Path legacy = dir.resolve(h.name() + HookScripts.LEGACY_SUFFIX);
-        Path payload = dir.resolve(h.name() + HookScripts.PAYLOAD_SUFFIX);
-        if (Files.exists(hook, LinkOption.NOFOLLOW_LINKS)) {
-            boolean managed = Files.isRegularFile(hook) && HookScripts.isManaged(Files.readAllBytes(hook));
+        BoxFs fs = host.fs();
+        fs.createDirectories(dir, h.global());
+        fs.removeLeftovers(dir); // temp files of a write that a killed run left behind
+        String name = h.name();
+        String legacyName = name + HookScripts.LEGACY_SUFFIX;
+        Path hook = dir.resolve(name);
+        Path legacy = dir.resolve(legacyName);
+        Optional<BoxFs.Entry> existing = fs.stat(hook);
+        if (existing.isPresent()) {
+            BoxFs.Entry.Kind kind = existing.get().kind();
+            boolean managed = kind == BoxFs.Entry.Kind.FILE && HookScripts.isManaged(readHook(fs, hook));
             if (!managed) {
-                if (!Files.isRegularFile(hook, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(hook)) {
+                if (kind != BoxFs.Entry.Kind.FILE && kind != BoxFs.Entry.Kind.SYMLINK) {
                     throw new ResourceException(hook + " is not a file; not replacing it");
                 }
-                if (Files.exists(legacy, LinkOption.NOFOLLOW_LINKS)) {
-                    if (!Arrays.equals(Files.readAllBytes(hook), Files.readAllBytes(legacy))) {
+                if (fs.stat(legacy).isPresent()) {
+                    if (kind != BoxFs.Entry.Kind.FILE || !Arrays.equals(readHook(fs, hook), readHook(fs, legacy))) {
                         throw new ResourceException("both " + hook + " and " + legacy + " exist and neither is devbox-agent's;"
-                                + " merge them by hand, then the agent keeps " + h.name() + " as " + legacy.getFileName());
+                                + " merge them by hand, then the agent keeps " + name + " as " + legacyName);
                     }
-                    AtomicFiles.delete(hook);
+                    fs.delete(hook);
                 } else {
                     // never destroy a hook the agent did not write: it stays, runs first, and comes back on removal
-                    Files.move(hook, legacy, StandardCopyOption.ATOMIC_MOVE);
-                    AtomicFiles.fsyncDirectory(dir);
+                    fs.rename(dir, name, legacyName);
                 }
             }
         }
-        AtomicFiles.write(payload, h.content().getBytes(StandardCharsets.UTF_8), "rwxr-xr-x");
-        AtomicFiles.write(hook, HookScripts.wrapper(h.name(), h.global()).getBytes(StandardCharsets.UTF_8), "rwxr-xr-x");
-        if (host.facts().root()) {
-            // files the developer's git runs belong to whoever owns the hooks directory, not to root
-            matchOwner(payload, dir);
-            matchOwner(hook, dir);
-        }
+        fs.write(dir.resolve(name + HookScripts.PAYLOAD_SUFFIX), h.content().getBytes(StandardCharsets.UTF_8), "rwxr-xr-x", false);
+        fs.write(hook, HookScripts.wrapper(name, h.global()).getBytes(StandardCharsets.UTF_8), "rwxr-xr-x", false);
     }
 
-    private void uninstall(HookResource.Hook h, Path dir) throws IOException {
-        Path hook = dir.resolve(h.name());
-        Path legacy = dir.resolve(h.name() + HookScripts.LEGACY_SUFFIX);
-        boolean managed = Files.isRegularFile(hook, LinkOption.NOFOLLOW_LINKS) && HookScripts.isManaged(Files.readAllBytes(hook));
+    private void uninstall(HookResource.Hook h, Path dir, Host host) throws IOException {
+        BoxFs fs = host.fs();
+        String name = h.name();
+        Path hook = dir.resolve(name);
+        Optional<BoxFs.Entry> entry = fs.stat(hook);
+        boolean managed = entry.isPresent() && entry.get().kind() == BoxFs.Entry.Kind.FILE && HookScripts.isManaged(readHook(fs, hook));
         if (managed) {
-            AtomicFiles.delete(hook);
-            AtomicFiles.delete(dir.resolve(h.name() + HookScripts.PAYLOAD_SUFFIX));
+            fs.delete(hook);
+            fs.delete(dir.resolve(name + HookScripts.PAYLOAD_SUFFIX));
         }
-        if (!Files.exists(hook, LinkOption.NOFOLLOW_LINKS) && Files.exists(legacy, LinkOption.NOFOLLOW_LINKS)) {
-            Files.move(legacy, hook, StandardCopyOption.ATOMIC_MOVE);
-            AtomicFiles.fsyncDirectory(dir);
+        if (fs.stat(hook).isEmpty() && fs.stat(dir.resolve(name + HookScripts.LEGACY_SUFFIX)).isPresent()) {
+            fs.rename(dir, name + HookScripts.LEGACY_SUFFIX, name);
         }
-    }
-
-    private static void matchOwner(Path file, Path like) throws IOException {
-        PosixFileAttributes a = Files.readAttributes(like, PosixFileAttributes.class);
-        PosixFileAttributeView v = Files.getFileAttributeView(file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
-        v.setOwner(a.owner());
-        v.setGroup(a.group());
     }
 }

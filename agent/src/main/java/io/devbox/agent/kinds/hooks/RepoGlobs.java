@@ -1,11 +1,10 @@
 package io.devbox.agent.kinds.hooks;
 
+import io.devbox.agent.host.BoxFs;
 import io.devbox.agent.host.Host;
 
 import java.io.IOException;
 import java.nio.file.FileSystems;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
@@ -15,8 +14,9 @@ import java.util.TreeSet;
 /**
  * Expands repository globs ({@code /home/dev/src/*}) on the box, under its root. {@code *}, {@code ?} and
  * {@code [...]} match within one path segment; as in a shell, they do not match a leading dot. Symlinked
- * directories are not followed (they could lead out of the root). Only git work trees (a {@code .git} directory or
- * file) are kept.
+ * directories are not followed (they could lead out of the root); directories are listed through {@link BoxFs}, so a
+ * developer's home is read relative to directory handles. Only git work trees (a {@code .git} directory or file) are
+ * kept.
  */
 final class RepoGlobs {
     private RepoGlobs() {
@@ -37,6 +37,8 @@ final class RepoGlobs {
                 throw new IOException("'" + seg + "' is not a valid glob (" + e.getDescription() + ")");
             }
         }
+        BoxFs fs = host.fs();
+        TreeSet<String> out = new TreeSet<>();
         List<String> dirs = List.of("");
         for (String seg : pattern.substring(1).split("/")) {
             if (seg.isEmpty()) continue;
@@ -47,23 +49,33 @@ final class RepoGlobs {
                     continue;
                 }
                 Path real = host.path(dir.isEmpty() ? "/" : dir);
-                if (!Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS)) continue;
+                if (!isDirectory(fs, real, dir, out)) continue;
                 PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + seg);
-                try (var s = Files.newDirectoryStream(real)) {
-                    for (Path child : s) {
-                        String name = child.getFileName().toString();
-                        if (name.startsWith(".") && !seg.startsWith(".")) continue;
-                        if (m.matches(Path.of(name)) && Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) next.add(dir + "/" + name);
-                    }
+                for (BoxFs.Entry child : fs.list(real)) {
+                    String name = child.name();
+                    if (name.startsWith(".") && !seg.startsWith(".")) continue;
+                    if (m.matches(Path.of(name)) && child.kind() == BoxFs.Entry.Kind.DIRECTORY) next.add(dir + "/" + name);
                 }
             }
             dirs = next;
         }
-        TreeSet<String> out = new TreeSet<>();
         for (String d : dirs) {
             Path real = host.path(d.isEmpty() ? "/" : d);
-            if (Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS) && Files.exists(real.resolve(".git"), LinkOption.NOFOLLOW_LINKS)) out.add(d);
+            if (isDirectory(fs, real, d, out) && fs.stat(real.resolve(".git")).isPresent()) out.add(d);
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * A directory to look into; absent or a plain file: no. A link a user made where a directory is expected (their
+     * {@code ~/src} linked elsewhere) is not followed by root; it is kept as a "work tree" of its own, so that its hook
+     * resources report the link instead of the glob silently matching nothing.
+     */
+    private static boolean isDirectory(BoxFs fs, Path real, String boxPath, TreeSet<String> out) throws IOException {
+        var e = fs.stat(real);
+        if (e.isPresent() && e.get().kind() == BoxFs.Entry.Kind.SYMLINK && fs.userControl(real).isPresent() && !boxPath.isEmpty()) {
+            out.add(boxPath);
+        }
+        return e.isPresent() && e.get().kind() == BoxFs.Entry.Kind.DIRECTORY;
     }
 }

@@ -1,5 +1,6 @@
 package io.devbox.agent.kinds.ports;
 
+import io.devbox.agent.host.IoErrors;
 import io.devbox.agent.engine.ResourceException;
 import io.devbox.agent.host.CommandResult;
 import io.devbox.agent.host.Host;
@@ -94,11 +95,11 @@ final class LocalhostNat {
         Path tmp = null;
         try {
             tmp = Files.createTempFile("devbox-agent-nft", ".nft");
-            Files.writeString(tmp, script, StandardCharsets.UTF_8);
+            Files.writeString(tmp, script, StandardCharsets.UTF_8); // root-only: a new 0600 temp file of root's
             CommandResult r = run(host, List.of("nft", "-f", tmp.toString()));
             if (!r.ok()) throw new ResourceException("nft refused the change: " + r.describe());
         } catch (IOException e) {
-            throw new ResourceException("cannot write the nftables script: " + e.getMessage());
+            throw new ResourceException("cannot write the nftables script: " + IoErrors.describe(e));
         } finally {
             if (tmp != null) {
                 try {

@@ -37,7 +37,7 @@ final class OwnedRules {
 
     State read() throws IOException {
         try {
-            return JSON.readValue(Files.readAllBytes(file), State.class);
+            return JSON.readValue(Files.readAllBytes(file), State.class); // root-only: the agent's state directory
         } catch (NoSuchFileException e) {
             return new State(List.of(), Map.of());
         } catch (JacksonException e) {
@@ -79,6 +79,7 @@ final class OwnedRules {
     }
 
     private void write(State s) throws IOException {
+        // root-only: the agent's state directory
         AtomicFiles.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(s), "rw-------");
     }
 }

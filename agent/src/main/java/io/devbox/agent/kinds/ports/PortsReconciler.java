@@ -1,5 +1,6 @@
 package io.devbox.agent.kinds.ports;
 
+import io.devbox.agent.host.IoErrors;
 import io.devbox.agent.engine.Change;
 import io.devbox.agent.engine.DesiredContext;
 import io.devbox.agent.engine.Layer;
@@ -297,7 +298,7 @@ public final class PortsReconciler implements Reconciler<PortResource, PortObser
             if (desired instanceof PortProxyRule r) applyProxy(r, change, host);
             else applyLocalhost((LocalhostRule) desired, change, host);
         } catch (IOException e) {
-            throw new ResourceException("cannot record the rules the agent made: " + e.getMessage());
+            throw new ResourceException("cannot record the rules the agent made: " + IoErrors.describe(e));
         }
     }
 

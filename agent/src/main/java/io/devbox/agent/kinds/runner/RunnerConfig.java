@@ -3,12 +3,11 @@ package io.devbox.agent.kinds.runner;
 import io.devbox.agent.engine.ResourceException;
 import io.devbox.agent.host.CommandResult;
 import io.devbox.agent.host.Host;
+import io.devbox.agent.host.UnsafePathException;
 
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,9 +15,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Runs {@code config.sh} (register, unregister) in an install directory as the runner's user. The registration token
+ * Runs {@code config.sh} (register, unregister) in an install directory as the runner's user ({@link RunnerUser}). The registration token
  * travels only in the {@code ACTIONS_RUNNER_INPUT_TOKEN} environment variable, which config.sh reads for its
  * {@code --token} option: never on a command line (visible in /proc to every user), and it is scrubbed from whatever
  * config.sh prints before that text can reach a message, a plan, a report or a log.
@@ -27,6 +27,8 @@ final class RunnerConfig {
     static final String TOKEN_VARIABLE = "ACTIONS_RUNNER_INPUT_TOKEN";
     private static final Duration CONFIG_TIMEOUT = Duration.ofMinutes(5);
     private static final String REDACTED = "[redacted]";
+    /** A registration token is a few dozen characters. */
+    private static final long TOKEN_FILE_CAP = 4L << 10;
 
     /** Where a token comes from: a box file or a variable of the agent's environment. */
     record TokenSource(String file, String env) {
@@ -60,15 +62,12 @@ final class RunnerConfig {
     private void run(Host host, Path dir, String runAs, List<String> args, TokenSource source, String url, String what)
             throws ResourceException {
         String token = token(host, source, url);
-        List<String> argv = new ArrayList<>(asUser(host, runAs));
-        argv.add(dir.resolve("config.sh").toString());
-        argv.addAll(args);
         Map<String, String> env = new HashMap<>();
         env.put(TOKEN_VARIABLE, token);
-        if (runsAsRoot(host, runAs)) env.put("RUNNER_ALLOW_RUNASROOT", "1");
+        if (RunnerUser.asRoot(host, runAs)) env.put("RUNNER_ALLOW_RUNASROOT", "1");
         CommandResult r;
         try {
-            r = host.commands().run(argv, env, dir, CONFIG_TIMEOUT);
+            r = RunnerUser.run(host, runAs, dir.resolve("config.sh"), args, env, dir, CONFIG_TIMEOUT);
         } catch (IOException e) {
             throw new ResourceException("cannot run " + dir.resolve("config.sh") + ": " + scrub(String.valueOf(e.getMessage()), token));
         }
@@ -84,20 +83,29 @@ final class RunnerConfig {
         throw new ResourceException("config.sh (" + what + ") exited " + r.exitCode() + ": " + lastLines(output, 5));
     }
 
-    /** The token, read at apply time only. Its content never reaches a message. */
+    /**
+     * The token, read at apply time only. Its content never reaches a message. A token file is read through
+     * {@link io.devbox.agent.host.BoxFs}: should it lie in a tree a user controls, a link there to a root-only file is
+     * refused rather than handed to config.sh (which runs as runAs).
+     */
     String token(Host host, TokenSource source, String url) throws ResourceException {
         String advice = "create a registration token (" + tokenHint(url) + ") and ";
         String token;
         if (source.file() != null) {
             Path f = host.path(source.file());
+            Optional<byte[]> content;
             try {
-                token = Files.readString(f, StandardCharsets.UTF_8).strip();
-            } catch (NoSuchFileException e) {
-                throw new ResourceException("no registration token: " + source.file() + " does not exist; " + advice + "write it to "
-                        + source.file() + " (mode 0600), then apply again");
+                content = host.fs().read(f, TOKEN_FILE_CAP, "a registration token file");
+            } catch (UnsafePathException e) {
+                throw new ResourceException("cannot read the registration token file: " + e.getMessage());
             } catch (IOException e) {
                 throw new ResourceException("cannot read the registration token file " + source.file() + ": " + e.getClass().getSimpleName());
             }
+            if (content.isEmpty()) {
+                throw new ResourceException("no registration token: " + source.file() + " does not exist; " + advice + "write it to "
+                        + source.file() + " (mode 0600), then apply again");
+            }
+            token = new String(content.get(), StandardCharsets.UTF_8).strip();
         } else {
             token = agentEnv.getOrDefault(source.env(), "").strip();
             if (token.isEmpty()) {
@@ -112,19 +120,9 @@ final class RunnerConfig {
         return token;
     }
 
-    /** {@code runuser -u USER --} when the agent is root and the runner's user is another one, on the real box. */
-    static List<String> asUser(Host host, String runAs) {
-        if (!host.facts().root() || host.sandboxed() || runAs == null || runAs.equals(System.getProperty("user.name"))) return List.of();
-        return List.of("runuser", "-u", runAs, "--");
-    }
-
-    private static boolean runsAsRoot(Host host, String runAs) {
-        if (asUser(host, runAs).isEmpty()) return "root".equals(System.getProperty("user.name"));
-        return "root".equals(runAs);
-    }
-
+    /** The token out of config.sh's output: as it is, in any letter case and base64-encoded. */
     static String scrub(String text, String token) {
-        return token == null || token.isEmpty() ? text : text.replace(token, REDACTED);
+        return io.devbox.agent.host.Redactor.scrub(text, token, REDACTED);
     }
 
     static boolean tokenRejected(String output) {

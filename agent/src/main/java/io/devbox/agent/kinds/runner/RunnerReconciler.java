@@ -86,6 +86,10 @@ public final class RunnerReconciler implements Reconciler<RunnerResource, Runner
     @Override
     public List<RunnerResource> desired(Node section, DesiredContext context) throws ProfileException {
         RunnerSpec s = RunnerSpecParser.parse(section, context);
+        if (context.host() != null) {
+            String problem = RunnerInstaller.parentProblem(context.host(), s.installDir());
+            if (problem != null) throw new ProfileException(s.originOf("installDir"), "runner.installDir " + s.installDir() + ": " + problem);
+        }
         String unit = s.unitName();
         Optional<String> bad = UnitNames.unitProblem(unit);
         if (bad.isPresent()) throw new ProfileException(s.originOf("name"), "runner: the service name " + bad.get());
@@ -139,9 +143,9 @@ public final class RunnerReconciler implements Reconciler<RunnerResource, Runner
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             return new RunnerObserved.InstallState(true, false, null, "not a directory", null, null, null, false, null, null);
         }
-        boolean marker = Files.isRegularFile(dir.resolve(RunnerLayout.MARKER), LinkOption.NOFOLLOW_LINKS);
-        RunnerFiles.VersionAnswer v = RunnerFiles.version(host, dir);
-        RunnerFiles.Registration reg = RunnerFiles.registration(dir);
+        boolean marker = RunnerInstaller.hasMarker(host, dir);
+        RunnerFiles.VersionAnswer v = RunnerFiles.version(host, dir, s.runAs());
+        RunnerFiles.Registration reg = RunnerFiles.registration(host, dir);
         String labels = null;
         boolean ephemeral = false;
         String group = null;
@@ -176,8 +180,8 @@ public final class RunnerReconciler implements Reconciler<RunnerResource, Runner
         String installDir = rec.get().installDir();
         if (installDir.equals(r.successorInstallDir())) return new RunnerObserved.RemovalState(installDir, true, false, false);
         Path dir = host.path(installDir);
-        boolean exists = Files.isRegularFile(dir.resolve(RunnerLayout.MARKER), LinkOption.NOFOLLOW_LINKS);
-        boolean registered = exists && Files.isRegularFile(dir.resolve(".runner"), LinkOption.NOFOLLOW_LINKS);
+        boolean exists = RunnerInstaller.hasMarker(host, dir);
+        boolean registered = exists && isFile(host, dir.resolve(".runner"));
         return new RunnerObserved.RemovalState(installDir, false, exists, registered);
     }
 
@@ -253,7 +257,9 @@ public final class RunnerReconciler implements Reconciler<RunnerResource, Runner
         if (desired instanceof RunnerResource.Install i && i.spec().tokenFile() != null) {
             Path f = host.path(i.spec().tokenFile());
             try {
-                Set<PosixFilePermission> p = Files.getPosixFilePermissions(f);
+                var entry = host.fs().stat(f);
+                if (entry.isEmpty()) return List.of();
+                Set<PosixFilePermission> p = entry.get().permissions();
                 if (p.contains(PosixFilePermission.OTHERS_READ) || p.contains(PosixFilePermission.GROUP_READ)) {
                     return List.of("the registration token file " + i.spec().tokenFile() + " is readable by other users: chmod 600 it");
                 }
@@ -298,7 +304,7 @@ public final class RunnerReconciler implements Reconciler<RunnerResource, Runner
             if (upgrade) installer.install(s, host);
             if (reregister) {
                 Path dir = host.path(s.installDir());
-                if (Files.exists(dir.resolve(".runner"), LinkOption.NOFOLLOW_LINKS)) {
+                if (exists(host, dir.resolve(".runner"))) {
                     config.unregister(host, dir, s.runAs(), new RunnerConfig.TokenSource(s.tokenFile(), s.tokenEnv()),
                             st.url() != null ? st.url() : s.url());
                 }
@@ -345,9 +351,9 @@ public final class RunnerReconciler implements Reconciler<RunnerResource, Runner
         RunnerRecord record = rec.get();
         Path dir = host.path(record.installDir());
         if (record.unit() != null) units.stopIfActive(record.unit(), host);
-        boolean ours = Files.isRegularFile(dir.resolve(RunnerLayout.MARKER), LinkOption.NOFOLLOW_LINKS);
-        if (ours && Files.isRegularFile(dir.resolve(".runner"), LinkOption.NOFOLLOW_LINKS)) {
-            RunnerFiles.Registration reg = RunnerFiles.registration(dir);
+        boolean ours = RunnerInstaller.hasMarker(host, dir);
+        if (ours && isFile(host, dir.resolve(".runner"))) {
+            RunnerFiles.Registration reg = RunnerFiles.registration(host, dir);
             String url = reg != null && reg.gitHubUrl() != null ? reg.gitHubUrl()
                     : record.registration() != null ? record.registration().url() : null;
             config.unregister(host, dir, record.runAs(), new RunnerConfig.TokenSource(record.tokenFile(), record.tokenEnv()), url);
@@ -357,6 +363,23 @@ public final class RunnerReconciler implements Reconciler<RunnerResource, Runner
             RunnerRecord.delete(host, r.name());
         } catch (IOException e) {
             throw new ResourceException("cannot delete the agent's record of runner " + r.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A regular file (not a link) at {@code p}, looked at without following links: the runner tree is runAs's. */
+    private static boolean isFile(Host host, Path p) throws ResourceException {
+        try {
+            return host.fs().stat(p).filter(e -> e.kind() == io.devbox.agent.host.BoxFs.Entry.Kind.FILE).isPresent();
+        } catch (IOException e) {
+            throw new ResourceException(e.getMessage(), e);
+        }
+    }
+
+    private static boolean exists(Host host, Path p) throws ResourceException {
+        try {
+            return host.fs().stat(p).isPresent();
+        } catch (IOException e) {
+            throw new ResourceException(e.getMessage(), e);
         }
     }
 

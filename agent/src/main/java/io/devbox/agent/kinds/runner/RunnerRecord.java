@@ -1,7 +1,6 @@
 package io.devbox.agent.kinds.runner;
 
 import io.devbox.agent.host.Json;
-import io.devbox.agent.host.AtomicFiles;
 import io.devbox.agent.host.Host;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -9,7 +8,6 @@ import tools.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +26,9 @@ record RunnerRecord(String name, String installDir, String runAs, String tokenFi
     record Registration(String url, String labels, boolean ephemeral, String group) {
     }
 
+    /** A record is a few hundred bytes of JSON. */
+    private static final long RECORD_CAP = 1L << 20;
+
     static Path file(Host host, String name) {
         return host.stateDir().resolve("runner").resolve(name + ".json");
     }
@@ -44,9 +45,9 @@ record RunnerRecord(String name, String installDir, String runAs, String tokenFi
         Path f = file(host, name);
         JsonNode n;
         try {
-            n = Json.read(Files.readAllBytes(f));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
+            Optional<byte[]> content = host.fs().read(f, RECORD_CAP, "a runner record");
+            if (content.isEmpty()) return Optional.empty();
+            n = Json.read(content.get());
         } catch (JacksonException e) {
             throw new IOException("the runner record " + f + " is not valid JSON; move it away (the runner is then unknown to the agent)", null);
         }
@@ -75,11 +76,11 @@ record RunnerRecord(String name, String installDir, String runAs, String tokenFi
             r.put("ephemeral", registration.ephemeral());
             r.put("group", registration.group());
         }
-        AtomicFiles.write(file(host, name), Json.pretty(n), "rw-------");
+        host.fs().write(file(host, name), Json.pretty(n), "rw-------", false);
     }
 
     static void delete(Host host, String name) throws IOException {
-        AtomicFiles.delete(file(host, name));
+        host.fs().delete(file(host, name));
     }
 
     /** Names of all runners the agent has records of. */

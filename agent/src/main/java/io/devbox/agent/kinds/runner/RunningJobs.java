@@ -3,7 +3,6 @@ package io.devbox.agent.kinds.runner;
 import io.devbox.agent.host.KernelFiles;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -58,7 +57,7 @@ final class RunningJobs {
 
     private static String argv0(Path pidDir) {
         try {
-            String cmdline = new String(Files.readAllBytes(pidDir.resolve("cmdline")), StandardCharsets.UTF_8);
+            String cmdline = KernelFiles.read(pidDir.resolve("cmdline"));
             int nul = cmdline.indexOf('\0');
             String first = nul >= 0 ? cmdline.substring(0, nul) : cmdline;
             return first.isEmpty() ? null : first;

@@ -32,6 +32,7 @@ final class ManagedSysctlFile {
     Map<String, String> entries() throws IOException {
         if (entries == null) {
             try {
+                // root-only: the agent's own /etc/sysctl.d/90-devbox-agent.conf (SECURITY.md, "Paths users control")
                 entries = new TreeMap<>(SysctlConfFiles.parse(Files.readString(file, StandardCharsets.UTF_8)));
             } catch (NoSuchFileException e) {
                 entries = new TreeMap<>();

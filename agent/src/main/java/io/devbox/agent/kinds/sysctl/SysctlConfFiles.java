@@ -63,11 +63,11 @@ public final class SysctlConfFiles {
         for (Path f : order) {
             String text;
             try {
-                text = Files.readString(f, StandardCharsets.UTF_8);
+                text = Files.readString(f, StandardCharsets.UTF_8); // root-only: sysctl.d dirs of /etc, /run, /usr (SECURITY.md)
             } catch (NoSuchFileException e) {
                 continue;
             } catch (java.nio.charset.MalformedInputException e) {
-                text = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
+                text = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1); // root-only, as above
             }
             for (Map.Entry<String, String> e : parse(text).entrySet()) out.put(e.getKey(), new Assignment(e.getValue(), f));
         }

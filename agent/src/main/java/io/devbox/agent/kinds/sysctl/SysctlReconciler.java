@@ -1,5 +1,6 @@
 package io.devbox.agent.kinds.sysctl;
 
+import io.devbox.agent.host.IoErrors;
 import io.devbox.agent.engine.Change;
 import io.devbox.agent.engine.DesiredContext;
 import io.devbox.agent.engine.Layer;
@@ -102,7 +103,7 @@ public final class SysctlReconciler implements Reconciler<SysctlSetting, SysctlO
             persisted = managed(host).entries().get(desired.key().name());
             if (desired.managed()) checkNotShadowed(desired, host);
         } catch (IOException e) {
-            throw new ResourceException("cannot read " + ManagedSysctlFile.PATH + ": " + e.getMessage(), e);
+            throw new ResourceException("cannot read " + ManagedSysctlFile.PATH + ": " + IoErrors.describe(e), e);
         }
         if (!desired.managed()) return new SysctlObserved(null, persisted);
         Path file = desired.key().under(host.sysctlDir());
@@ -114,7 +115,7 @@ public final class SysctlReconciler implements Reconciler<SysctlSetting, SysctlO
                     + (desired.key().isNetwork() ? " (module not loaded, or the key exists only in the initial network namespace)"
                     : " (module not loaded, or not available on this kernel)"));
         } catch (IOException e) {
-            throw new ResourceException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new ResourceException("cannot read " + file + ": " + IoErrors.describe(e), e);
         }
         if (!desired.value().equals(runtime) && !Files.isWritable(file)) {
             throw new ResourceException("kernel parameter " + desired.key().name() + " is read-only here ("
@@ -166,7 +167,7 @@ public final class SysctlReconciler implements Reconciler<SysctlSetting, SysctlO
                 managed(host).put(desired.key().name(), desired.value());
                 effective = null;
             } catch (IOException e) {
-                throw new ResourceException("cannot write " + host.path(ManagedSysctlFile.PATH) + ": " + e.getMessage(), e);
+                throw new ResourceException("cannot write " + host.path(ManagedSysctlFile.PATH) + ": " + IoErrors.describe(e), e);
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.devbox.agent.kinds.systemd;
 
+import io.devbox.agent.host.IoErrors;
 import io.devbox.agent.engine.Change;
 import io.devbox.agent.engine.DesiredContext;
 import io.devbox.agent.engine.Layer;
@@ -104,7 +105,7 @@ public final class UnitReconciler implements Reconciler<UnitResource, UnitObserv
             boolean pending = Files.exists(restartMarker(host, u.name()));
             return new UnitObserved(systemd, content, link, dropins, props, pending);
         } catch (IOException e) {
-            throw new ResourceException("cannot read unit " + u.name() + ": " + e.getMessage(), e);
+            throw new ResourceException("cannot read unit " + u.name() + ": " + IoErrors.describe(e), e);
         }
     }
 
@@ -237,7 +238,7 @@ public final class UnitReconciler implements Reconciler<UnitResource, UnitObserv
                 throw new ResourceException("unknown field " + f);
             }
         } catch (IOException e) {
-            throw new ResourceException(u.id() + " " + f + ": " + e.getMessage(), e);
+            throw new ResourceException(u.id() + " " + f + ": " + IoErrors.describe(e), e);
         }
     }
 
@@ -301,6 +302,7 @@ public final class UnitReconciler implements Reconciler<UnitResource, UnitObserv
         if (content != null) {
             changed = AtomicFiles.writeIfChanged(p, content.getBytes(StandardCharsets.UTF_8), "rw-r--r--");
             if (changed && u.restartOnChange()) {
+                // root-only: a marker in the agent's state directory
                 AtomicFiles.write(restartMarker(host, u.name()), (u.id() + "\n").getBytes(StandardCharsets.UTF_8));
             }
         } else {
@@ -428,7 +430,7 @@ public final class UnitReconciler implements Reconciler<UnitResource, UnitObserv
 
     private static String read(Path p) throws IOException {
         try {
-            return Files.readString(p, StandardCharsets.UTF_8);
+            return Files.readString(p, StandardCharsets.UTF_8); // root-only: /etc/systemd/system (SECURITY.md)
         } catch (NoSuchFileException e) {
             return null;
         }

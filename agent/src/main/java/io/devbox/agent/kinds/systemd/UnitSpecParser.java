@@ -1,5 +1,6 @@
 package io.devbox.agent.kinds.systemd;
 
+import io.devbox.agent.host.IoErrors;
 import io.devbox.agent.engine.DesiredContext;
 import io.devbox.agent.host.SafePaths;
 import io.devbox.agent.profile.Node;
@@ -205,7 +206,7 @@ final class UnitSpecParser {
         } catch (CharacterCodingException e) {
             errors.add(new ProfileError(v.origin(), "file " + path + " is not UTF-8 text"));
         } catch (IOException e) {
-            errors.add(new ProfileError(v.origin(), "cannot read " + path + ": " + e.getMessage()));
+            errors.add(new ProfileError(v.origin(), "cannot read " + path + ": " + IoErrors.describe(e)));
         }
         return null;
     }

@@ -122,6 +122,28 @@ public final class IniDocument {
         return true;
     }
 
+    /**
+     * Removes the first occurrence of {@code section.key} (the line that holds it); a section header left with nothing
+     * but blank lines goes too. Returns whether the document changed.
+     */
+    public boolean remove(String section, String key) {
+        int index = firstIndex(section, key);
+        if (index < 0) return false;
+        lines.remove(index);
+        int header = -1;
+        for (int i = index - 1; i >= 0 && header < 0; i--) if (lines.get(i).kind == Kind.SECTION) header = i;
+        if (header >= 0) {
+            int end = header + 1;
+            while (end < lines.size() && lines.get(end).kind != Kind.SECTION && lines.get(end).raw.isBlank()) end++;
+            if (end == lines.size() || lines.get(end).kind == Kind.SECTION) {
+                lines.subList(header, end).clear();
+                // the blank line that separated the removed section from the one before it
+                if (header > 0 && header == lines.size() && lines.get(header - 1).raw.isBlank()) lines.remove(header - 1);
+            }
+        }
+        return true;
+    }
+
     /** The document as bytes: LF line endings, the byte order mark kept when there was one. */
     public byte[] toBytes() {
         StringBuilder sb = new StringBuilder();

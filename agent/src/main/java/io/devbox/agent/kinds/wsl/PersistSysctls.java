@@ -3,8 +3,6 @@ package io.devbox.agent.kinds.wsl;
 import io.devbox.agent.host.Host;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.util.regex.Pattern;
 
 /**
@@ -20,10 +18,8 @@ public final class PersistSysctls {
 
     public static boolean configured(Host host) {
         try {
-            byte[] content = Files.readAllBytes(host.path("/etc/wsl.conf"));
+            byte[] content = host.fs().read(host.path("/etc/wsl.conf"), 1L << 20, "a WSL settings file").orElse(new byte[0]);
             return IniDocument.parse(content).get("boot", "command").map(PersistSysctls::runsSysctlSystem).orElse(false);
-        } catch (NoSuchFileException e) {
-            return false;
         } catch (IOException e) {
             return false;
         }

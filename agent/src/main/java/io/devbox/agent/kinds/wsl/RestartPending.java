@@ -54,12 +54,13 @@ public final class RestartPending {
         List<String> changed = new ArrayList<>(prev.map(Pending::changed).orElse(List.of()));
         if (!changed.contains(resourceId)) changed.add(resourceId);
         Pending p = new Pending(boot, prev.map(Pending::since).orElse(Times.iso(Instant.now())), changed);
+        // root-only: the agent's state directory
         AtomicFiles.write(file(stateDir), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(p), "rw-r--r--");
     }
 
     private static Optional<Pending> stored(Path stateDir) {
         try {
-            Pending p = JSON.readValue(Files.readAllBytes(file(stateDir)), Pending.class);
+            Pending p = JSON.readValue(Files.readAllBytes(file(stateDir)), Pending.class); // root-only: the state directory
             return p.bootId() == null ? Optional.empty() : Optional.of(p);
         } catch (NoSuchFileException e) {
             return Optional.empty();

@@ -1,14 +1,15 @@
 package io.devbox.agent.kinds.wsl;
 
+import io.devbox.agent.host.IoErrors;
 import io.devbox.agent.engine.Change;
 import io.devbox.agent.engine.DesiredContext;
 import io.devbox.agent.engine.Layer;
 import io.devbox.agent.engine.Reconciler;
 import io.devbox.agent.engine.ResourceException;
 import io.devbox.agent.engine.ResourceSkipped;
-import io.devbox.agent.host.AtomicFiles;
 import io.devbox.agent.host.CommandResult;
 import io.devbox.agent.host.Host;
+import io.devbox.agent.host.Printable;
 import io.devbox.agent.host.SafePaths;
 import io.devbox.agent.profile.Node;
 import io.devbox.agent.profile.Origin;
@@ -18,8 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,6 +39,8 @@ public final class WslReconciler implements Reconciler<WslSetting, WslObserved> 
     private static final Logger LOG = LoggerFactory.getLogger(WslReconciler.class);
     private static final List<String> TOP_KEYS = List.of("conf", "wslconfig", "wslconfigPath", "persistSysctls");
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
+    /** wsl.conf and .wslconfig are a few dozen lines. */
+    private static final long SETTINGS_CAP = 1L << 20;
 
     private final WslEnvironment wsl;
     private final Map<String, Path> wslconfigByPathSetting = new java.util.HashMap<>(); // per run
@@ -184,9 +186,9 @@ public final class WslReconciler implements Reconciler<WslSetting, WslObserved> 
             throw new ResourceSkipped("systemd runs here: systemd-sysctl applies /etc/sysctl.d at boot, no [boot] command needed");
         }
         Path file = path(desired, host);
-        String text = readText(file);
+        String text = readText(host, file);
         IniDocument doc = IniDocument.parse(text == null ? "" : text);
-        for (String d : doc.duplicates()) LOG.warn("{}: {}", file, d);
+        for (String d : doc.duplicates()) LOG.warn("{}: {}", Printable.escape(file), Printable.escape(d));
         return new WslObserved(file.toString(), doc.get(desired.section(), desired.key()).orElse(null), text);
     }
 
@@ -245,23 +247,24 @@ public final class WslReconciler implements Reconciler<WslSetting, WslObserved> 
         }
     }
 
-    private static String readText(Path file) throws ResourceException {
+    /**
+     * Reads /etc/wsl.conf or the Windows user's .wslconfig through {@link io.devbox.agent.host.BoxFs}: the latter lies in
+     * a directory the Windows user controls (on drvfs, owned by the distro's default user), so it is opened relative to
+     * directory handles without following links and capped like any file a user hands the agent. Null when absent.
+     */
+    private static String readText(Host host, Path file) throws ResourceException {
         try {
-            return new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            return null;
+            return host.fs().read(file, SETTINGS_CAP, "a WSL settings file").map(b -> new String(b, StandardCharsets.UTF_8)).orElse(null);
         } catch (IOException e) {
-            throw new ResourceException("cannot read " + file + ": " + e.getMessage());
+            throw new ResourceException("cannot read " + file + ": " + IoErrors.describe(e));
         }
     }
 
-    private static IniDocument read(Path file) throws ResourceException {
+    private static IniDocument read(Host host, Path file) throws ResourceException {
         try {
-            return IniDocument.parse(Files.readAllBytes(file));
-        } catch (NoSuchFileException e) {
-            return IniDocument.parse("");
+            return IniDocument.parse(host.fs().read(file, SETTINGS_CAP, "a WSL settings file").orElse(new byte[0]));
         } catch (IOException e) {
-            throw new ResourceException("cannot read " + file + ": " + e.getMessage());
+            throw new ResourceException("cannot read " + file + ": " + IoErrors.describe(e));
         }
     }
 
@@ -280,7 +283,7 @@ public final class WslReconciler implements Reconciler<WslSetting, WslObserved> 
         // the edit as the file will show it: the user's comments, order and other keys kept
         IniDocument after = IniDocument.parse(observed.text() == null ? "" : observed.text());
         after.set(desired.section(), desired.key(), want);
-        return List.of(c.withContent(observed.text(), new String(after.toBytes(), java.nio.charset.StandardCharsets.UTF_8)));
+        return List.of(c.withContent(observed.text(), new String(after.toBytes(), StandardCharsets.UTF_8)));
     }
 
     private static String wanted(WslSetting d, String current) {
@@ -292,18 +295,18 @@ public final class WslReconciler implements Reconciler<WslSetting, WslObserved> 
     @Override
     public void apply(WslSetting desired, Change change, Host host) throws ResourceException {
         Path file = path(desired, host);
-        IniDocument doc = read(file);
+        IniDocument doc = read(host, file);
         String want = wanted(desired, doc.get(desired.section(), desired.key()).orElse(null));
         WslKeys.Type type = WslKeys.type(desired.file(), desired.section(), desired.key());
         Optional<String> now = doc.get(desired.section(), desired.key());
         if (now.isPresent() && Objects.equals(type.normalize(now.get().strip()), type.normalize(want))) return;
         doc.set(desired.section(), desired.key(), want);
         try {
-            if (AtomicFiles.writeIfChanged(file, doc.toBytes(), null)) {
+            if (host.fs().writeIfChanged(file, doc.toBytes(), null, false)) {
                 RestartPending.record(host.stateDir(), host.facts() == null ? null : host.facts().bootId(), desired.id());
             }
         } catch (IOException e) {
-            throw new ResourceException("cannot write " + file + ": " + e.getMessage());
+            throw new ResourceException("cannot write " + file + ": " + IoErrors.describe(e));
         }
     }
 }

@@ -24,6 +24,17 @@ import java.util.stream.Stream;
  */
 public final class NspawnContainer implements AutoCloseable {
     static final Path CACHE = Path.of("/var/cache/devbox-agent-test/rootfs-bookworm");
+
+    /** A debootstrap rootfs: where it is cached and the packages it has beyond minbase. */
+    public record Rootfs(Path cache, String include) {
+    }
+
+    /** systemd only (≈ 240 MB). */
+    public static final Rootfs SYSTEMD = new Rootfs(CACHE, "systemd,systemd-sysv,dbus");
+    /** systemd, Debian's Java 17 runtime and nftables (the package's Depends and Recommends: the container has no network
+     * to fetch them): for installing the agent's package with apt. */
+    public static final Rootfs SYSTEMD_JRE17 = new Rootfs(CACHE.resolveSibling("rootfs-bookworm-jre17"),
+            "systemd,systemd-sysv,dbus,openjdk-17-jre-headless,nftables");
     private static final Path CGROUP = Path.of("/sys/fs/cgroup");
     private static final Path NSPAWN_RUN = Path.of("/run/systemd/nspawn");
 
@@ -42,28 +53,33 @@ public final class NspawnContainer implements AutoCloseable {
     }
 
     public static void requirePrerequisites() {
+        requirePrerequisites(SYSTEMD);
+    }
+
+    public static void requirePrerequisites(Rootfs rootfs) {
         SystemTests.requireRoot();
         SystemTests.requireCommand("systemd-nspawn");
         SystemTests.requireCommand("nsenter");
         SystemTests.require(Files.isDirectory(CGROUP.resolve("systemd")) && Files.isDirectory(CGROUP.resolve("unified")),
                 "needs the cgroup v1 name=systemd and the unified hierarchies under /sys/fs/cgroup");
-        if (!Files.isDirectory(CACHE)) SystemTests.requireCommand("debootstrap");
+        if (!Files.isDirectory(rootfs.cache())) SystemTests.requireCommand("debootstrap");
     }
 
     /** The cached rootfs, built once with debootstrap from the mirror the machine's apt sources use. */
-    static Path rootfs() throws IOException, InterruptedException {
-        if (Files.isDirectory(CACHE.resolve("usr/lib/systemd"))) return CACHE;
-        Path partial = CACHE.resolveSibling(CACHE.getFileName() + ".partial-" + ProcessHandle.current().pid());
-        Files.createDirectories(CACHE.getParent());
+    static Path rootfs(Rootfs rootfs) throws IOException, InterruptedException {
+        Path cache = rootfs.cache();
+        if (Files.isDirectory(cache.resolve("usr/lib/systemd"))) return cache;
+        Path partial = cache.resolveSibling(cache.getFileName() + ".partial-" + ProcessHandle.current().pid());
+        Files.createDirectories(cache.getParent());
         try {
-            SystemTests.Result r = SystemTests.run(List.of("debootstrap", "--variant=minbase", "--include=systemd,systemd-sysv,dbus",
+            SystemTests.Result r = SystemTests.run(List.of("debootstrap", "--variant=minbase", "--include=" + rootfs.include(),
                     "bookworm", partial.toString(), mirror()), Map.of(), null, Duration.ofMinutes(20));
             if (r.exitCode() != 0) throw new AssertionError("debootstrap failed: " + r.all());
-            Files.move(partial, CACHE, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(partial, cache, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             if (Files.exists(partial)) SystemTests.run(List.of("rm", "-rf", "--one-file-system", partial.toString()), Map.of(), null, Duration.ofMinutes(5));
         }
-        return CACHE;
+        return cache;
     }
 
     /** The Debian mirror of the machine's apt sources (deb822 or one-line form). */
@@ -86,7 +102,11 @@ public final class NspawnContainer implements AutoCloseable {
 
     /** Boots the container with extra {@code --bind-ro=} arguments, and waits until systemd says it is running. */
     public static NspawnContainer boot(List<String> bindsReadOnly, Path logDir) throws Exception {
-        Path rootfs = rootfs();
+        return boot(SYSTEMD, bindsReadOnly, logDir);
+    }
+
+    public static NspawnContainer boot(Rootfs image, List<String> bindsReadOnly, Path logDir) throws Exception {
+        Path rootfs = rootfs(image);
         String name = "devbox-t-" + UUID.randomUUID().toString().substring(0, 8);
         boolean existed = Files.exists(NSPAWN_RUN);
         Path sd = Files.createDirectory(CGROUP.resolve("systemd").resolve(name));
@@ -137,7 +157,8 @@ public final class NspawnContainer implements AutoCloseable {
         return (cmd.endsWith("/systemd") || cmd.endsWith("/init")) && !cmd.contains("nspawn");
     }
 
-    long leader() {
+    /** The container's init, as the host sees it: {@code nsenter -t LEADER -n} runs a host program in its network. */
+    public long leader() {
         return leader;
     }
 
