@@ -1,13 +1,12 @@
 package io.devbox.agent.engine;
 
-import io.devbox.agent.host.Downloader;
-import io.devbox.agent.host.TarGzExtractor;
-
-import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Supplier;
 
-/** The kinds this build knows, in the order their sections are planned. One line per kind. */
+/**
+ * The kinds of a run, in the order their sections are planned. Which kinds exist is not the engine's business: the
+ * standard set is listed in {@code io.devbox.agent.kinds.Kinds}.
+ */
 public final class KindRegistry {
     private final List<Supplier<Reconciler<?, ?>>> factories;
 
@@ -15,25 +14,9 @@ public final class KindRegistry {
         this.factories = List.copyOf(factories);
     }
 
-    public static KindRegistry standard() {
-        return standard(Downloader.Limits.DEFAULT);
-    }
-
-    /** The standard kinds; those that download (go, runner) keep to {@code downloads}. */
-    public static KindRegistry standard(Downloader.Limits downloads) {
-        List<Supplier<Reconciler<?, ?>>> kinds = new java.util.ArrayList<>();
-        // one line per kind:
-        kinds.add(io.devbox.agent.kinds.sysctl.SysctlReconciler::new);
-        kinds.add(io.devbox.agent.kinds.cgroup.CgroupReconciler::new);
-        kinds.add(io.devbox.agent.kinds.systemd.UnitReconciler::new);
-        kinds.add(io.devbox.agent.kinds.ports.PortsReconciler::new);
-        kinds.add(io.devbox.agent.kinds.wsl.WslReconciler::new);
-        // a downloader per run (its HTTP client and TLS context go with the run, not into a watch daemon's heap)
-        kinds.add(() -> new io.devbox.agent.kinds.go.GoReconciler(Downloader.standard(downloads), TarGzExtractor.standard()));
-        kinds.add(io.devbox.agent.kinds.hooks.HooksReconciler::new);
-        kinds.add(() -> new io.devbox.agent.kinds.runner.RunnerReconciler(Downloader.standard(downloads),
-                TarGzExtractor.standard(), System.getenv(), Path.of("/proc"), new io.devbox.agent.kinds.systemd.UnitReconciler()));
-        return new KindRegistry(kinds);
+    /** The kinds {@code descriptors} name, each run's reconcilers made with {@code services}; in the given order. */
+    public static KindRegistry of(List<KindDescriptor> descriptors, KindServices services) {
+        return new KindRegistry(descriptors.stream().<Supplier<Reconciler<?, ?>>>map(d -> () -> d.newReconciler(services)).toList());
     }
 
     /** A kind's two names: the kind ({@code unit}: resource ids, --only, JSON) and its section under spec ({@code systemd}). */

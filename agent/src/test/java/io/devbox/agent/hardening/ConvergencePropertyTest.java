@@ -1,5 +1,6 @@
 package io.devbox.agent.hardening;
 
+import io.devbox.agent.kinds.Kinds;
 import io.devbox.agent.engine.KindRegistry;
 import io.devbox.agent.engine.ResourcePlan;
 import io.devbox.agent.engine.Status;
@@ -270,7 +271,7 @@ class ConvergencePropertyTest {
         all.putAll(env);
         KindRegistry kinds = env.containsKey("WSL_DISTRO_NAME")
                 ? new KindRegistry(List.of(() -> new io.devbox.agent.kinds.wsl.WslReconciler(new io.devbox.agent.kinds.wsl.WslEnvironment(all))))
-                : KindRegistry.standard();
+                : Kinds.registry();
         return Session.open(o, all, Clock.systemUTC(), kinds);
     }
 

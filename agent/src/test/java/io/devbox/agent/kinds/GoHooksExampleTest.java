@@ -1,5 +1,6 @@
 package io.devbox.agent.kinds;
 
+import io.devbox.agent.kinds.Kinds;
 import io.devbox.agent.profile.ProfileError;
 import io.devbox.agent.profile.ProfileException;
 import io.devbox.agent.profile.ProfileFile;
@@ -75,7 +76,7 @@ class GoHooksExampleTest {
 
     @Test
     void bothKindsAreRegistered() {
-        assertThat(KindRegistry.standard().newRun()).extracting(Reconciler::specKey).contains("go", "hooks");
+        assertThat(Kinds.registry().newRun()).extracting(Reconciler::specKey).contains("go", "hooks");
     }
 
     @Test

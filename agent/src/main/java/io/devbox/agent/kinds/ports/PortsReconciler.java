@@ -58,12 +58,12 @@ public final class PortsReconciler implements Reconciler<PortResource, PortObser
 
     @Override
     public String kind() {
-        return "port";
+        return PortsKind.DESCRIPTOR.kind();
     }
 
     @Override
     public String specKey() {
-        return "ports";
+        return PortsKind.DESCRIPTOR.specKey();
     }
 
     // ---------------------------------------------------------------- desired

@@ -55,12 +55,12 @@ public final class WslReconciler implements Reconciler<WslSetting, WslObserved> 
 
     @Override
     public String kind() {
-        return "wsl";
+        return WslKind.DESCRIPTOR.kind();
     }
 
     @Override
     public String specKey() {
-        return "wsl";
+        return WslKind.DESCRIPTOR.specKey();
     }
 
     // ---------------------------------------------------------------- desired

@@ -1,5 +1,6 @@
 package io.devbox.agent.kinds.runner;
 
+import io.devbox.agent.kinds.Kinds;
 import io.devbox.agent.engine.DesiredContext;
 import io.devbox.agent.engine.KindRegistry;
 import io.devbox.agent.profile.ComposedSpec;
@@ -88,6 +89,6 @@ class RunnerSchemaTest {
 
     @Test
     void theKindIsRegistered() {
-        assertThat(KindRegistry.standard().newRun()).anyMatch(k -> k.kind().equals("runner") && k.specKey().equals("runner"));
+        assertThat(Kinds.registry().newRun()).anyMatch(k -> k.kind().equals("runner") && k.specKey().equals("runner"));
     }
 }
