@@ -1,5 +1,8 @@
 package io.devbox.agent.engine;
 
+import io.devbox.agent.profile.ProfileSchema;
+import io.devbox.agent.profile.SchemaSection;
+
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -9,14 +12,33 @@ import java.util.function.Supplier;
  */
 public final class KindRegistry {
     private final List<Supplier<Reconciler<?, ?>>> factories;
+    private final ProfileSchema schema;
 
-    public KindRegistry(List<Supplier<Reconciler<?, ?>>> factories) {
+    /** @param schema the profile schema of exactly these kinds (what their profiles are validated against) */
+    public KindRegistry(List<Supplier<Reconciler<?, ?>>> factories, ProfileSchema schema) {
         this.factories = List.copyOf(factories);
+        this.schema = schema;
     }
 
     /** The kinds {@code descriptors} name, each run's reconcilers made with {@code services}; in the given order. */
     public static KindRegistry of(List<KindDescriptor> descriptors, KindServices services) {
-        return new KindRegistry(descriptors.stream().<Supplier<Reconciler<?, ?>>>map(d -> () -> d.newReconciler(services)).toList());
+        return of(descriptors, services, schemaOf(descriptors));
+    }
+
+    /** As {@link #of(List, KindServices)}, with the schema already assembled from the same descriptors. */
+    public static KindRegistry of(List<KindDescriptor> descriptors, KindServices services, ProfileSchema schema) {
+        return new KindRegistry(descriptors.stream().<Supplier<Reconciler<?, ?>>>map(d -> () -> d.newReconciler(services)).toList(),
+                schema);
+    }
+
+    /** The profile schema of these kinds: the envelope and each descriptor's fragment, in the descriptors' order. */
+    public static ProfileSchema schemaOf(List<KindDescriptor> descriptors) {
+        return ProfileSchema.of(descriptors.stream().map(d -> new SchemaSection(d.specKey(), d.schemaResource())).toList());
+    }
+
+    /** What profiles for these kinds are validated against. */
+    public ProfileSchema schema() {
+        return schema;
     }
 
     /** A kind's two names: the kind ({@code unit}: resource ids, --only, JSON) and its section under spec ({@code systemd}). */

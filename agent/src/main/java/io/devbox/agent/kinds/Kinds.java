@@ -11,6 +11,7 @@ import io.devbox.agent.kinds.runner.RunnerKind;
 import io.devbox.agent.kinds.sysctl.SysctlKind;
 import io.devbox.agent.kinds.systemd.UnitKind;
 import io.devbox.agent.kinds.wsl.WslKind;
+import io.devbox.agent.profile.ProfileSchema;
 
 import java.util.List;
 
@@ -26,6 +27,8 @@ public final class Kinds {
             HooksKind.DESCRIPTOR,
             RunnerKind.DESCRIPTOR);
 
+    private static final ProfileSchema SCHEMA = KindRegistry.schemaOf(ALL);
+
     private Kinds() {
     }
 
@@ -35,7 +38,12 @@ public final class Kinds {
 
     /** The standard kinds for runs that keep to {@code services}. */
     public static KindRegistry registry(KindServices services) {
-        return KindRegistry.of(ALL, services);
+        return KindRegistry.of(ALL, services, SCHEMA);
+    }
+
+    /** The profile schema of the standard kinds (what the build writes to schema/profile.schema.json). */
+    public static ProfileSchema schema() {
+        return SCHEMA;
     }
 
     /** The standard kinds with default settings (schema listings, help, tests). */

@@ -270,7 +270,7 @@ class ConvergencePropertyTest {
         Map<String, String> all = new HashMap<>(System.getenv());
         all.putAll(env);
         KindRegistry kinds = env.containsKey("WSL_DISTRO_NAME")
-                ? new KindRegistry(List.of(() -> new io.devbox.agent.kinds.wsl.WslReconciler(new io.devbox.agent.kinds.wsl.WslEnvironment(all))))
+                ? new KindRegistry(List.of(() -> new io.devbox.agent.kinds.wsl.WslReconciler(new io.devbox.agent.kinds.wsl.WslEnvironment(all))), Kinds.schema())
                 : Kinds.registry();
         return Session.open(o, all, Clock.systemUTC(), kinds);
     }

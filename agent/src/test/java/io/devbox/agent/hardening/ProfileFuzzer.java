@@ -108,7 +108,7 @@ public final class ProfileFuzzer {
         List<ProfileFile> files = List.of(new ProfileFile("profiles/fuzz.yaml", mutant));
         HostIdentity id = new HostIdentity("dev-1", Map.of("team", "backend"), "dev", "/home/dev");
         try {
-            ProfileLoader loader = new ProfileLoader(ValidationCache.NONE);
+            ProfileLoader loader = new ProfileLoader(ValidationCache.NONE, io.devbox.agent.kinds.Kinds.schema());
             loader.parse(files);
             ComposedSpec spec = loader.load(files, id, REPO_FILES);
             Planner planner = new Planner(Kinds.registry().newRun(), host, AppliedState.empty(), r -> Optional.empty());

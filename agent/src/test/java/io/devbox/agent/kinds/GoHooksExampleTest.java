@@ -51,7 +51,7 @@ class GoHooksExampleTest {
 
     private static List<String> errors(String profileYaml) {
         try {
-            new ProfileLoader(ValidationCache.NONE).parse(List.of(new ProfileFile("profiles/t.yaml", profileYaml.getBytes())));
+            new ProfileLoader(ValidationCache.NONE, io.devbox.agent.kinds.Kinds.schema()).parse(List.of(new ProfileFile("profiles/t.yaml", profileYaml.getBytes())));
             return List.of();
         } catch (ProfileException e) {
             return e.errors().stream().map(ProfileError::render).toList();
