@@ -112,13 +112,12 @@ public final class AnyOfBranches {
             if (NAMED.contains(k)) i++;
         }
         int total = inst.getNameCount();
-        int beyond = total - consumed; // segments of the instance above where evaluation started (always 0 here)
         for (int[] a : anyOfs) {
             int index = a[0];
             StringBuilder evalPrefix = new StringBuilder();
             for (int i = 0; i < index; i++) evalPrefix.append('/').append(tokens.get(i));
             StringBuilder instPrefix = new StringBuilder();
-            int depth = beyond + a[1];
+            int depth = a[1]; // validation starts at the instance's root
             for (int i = 0; i < depth && i < total; i++) instPrefix.append('\u0000').append(inst.getElement(i));
             int branch = Integer.parseInt(tokens.get(index + 1));
             boolean branchType = tokens.get(tokens.size() - 1).equals("type") && consumedAfter(tokens, index + 2) == 0

@@ -22,7 +22,11 @@ public record SchemaViolation(String keyword, NodePath instance, String property
     static SchemaViolation of(com.networknt.schema.Error e) {
         String pointer = e.getSchemaLocation() == null || e.getSchemaLocation().getFragment() == null ? null
                 : e.getSchemaLocation().getFragment().toString();
-        return new SchemaViolation(e.getKeyword() == null ? "" : e.getKeyword(), e.getInstanceLocation(), e.getProperty(),
+        String keyword = e.getKeyword() == null ? "" : e.getKeyword();
+        // a false schema (properties: {file: false}) fails as a pseudo-keyword "false" below it: its message is keyed
+        // by the schema's own pointer
+        if (keyword.equals("false") && pointer != null && pointer.endsWith("/false")) pointer = pointer.substring(0, pointer.length() - 6);
+        return new SchemaViolation(keyword, e.getInstanceLocation(), e.getProperty(),
                 pointer, e.getSchemaNode(), e.getInstanceNode(), e.getMessage(), e.getArguments());
     }
 }
