@@ -91,9 +91,7 @@ final class SchemaValidator {
             String where = path.isEmpty() ? "profile" : path;
             return new ProfileError(at, where + ": " + (custom != null ? custom : "missing required field '" + property + "'"));
         }
-        // "not: {}" forbids a property outright (a token written in a profile): the key is what is wrong, not its value
-        boolean forbiddenKey = keyword.equals("not") && v.schemaValue() != null && v.schemaValue().isEmpty() && parent != null && lastKey != null;
-        Origin at = forbiddenKey ? parent.keyOrigin(lastKey) : node != null ? node.origin() : fallback;
+        Origin at = node != null ? node.origin() : fallback;
         String where = path.isEmpty() ? "profile" : path;
         String message = custom != null ? custom : SchemaMessages.value(keyword, v);
         if (custom == null && keyword.equals("type") && node instanceof Node.Scalar s && !s.isNull()) {
@@ -124,7 +122,6 @@ final class SchemaValidator {
         if (max != null && max.canConvertToInt() && name.codePointCount(0, name.length()) > max.asInt()) return "maxLength";
         JsonNode min = names.get("minLength");
         if (min != null && min.canConvertToInt() && name.codePointCount(0, name.length()) < min.asInt()) return "minLength";
-        if (names.has("enum")) return "enum";
         return names.has("pattern") ? "pattern" : "";
     }
 
