@@ -1,5 +1,6 @@
 package io.devbox.agent.cli;
 
+import io.devbox.agent.kinds.Kinds;
 import io.devbox.agent.engine.KindRegistry;
 import io.devbox.agent.profile.Labels;
 import picocli.CommandLine;
@@ -24,7 +25,7 @@ final class Inputs {
         @Override
         public String convert(String value) {
             String name = value.strip();
-            KindRegistry kinds = KindRegistry.standard();
+            KindRegistry kinds = Kinds.registry();
             if (kinds.find(name).isPresent()) return name;
             List<String> known = new ArrayList<>();
             kinds.names().forEach(n -> {

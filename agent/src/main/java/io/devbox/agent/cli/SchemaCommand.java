@@ -1,5 +1,6 @@
 package io.devbox.agent.cli;
 
+import io.devbox.agent.kinds.Kinds;
 import io.devbox.agent.engine.KindRegistry;
 import io.devbox.agent.host.Printable;
 import io.devbox.agent.profile.SchemaDocs;
@@ -36,11 +37,11 @@ final class SchemaCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         // a kind's own name (unit, port, cgroup, hook) names its section too
-        String section = KindRegistry.standard().find(k).map(KindRegistry.Names::specKey).orElse(k);
+        String section = Kinds.registry().find(k).map(KindRegistry.Names::specKey).orElse(k);
         List<String> keys = SchemaDocs.specKeys();
         if (!keys.contains(section)) {
             List<String> known = new ArrayList<>(keys);
-            KindRegistry.standard().names().forEach(n -> known.add(n.kind()));
+            Kinds.registry().names().forEach(n -> known.add(n.kind()));
             known.add("profile");
             spec.commandLine().getErr().println("agent: " + Printable.escape("unknown kind '" + k + "'" + Spelling.suggestion(k, known))
                     + " (kinds: " + String.join(", ", keys) + ", or 'profile' for the envelope)");

@@ -1,8 +1,9 @@
 package io.devbox.agent.cli;
 
+import io.devbox.agent.engine.KindServices;
+import io.devbox.agent.kinds.Kinds;
 import io.devbox.agent.config.AgentConfig;
 import io.devbox.agent.config.AgentConfigLoader;
-import io.devbox.agent.engine.KindRegistry;
 import io.devbox.agent.metrics.AgentMetrics;
 import io.devbox.agent.run.GitOptions;
 import io.devbox.agent.run.Session;
@@ -40,7 +41,7 @@ final class Sessions {
 
     static Session open(CommonOptions common, AgentConfig config, GitOptions git) {
         Session s = Session.open(config.overlay(common.toAgentOptions()), git, System.getenv(), Clock.systemUTC(),
-                        KindRegistry.standard(config.downloadLimits()))
+                        Kinds.registry(new KindServices(config.downloadLimits())))
                 .useRetention(config.retention());
         if (config.metrics().textfile() != null) s.useMetrics(AgentMetrics.load(s.state().path(), config.metrics().textfile()));
         return s;

@@ -7,7 +7,10 @@ import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.SpecificationVersion;
 import io.devbox.agent.host.AtomicFiles;
 import io.devbox.agent.host.TrustedPaths;
+import io.devbox.agent.host.Json;
+import io.devbox.agent.profile.AnyOfBranches;
 import io.devbox.agent.profile.InstanceLocation;
+import io.devbox.agent.profile.SchemaViolation;
 import io.devbox.agent.profile.Node;
 import io.devbox.agent.profile.Origin;
 import io.devbox.agent.profile.ProfileError;
@@ -72,7 +75,7 @@ public final class AgentConfigLoader {
         if (!(doc.get().root() instanceof Node.Mapping root)) {
             throw new ConfigException(List.of(new ProfileError(doc.get().root().origin(), "the agent config must be a mapping of settings")));
         }
-        for (com.networknt.schema.Error e : Holder.SCHEMA.validate(doc.get().json())) errors.add(locate(name, root, e));
+        for (SchemaViolation v : AnyOfBranches.fold(Holder.SCHEMA.validate(doc.get().json()))) errors.add(locate(name, root, v));
         if (!errors.isEmpty()) {
             errors.sort(null);
             throw new ConfigException(errors);
@@ -112,12 +115,24 @@ public final class AgentConfigLoader {
 
     private static final class Holder {
         static final Schema SCHEMA = load();
+        /** The agent's own messages, keyed by the JSON pointer of the keyword in the schema. */
+        static final Map<String, String> MESSAGES = messages();
+
+        private static Map<String, String> messages() {
+            try (InputStream in = AgentConfigLoader.class.getResourceAsStream("agent-config.schema-messages.json")) {
+                if (in == null) throw new IllegalStateException("the agent config schema's messages are missing from the classpath");
+                Map<String, String> out = new LinkedHashMap<>();
+                for (Map.Entry<String, JsonNode> e : Json.read(in.readAllBytes()).properties()) out.put(e.getKey(), e.getValue().asString());
+                return Map.copyOf(out);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read the agent config schema's messages", e);
+            }
+        }
 
         private static Schema load() {
             try (InputStream in = AgentConfigLoader.class.getClassLoader().getResourceAsStream(AgentConfigLoader.SCHEMA)) {
                 if (in == null) throw new IllegalStateException("the agent config schema is missing from the classpath");
-                SchemaRegistryConfig config = SchemaRegistryConfig.builder().errorMessageKeyword("errorMessage")
-                        .formatAssertionsEnabled(false).build();
+                SchemaRegistryConfig config = SchemaRegistryConfig.builder().formatAssertionsEnabled(false).build();
                 SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
                         b -> b.schemaRegistryConfig(config));
                 return registry.getSchema(new String(in.readAllBytes(), StandardCharsets.UTF_8), InputFormat.JSON);
@@ -128,17 +143,17 @@ public final class AgentConfigLoader {
     }
 
     /** Points a schema violation at the offending key or value. */
-    private static ProfileError locate(String file, Node.Mapping root, com.networknt.schema.Error e) {
-        InstanceLocation l = InstanceLocation.resolve(root, e.getInstanceLocation());
+    private static ProfileError locate(String file, Node.Mapping root, SchemaViolation e) {
+        InstanceLocation l = InstanceLocation.resolve(root, e.instance());
         Node node = l.node();
         Node.Mapping parent = l.parent();
         String lastKey = l.lastKey();
         String path = l.path();
-        String keyword = e.getKeyword() == null ? "" : e.getKeyword();
+        String keyword = e.keyword();
         String where = path.isEmpty() ? "config" : path;
         Origin fallback = new Origin(file, 1, 1);
-        if (KEY_KEYWORDS.contains(keyword) && e.getProperty() != null && node instanceof Node.Mapping m) {
-            String prop = e.getProperty();
+        if (KEY_KEYWORDS.contains(keyword) && e.property() != null && node instanceof Node.Mapping m) {
+            String prop = e.property();
             String message = keyword.equals("propertyNames") ? "invalid name '" + prop + "'"
                     : "unknown setting '" + prop + "'" + allowed(path);
             return new ProfileError(m.keyOrigins().getOrDefault(prop, m.origin()),
@@ -146,16 +161,17 @@ public final class AgentConfigLoader {
         }
         if (keyword.equals("required")) {
             Origin at = parent != null ? parent.keyOrigin(lastKey) : node != null ? node.origin() : fallback;
-            return new ProfileError(at, where + ": missing required setting '" + e.getProperty() + "'");
+            return new ProfileError(at, where + ": missing required setting '" + e.property() + "'");
         }
         Origin at = node != null ? node.origin() : fallback;
-        String message = e.isCustomMessage() ? e.getMessage() : switch (keyword) {
-            case "type" -> "expected " + e.getSchemaNode() + ", got " + typeName(e.getInstanceNode());
-            case "enum" -> "must be one of " + e.getSchemaNode() + "; got " + e.getInstanceNode();
-            case "minimum" -> "must be at least " + e.getSchemaNode() + ", got " + e.getInstanceNode();
-            case "maximum" -> "must be at most " + e.getSchemaNode() + ", got " + e.getInstanceNode();
+        String custom = e.pointer() == null ? null : Holder.MESSAGES.get(e.pointer());
+        String message = custom != null ? custom : switch (keyword) {
+            case "type" -> "expected " + e.schemaValue() + ", got " + typeName(e.value());
+            case "enum" -> "must be one of " + e.schemaValue() + "; got " + e.value();
+            case "minimum" -> "must be at least " + e.schemaValue() + ", got " + e.value();
+            case "maximum" -> "must be at most " + e.schemaValue() + ", got " + e.value();
             case "minLength" -> "must not be empty";
-            default -> e.getMessage();
+            default -> e.standard();
         };
         return new ProfileError(at, where + ": " + message);
     }

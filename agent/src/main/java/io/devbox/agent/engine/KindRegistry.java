@@ -1,39 +1,44 @@
 package io.devbox.agent.engine;
 
-import io.devbox.agent.host.Downloader;
-import io.devbox.agent.host.TarGzExtractor;
+import io.devbox.agent.profile.ProfileSchema;
+import io.devbox.agent.profile.SchemaSection;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Supplier;
 
-/** The kinds this build knows, in the order their sections are planned. One line per kind. */
+/**
+ * The kinds of a run, in the order their sections are planned. Which kinds exist is not the engine's business: the
+ * standard set is listed in {@code io.devbox.agent.kinds.Kinds}.
+ */
 public final class KindRegistry {
     private final List<Supplier<Reconciler<?, ?>>> factories;
+    private final ProfileSchema schema;
 
-    public KindRegistry(List<Supplier<Reconciler<?, ?>>> factories) {
+    /** @param schema the profile schema of exactly these kinds (what their profiles are validated against) */
+    public KindRegistry(List<Supplier<Reconciler<?, ?>>> factories, ProfileSchema schema) {
         this.factories = List.copyOf(factories);
+        this.schema = schema;
     }
 
-    public static KindRegistry standard() {
-        return standard(Downloader.Limits.DEFAULT);
+    /** The kinds {@code descriptors} name, each run's reconcilers made with {@code services}; in the given order. */
+    public static KindRegistry of(List<KindDescriptor> descriptors, KindServices services) {
+        return of(descriptors, services, schemaOf(descriptors));
     }
 
-    /** The standard kinds; those that download (go, runner) keep to {@code downloads}. */
-    public static KindRegistry standard(Downloader.Limits downloads) {
-        List<Supplier<Reconciler<?, ?>>> kinds = new java.util.ArrayList<>();
-        // one line per kind:
-        kinds.add(io.devbox.agent.kinds.sysctl.SysctlReconciler::new);
-        kinds.add(io.devbox.agent.kinds.cgroup.CgroupReconciler::new);
-        kinds.add(io.devbox.agent.kinds.systemd.UnitReconciler::new);
-        kinds.add(io.devbox.agent.kinds.ports.PortsReconciler::new);
-        kinds.add(io.devbox.agent.kinds.wsl.WslReconciler::new);
-        // a downloader per run (its HTTP client and TLS context go with the run, not into a watch daemon's heap)
-        kinds.add(() -> new io.devbox.agent.kinds.go.GoReconciler(Downloader.standard(downloads), TarGzExtractor.standard()));
-        kinds.add(io.devbox.agent.kinds.hooks.HooksReconciler::new);
-        kinds.add(() -> new io.devbox.agent.kinds.runner.RunnerReconciler(Downloader.standard(downloads),
-                TarGzExtractor.standard(), System.getenv(), Path.of("/proc"), new io.devbox.agent.kinds.systemd.UnitReconciler()));
-        return new KindRegistry(kinds);
+    /** As {@link #of(List, KindServices)}, with the schema already assembled from the same descriptors. */
+    public static KindRegistry of(List<KindDescriptor> descriptors, KindServices services, ProfileSchema schema) {
+        return new KindRegistry(descriptors.stream().<Supplier<Reconciler<?, ?>>>map(d -> () -> d.newReconciler(services)).toList(),
+                schema);
+    }
+
+    /** The profile schema of these kinds: the envelope and each descriptor's fragment, in the descriptors' order. */
+    public static ProfileSchema schemaOf(List<KindDescriptor> descriptors) {
+        return ProfileSchema.of(descriptors.stream().map(d -> new SchemaSection(d.specKey(), d.schemaResource())).toList());
+    }
+
+    /** What profiles for these kinds are validated against. */
+    public ProfileSchema schema() {
+        return schema;
     }
 
     /** A kind's two names: the kind ({@code unit}: resource ids, --only, JSON) and its section under spec ({@code systemd}). */

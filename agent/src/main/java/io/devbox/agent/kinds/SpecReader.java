@@ -7,7 +7,6 @@ import io.devbox.agent.profile.ProfileException;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Reads a composed spec section and collects located errors, so that a kind reports every problem of a section
@@ -55,14 +54,5 @@ public final class SpecReader {
         if (s.equals("false")) return false;
         error(node.origin(), what + " must be true or false, not " + s);
         return fallback;
-    }
-
-    /** Reports every key of {@code m} that is not in {@code allowed}, at the key's position. */
-    public void onlyKeys(Node.Mapping m, Set<String> allowed, String section) {
-        for (String k : m.entries().keySet()) {
-            if (!allowed.contains(k)) {
-                error(m.keyOrigin(k), "unknown key '" + k + "' in " + section + " (allowed: " + String.join(", ", allowed.stream().sorted().toList()) + ")");
-            }
-        }
     }
 }

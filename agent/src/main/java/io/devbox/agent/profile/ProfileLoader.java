@@ -28,9 +28,12 @@ public final class ProfileLoader {
     static final int MAX_TOTAL_NODES = 500_000;
     static final int MAX_FILES = 2000;
     private final ValidationCache cache;
+    private final ProfileSchema schema;
 
-    public ProfileLoader(ValidationCache cache) {
+    /** @param schema what each file's shape and each composition must satisfy: the schema of the run's kinds */
+    public ProfileLoader(ValidationCache cache, ProfileSchema schema) {
         this.cache = cache == null ? ValidationCache.NONE : cache;
+        this.schema = java.util.Objects.requireNonNull(schema, "schema");
     }
 
     /** One profile read from a file whose shape is valid; {@code key} is its validation cache key (null: no cache). */
@@ -115,7 +118,7 @@ public final class ProfileLoader {
                                   HostIdentity host, List<String> names, List<ProfileError> errors) {
         String key = compositionKey(selected, host);
         if (key != null && cache.knownValid(key)) return;
-        if (SchemaValidator.validateComposed(composed, ProfileJson.toJson(composed, types), names, errors) && key != null) {
+        if (schema.validator().validateComposed(composed, ProfileJson.toJson(composed, types), names, errors) && key != null) {
             cache.remember(key);
         }
     }
@@ -137,7 +140,7 @@ public final class ProfileLoader {
     private List<Entry> readAll(List<ProfileFile> files, List<ProfileError> errors) {
         List<ProfileFile> sorted = new ArrayList<>(files);
         sorted.sort(Comparator.comparing(ProfileFile::path));
-        byte[] schema = cache == ValidationCache.NONE ? null : SchemaResource.bytes();
+        byte[] schemaDigest = cache == ValidationCache.NONE ? null : schema.digest();
         List<String> nowValid = new ArrayList<>();
         List<Entry> result = new ArrayList<>();
         Map<String, Entry> byName = new HashMap<>();
@@ -171,9 +174,9 @@ public final class ProfileLoader {
                         + " values (YAML nodes) with this file; trim the profiles"));
                 break;
             }
-            String key = schema == null ? null : key(schema, f.content());
+            String key = schemaDigest == null ? null : key(schemaDigest, f.content());
             if (key == null || !cache.knownValid(key)) {
-                if (!SchemaValidator.validate(parsed.get(), errors)) {
+                if (!schema.validator().validate(parsed.get(), errors)) {
                     // still report unknown variables: every error of a file in one run
                     if (parsed.get().root() instanceof Node.Mapping root && root.get("spec") instanceof Node.Mapping spec) {
                         Variables.check(spec, parsed.get().scalars(), errors);

@@ -133,6 +133,8 @@ public final class SchemaDocs {
             List<String> types = new ArrayList<>();
             if (t.isArray()) t.forEach(x -> types.add(name(x.asString())));
             else if (t.isString()) types.add(name(t.asString()));
+            // a value of several types is an anyOf of one branch per type (strict JSON Schema tools refuse type arrays)
+            if (types.isEmpty()) s.path("anyOf").forEach(b -> { if (resolve(b).path("type").isString()) types.add(name(resolve(b).path("type").asString())); });
             if (s.has("const")) parts.add("= " + s.get("const"));
             else if (s.has("enum")) {
                 List<String> vals = new ArrayList<>();

@@ -196,7 +196,7 @@ public final class Session {
     }
 
     private ProfileLoader loader() {
-        return new ProfileLoader(new FileValidationCache(state.resolve("validated-profiles")));
+        return new ProfileLoader(new FileValidationCache(state.resolve("validated-profiles")), kinds.schema());
     }
 
     public HostIdentity identity() {

@@ -1,5 +1,6 @@
 package io.devbox.agent.hardening;
 
+import io.devbox.agent.kinds.Kinds;
 import io.devbox.agent.engine.KindRegistry;
 import io.devbox.agent.engine.ResourcePlan;
 import io.devbox.agent.engine.Status;
@@ -269,8 +270,8 @@ class ConvergencePropertyTest {
         Map<String, String> all = new HashMap<>(System.getenv());
         all.putAll(env);
         KindRegistry kinds = env.containsKey("WSL_DISTRO_NAME")
-                ? new KindRegistry(List.of(() -> new io.devbox.agent.kinds.wsl.WslReconciler(new io.devbox.agent.kinds.wsl.WslEnvironment(all))))
-                : KindRegistry.standard();
+                ? new KindRegistry(List.of(() -> new io.devbox.agent.kinds.wsl.WslReconciler(new io.devbox.agent.kinds.wsl.WslEnvironment(all))), Kinds.schema())
+                : Kinds.registry();
         return Session.open(o, all, Clock.systemUTC(), kinds);
     }
 

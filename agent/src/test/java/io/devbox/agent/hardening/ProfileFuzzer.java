@@ -1,5 +1,6 @@
 package io.devbox.agent.hardening;
 
+import io.devbox.agent.kinds.Kinds;
 import io.devbox.agent.engine.AppliedState;
 import io.devbox.agent.engine.DesiredContext;
 import io.devbox.agent.engine.KindRegistry;
@@ -107,10 +108,10 @@ public final class ProfileFuzzer {
         List<ProfileFile> files = List.of(new ProfileFile("profiles/fuzz.yaml", mutant));
         HostIdentity id = new HostIdentity("dev-1", Map.of("team", "backend"), "dev", "/home/dev");
         try {
-            ProfileLoader loader = new ProfileLoader(ValidationCache.NONE);
+            ProfileLoader loader = new ProfileLoader(ValidationCache.NONE, io.devbox.agent.kinds.Kinds.schema());
             loader.parse(files);
             ComposedSpec spec = loader.load(files, id, REPO_FILES);
-            Planner planner = new Planner(KindRegistry.standard().newRun(), host, AppliedState.empty(), r -> Optional.empty());
+            Planner planner = new Planner(Kinds.registry().newRun(), host, AppliedState.empty(), r -> Optional.empty());
             planner.check(new DesiredContext(id, spec, host));
             planner.plan(new DesiredContext(id, spec, host), Set.of());
             return true;

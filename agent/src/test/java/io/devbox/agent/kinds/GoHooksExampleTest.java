@@ -1,5 +1,6 @@
 package io.devbox.agent.kinds;
 
+import io.devbox.agent.kinds.Kinds;
 import io.devbox.agent.profile.ProfileError;
 import io.devbox.agent.profile.ProfileException;
 import io.devbox.agent.profile.ProfileFile;
@@ -50,7 +51,7 @@ class GoHooksExampleTest {
 
     private static List<String> errors(String profileYaml) {
         try {
-            new ProfileLoader(ValidationCache.NONE).parse(List.of(new ProfileFile("profiles/t.yaml", profileYaml.getBytes())));
+            new ProfileLoader(ValidationCache.NONE, io.devbox.agent.kinds.Kinds.schema()).parse(List.of(new ProfileFile("profiles/t.yaml", profileYaml.getBytes())));
             return List.of();
         } catch (ProfileException e) {
             return e.errors().stream().map(ProfileError::render).toList();
@@ -75,7 +76,7 @@ class GoHooksExampleTest {
 
     @Test
     void bothKindsAreRegistered() {
-        assertThat(KindRegistry.standard().newRun()).extracting(Reconciler::specKey).contains("go", "hooks");
+        assertThat(Kinds.registry().newRun()).extracting(Reconciler::specKey).contains("go", "hooks");
     }
 
     @Test

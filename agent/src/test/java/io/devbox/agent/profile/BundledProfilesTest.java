@@ -43,7 +43,7 @@ class BundledProfilesTest {
 
     @Test
     void theFleetComposesForABackendBoxNamedDev42() throws Exception {
-        ComposedSpec spec = new ProfileLoader(ValidationCache.NONE).load(bundled(),
+        ComposedSpec spec = new ProfileLoader(ValidationCache.NONE, io.devbox.agent.kinds.Kinds.schema()).load(bundled(),
                 new HostIdentity("dev-42", Map.of("team", "backend"), "dev", "/home/dev"), RepoFiles.NONE);
         assertThat(spec.profileNames()).containsExactly("base", "backend", "go-team", "dev-42");
         Node.Mapping sysctl = (Node.Mapping) spec.sections().get("sysctl");
@@ -59,7 +59,7 @@ class BundledProfilesTest {
 
     @Test
     void anUnlabelledBoxGetsTheBaseOnly() throws Exception {
-        ComposedSpec spec = new ProfileLoader(ValidationCache.NONE).load(bundled(),
+        ComposedSpec spec = new ProfileLoader(ValidationCache.NONE, io.devbox.agent.kinds.Kinds.schema()).load(bundled(),
                 new HostIdentity("laptop", Map.of(), "dev", "/home/dev"), RepoFiles.NONE);
         assertThat(spec.profileNames()).containsExactly("base");
         assertThat(value((Node.Mapping) spec.sections().get("sysctl"), "fs.inotify.max_user_watches")).isEqualTo("524288");
@@ -67,7 +67,7 @@ class BundledProfilesTest {
 
     @Test
     void aBackendBoxLabelledAsACiRunnerGetsTheRunnerNamedAfterItself() throws Exception {
-        ComposedSpec spec = new ProfileLoader(ValidationCache.NONE).load(bundled(),
+        ComposedSpec spec = new ProfileLoader(ValidationCache.NONE, io.devbox.agent.kinds.Kinds.schema()).load(bundled(),
                 new HostIdentity("dev-42", Map.of("team", "backend", "ci", "runner"), "dev", "/home/dev"), RepoFiles.NONE);
         assertThat(spec.profileNames()).containsExactly("base", "backend", "ci-runner", "go-team", "dev-42");
         Node.Mapping runner = (Node.Mapping) spec.sections().get("runner");
@@ -78,7 +78,7 @@ class BundledProfilesTest {
 
     @Test
     void aBackendBoxWithoutTheCiLabelHasNoRunner() throws Exception {
-        ComposedSpec spec = new ProfileLoader(ValidationCache.NONE).load(bundled(),
+        ComposedSpec spec = new ProfileLoader(ValidationCache.NONE, io.devbox.agent.kinds.Kinds.schema()).load(bundled(),
                 new HostIdentity("dev-42", Map.of("team", "backend"), "dev", "/home/dev"), RepoFiles.NONE);
         assertThat(spec.sections()).doesNotContainKey("runner");
     }

@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * of higher priority may set one field and leave the rest to the profiles below it.
  */
 class CompositionBeforeValidationTest {
-    private final ProfileLoader loader = new ProfileLoader(ValidationCache.NONE);
+    private final ProfileLoader loader = new ProfileLoader(ValidationCache.NONE, io.devbox.agent.kinds.Kinds.schema());
     private static final ProfileFile GO_BASE = profile("profiles/go.yaml", "go-team",
             "spec:\n  go: {versions: [\"1.22.5\"], default: \"1.22.5\"}\n");
     private static final ProfileFile MIRROR_ONLY = profile("profiles/mirror.yaml", "mirror",
@@ -92,13 +92,13 @@ class CompositionBeforeValidationTest {
                 file.remember(key);
             }
         };
-        new ProfileLoader(recording).load(List.of(GO_BASE, MIRROR_ONLY), host("dev-1", Map.of()), RepoFiles.NONE);
+        new ProfileLoader(recording, io.devbox.agent.kinds.Kinds.schema()).load(List.of(GO_BASE, MIRROR_ONLY), host("dev-1", Map.of()), RepoFiles.NONE);
         int firstRun = asked.size();
         assertThat(firstRun).as("two files and the composition").isEqualTo(3);
         asked.clear();
-        new ProfileLoader(recording).load(List.of(GO_BASE, MIRROR_ONLY), host("dev-1", Map.of()), RepoFiles.NONE);
+        new ProfileLoader(recording, io.devbox.agent.kinds.Kinds.schema()).load(List.of(GO_BASE, MIRROR_ONLY), host("dev-1", Map.of()), RepoFiles.NONE);
         asked.clear();
-        new ProfileLoader(recording).load(List.of(GO_BASE, MIRROR_ONLY), host("dev-2", Map.of("team", "db")), RepoFiles.NONE);
+        new ProfileLoader(recording, io.devbox.agent.kinds.Kinds.schema()).load(List.of(GO_BASE, MIRROR_ONLY), host("dev-2", Map.of("team", "db")), RepoFiles.NONE);
         assertThat(asked).as("another identity is another composition").hasSize(3);
         assertThat(file.knownValid(asked.get(2))).isTrue();
     }

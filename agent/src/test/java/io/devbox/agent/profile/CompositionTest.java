@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class CompositionTest {
-    private final ProfileLoader loader = new ProfileLoader(ValidationCache.NONE);
+    private final ProfileLoader loader = new ProfileLoader(ValidationCache.NONE, io.devbox.agent.kinds.Kinds.schema());
     private static final HostIdentity DEV42 = host("dev-42", Map.of("team", "backend"));
 
     private static ProfileFile sysctl(String path, String name, String head, String sysctls) {

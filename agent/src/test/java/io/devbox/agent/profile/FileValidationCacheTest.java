@@ -51,13 +51,13 @@ class FileValidationCacheTest {
     void aValidFileIsRememberedAndNotValidatedAgain() throws Exception {
         Path file = dir.resolve("state/validated");
         Recording first = new Recording(new FileValidationCache(file));
-        new ProfileLoader(first).load(List.of(VALID), host("h", Map.of()), RepoFiles.NONE);
+        new ProfileLoader(first, io.devbox.agent.kinds.Kinds.schema()).load(List.of(VALID), host("h", Map.of()), RepoFiles.NONE);
         assertThat(first.remembered).as("the file's shape, and the composition for this box").hasSize(2);
         assertThat(Files.readAllLines(file)).containsExactlyElementsOf(first.remembered);
 
         // a fresh process reads the file and knows the key
         Recording second = new Recording(new FileValidationCache(file));
-        new ProfileLoader(second).load(List.of(VALID), host("h", Map.of()), RepoFiles.NONE);
+        new ProfileLoader(second, io.devbox.agent.kinds.Kinds.schema()).load(List.of(VALID), host("h", Map.of()), RepoFiles.NONE);
         assertThat(second.asked).containsExactlyElementsOf(first.remembered);
         assertThat(second.remembered).isEmpty();
     }
@@ -68,18 +68,18 @@ class FileValidationCacheTest {
         Path file = dir.resolve("validated");
         Recording probe = new Recording(ValidationCache.NONE);
         ProfileException invalid = org.assertj.core.api.Assertions.catchThrowableOfType(ProfileException.class,
-                () -> new ProfileLoader(probe).parse(List.of(SCHEMA_INVALID)));
+                () -> new ProfileLoader(probe, io.devbox.agent.kinds.Kinds.schema()).parse(List.of(SCHEMA_INVALID)));
         assertThat(invalid.errors()).singleElement().extracting(ProfileError::message).asString().contains("got boolean");
         new FileValidationCache(file).remember(probe.asked.get(0));
-        List<Profile> ps = new ProfileLoader(new FileValidationCache(file)).parse(List.of(SCHEMA_INVALID));
+        List<Profile> ps = new ProfileLoader(new FileValidationCache(file), io.devbox.agent.kinds.Kinds.schema()).parse(List.of(SCHEMA_INVALID));
         assertThat(ps).extracting(Profile::name).containsExactly("a");
     }
 
     @Test
     void aChangedFileIsValidatedAgain() throws Exception {
         Path file = dir.resolve("validated");
-        new ProfileLoader(new FileValidationCache(file)).parse(List.of(VALID));
-        assertThatThrownBy(() -> new ProfileLoader(new FileValidationCache(file)).parse(List.of(SCHEMA_INVALID)))
+        new ProfileLoader(new FileValidationCache(file), io.devbox.agent.kinds.Kinds.schema()).parse(List.of(VALID));
+        assertThatThrownBy(() -> new ProfileLoader(new FileValidationCache(file), io.devbox.agent.kinds.Kinds.schema()).parse(List.of(SCHEMA_INVALID)))
                 .isInstanceOf(ProfileException.class)
                 .hasMessage("profiles/a.yaml:7:20: spec.sysctl.vm.swappiness: expected integer or string, got boolean");
         assertThat(Files.readAllLines(file)).hasSize(1);
@@ -89,9 +89,9 @@ class FileValidationCacheTest {
     void aCorruptCacheFileIsTolerated() throws Exception {
         Path file = dir.resolve("validated");
         Files.write(file, new byte[]{(byte) 0xFF, 0, 'x', '\n', (byte) 0xC3});
-        assertThatThrownBy(() -> new ProfileLoader(new FileValidationCache(file)).parse(List.of(SCHEMA_INVALID)))
+        assertThatThrownBy(() -> new ProfileLoader(new FileValidationCache(file), io.devbox.agent.kinds.Kinds.schema()).parse(List.of(SCHEMA_INVALID)))
                 .isInstanceOf(ProfileException.class);
-        new ProfileLoader(new FileValidationCache(file)).parse(List.of(VALID));
+        new ProfileLoader(new FileValidationCache(file), io.devbox.agent.kinds.Kinds.schema()).parse(List.of(VALID));
         List<String> lines = Files.readAllLines(file, StandardCharsets.US_ASCII);
         assertThat(lines).singleElement().asString().matches("[0-9a-f]{64}");
     }

@@ -30,7 +30,7 @@ class LabelsTest {
 
     @Test
     void selectorsAreCheckedWithTheSameSyntax() {
-        ProfileLoader loader = new ProfileLoader(ValidationCache.NONE);
+        ProfileLoader loader = new ProfileLoader(ValidationCache.NONE, io.devbox.agent.kinds.Kinds.schema());
         ProfileException e = catchThrowableOfType(ProfileException.class, () -> loader.parse(List.of(profile("p.yaml", "p",
                 "selector:\n  labels: {\"bad key\": x, team: \"two words\", example.com/ci: runner, gpu: \"\"}\nspec: {}\n"))));
         assertThat(rendered(e)).containsExactly(

@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * a number is read; one with a fraction (or an infinity, NaN) is a located error.
  */
 class NumbersTest {
-    private final ProfileLoader loader = new ProfileLoader(ValidationCache.NONE);
+    private final ProfileLoader loader = new ProfileLoader(ValidationCache.NONE, io.devbox.agent.kinds.Kinds.schema());
 
     @Test
     void integralFloatsAreTheIntegersTheyEqual() {

@@ -15,7 +15,7 @@ class SchemaDocsTest {
     @Test
     void specKeysAreTheKnownKinds() {
         assertThat(SchemaDocs.specKeys()).as("the schema and the kind registry know the same kinds")
-                .containsExactlyInAnyOrderElementsOf(io.devbox.agent.engine.KindRegistry.standard().newRun().stream()
+                .containsExactlyInAnyOrderElementsOf(io.devbox.agent.kinds.Kinds.registry().newRun().stream()
                         .map(io.devbox.agent.engine.Reconciler::specKey).distinct().toList());
     }
 

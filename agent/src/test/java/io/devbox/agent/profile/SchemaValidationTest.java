@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class SchemaValidationTest {
-    private final ProfileLoader loader = new ProfileLoader(ValidationCache.NONE);
+    private final ProfileLoader loader = new ProfileLoader(ValidationCache.NONE, io.devbox.agent.kinds.Kinds.schema());
 
     private List<String> errors(ProfileFile... files) {
         ProfileException e = catchThrowableOfType(ProfileException.class, () -> loader.parse(List.of(files)));

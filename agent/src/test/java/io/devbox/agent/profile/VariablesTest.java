@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class VariablesTest {
-    private final ProfileLoader loader = new ProfileLoader(ValidationCache.NONE);
+    private final ProfileLoader loader = new ProfileLoader(ValidationCache.NONE, io.devbox.agent.kinds.Kinds.schema());
     private static final HostIdentity BOX = new HostIdentity("dev-42", Map.of("team", "backend", "site", "ber"), "alice", "/home/alice");
 
     private static ProfileFile withValue(String value) {

@@ -36,7 +36,7 @@ class TreeBlobsTest {
         assertThat(big.loaded()).isFalse();
         assertThat(big.content()).isEmpty();
         assertThat(big.size()).isEqualTo(ProfileFile.MAX_BYTES + 3);
-        assertThatThrownBy(() -> new ProfileLoader(ValidationCache.NONE).parse(snap.profiles()))
+        assertThatThrownBy(() -> new ProfileLoader(ValidationCache.NONE, io.devbox.agent.kinds.Kinds.schema()).parse(snap.profiles()))
                 .isInstanceOfSatisfying(ProfileException.class, e -> assertThat(e.errors()).extracting(ProfileError::render)
                         .containsExactly("profiles/big.yaml:1:1: file is 1048579 bytes; profiles may be at most 1048576 bytes (1 MiB)"));
 

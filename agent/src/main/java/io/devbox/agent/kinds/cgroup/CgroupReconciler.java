@@ -52,12 +52,12 @@ public final class CgroupReconciler implements Reconciler<CgroupResource, Cgroup
 
     @Override
     public String kind() {
-        return "cgroup";
+        return CgroupKind.DESCRIPTOR.kind();
     }
 
     @Override
     public String specKey() {
-        return "cgroups";
+        return CgroupKind.DESCRIPTOR.specKey();
     }
 
     @Override

@@ -43,11 +43,8 @@ final class CgroupSpecParser {
                 String group = e.getKey();
                 if (group.equals("dependsOn")) {
                     dependsOn.addAll(dependsOn(e.getValue(), errors));
-                } else if (List.of("memory", "cpu", "io", "pids").contains(group)) {
-                    group(group, e.getValue(), limits);
                 } else {
-                    errors.add(new ProfileError(m.keyOrigin(group), "unknown cgroup setting '" + group
-                            + "' (expected memory, cpu, io, pids or dependsOn)"));
+                    group(group, e.getValue(), limits); // memory, cpu, io or pids: the schema allows no other key
                 }
             }
         } else if (!(node instanceof Node.Scalar s && s.isNull())) {

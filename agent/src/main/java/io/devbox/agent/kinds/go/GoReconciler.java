@@ -59,12 +59,12 @@ public final class GoReconciler implements Reconciler<GoResource, GoObserved> {
 
     @Override
     public String kind() {
-        return "go";
+        return GoKind.DESCRIPTOR.kind();
     }
 
     @Override
     public String specKey() {
-        return "go";
+        return GoKind.DESCRIPTOR.specKey();
     }
 
     @Override

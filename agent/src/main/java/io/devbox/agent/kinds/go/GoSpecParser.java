@@ -20,7 +20,6 @@ final class GoSpecParser {
     /** Go release names: 1.22.5, 1.21.0, 1.20 (the first releases before 1.21 had no .0), 1.23rc1, 1.22beta1. */
     static final Pattern VERSION = Pattern.compile("1\\.(0|[1-9][0-9]*)(\\.(0|[1-9][0-9]*))?((rc|beta)[1-9][0-9]*)?");
     private static final Pattern ENV_KEY = Pattern.compile("[A-Z_][A-Z0-9_]*");
-    private static final Set<String> KEYS = Set.of("versions", "default", "mirror", "checksums", "installDir", "env", "prune", "insecure");
 
     /**
      * The parsed section: the resources and the settings removal() needs.
@@ -44,12 +43,10 @@ final class GoSpecParser {
     }
 
     static Parsed parse(Node section) throws ProfileException {
+        // the schema has checked the section's shape (and that the composition lists versions); what follows is about
+        // the values as expanded and what only the box can tell
         SpecReader r = new SpecReader();
-        Node.Mapping m = r.mapping(section, "go");
-        if (m == null) {
-            r.throwIfAny();
-        }
-        r.onlyKeys(m, KEYS, "go");
+        Node.Mapping m = (Node.Mapping) section;
 
         String installDir = GoLayout.DEFAULT_INSTALL_DIR;
         if (m.get("installDir") != null) {

@@ -22,7 +22,6 @@ import java.util.Set;
 final class HookSpecParser {
     static final String PRE_COMMIT_WARNING = "core.hooksPath is set globally: the pre-commit framework refuses to install"
             + " its hooks while it is set (\"Cowardly refusing to install hooks with core.hooksPath set\", pre-commit#1298)";
-    private static final Set<String> KEYS = Set.of("repos", "hooks", "global");
 
     private record HookDef(String name, String content, Origin origin) {
     }
@@ -36,44 +35,29 @@ final class HookSpecParser {
     }
 
     static List<HookResource> parse(Node section, DesiredContext context) throws ProfileException {
+        // the schema has checked the section's shape, the hook names, and of the composition: hooks, exactly one of
+        // content and file per hook, repos unless global; what follows is about the values as expanded
         SpecReader r = new SpecReader();
-        Node.Mapping m = r.mapping(section, "hooks");
-        r.throwIfAny();
-        r.onlyKeys(m, KEYS, "hooks");
-        boolean global = m.get("global") != null && r.bool(m.get("global"), "hooks.global", false);
+        Node.Mapping m = (Node.Mapping) section;
+        boolean global = m.get("global") instanceof Node.Scalar g && "true".equals(g.text());
 
         Map<String, Origin> globs = new LinkedHashMap<>();
-        if (m.get("repos") != null) {
-            for (Node item : r.sequence(m.get("repos"), "hooks.repos")) {
-                String g = r.string(item, "a repository glob");
-                if (g == null) continue;
+        if (m.get("repos") instanceof Node.Sequence repos) {
+            for (Node item : repos.items()) {
+                String g = ((Node.Scalar) item).text();
                 Optional<String> problem = SafePaths.absoluteProblem(g);
                 if (problem.isPresent()) r.error(item.origin(), "hooks.repos: " + problem.get());
                 else if (g.contains("**")) r.error(item.origin(), "hooks.repos: '**' is not supported; use one '*' per directory level: " + g);
                 else globs.putIfAbsent(g.replaceAll("/+$", ""), item.origin());
             }
-        } else if (!global) {
-            r.error(m.origin(), "hooks.repos is required unless hooks.global is true");
         }
 
         List<HookDef> hooks = new ArrayList<>();
-        Node hooksNode = m.get("hooks");
-        if (hooksNode == null) {
-            r.error(m.origin(), "hooks.hooks is required (e.g. pre-commit: {file: hooks/pre-commit.sh})");
-        } else {
-            Node.Mapping hm = r.mapping(hooksNode, "hooks.hooks");
-            if (hm != null) {
-                hm.entries().forEach((name, node) -> {
-                    Origin ko = hm.keyOrigin(name);
-                    if (!HookScripts.NAMES.contains(name)) {
-                        r.error(ko, "not a git hook: '" + name + "' (one of " + String.join(", ", HookScripts.NAMES.stream().sorted().toList()) + ")");
-                        return;
-                    }
-                    String content = content(r, name, node, context);
-                    if (content != null) hooks.add(new HookDef(name, content, ko));
-                });
-            }
-        }
+        Node.Mapping hm = (Node.Mapping) m.get("hooks");
+        hm.entries().forEach((name, node) -> {
+            String content = content(r, name, (Node.Mapping) node, context);
+            if (content != null) hooks.add(new HookDef(name, content, hm.keyOrigin(name)));
+        });
         r.throwIfAny();
 
         List<HookResource> out = new ArrayList<>();
@@ -123,16 +107,9 @@ final class HookSpecParser {
     }
 
     /** The hook's text from {@code content:} or from {@code file:} in the profile repository. */
-    private static String content(SpecReader r, String name, Node node, DesiredContext context) {
-        Node.Mapping hm = r.mapping(node, "hooks.hooks." + name);
-        if (hm == null) return null;
-        r.onlyKeys(hm, Set.of("content", "file"), "hooks.hooks." + name);
+    private static String content(SpecReader r, String name, Node.Mapping hm, DesiredContext context) {
         Node content = hm.get("content");
         Node file = hm.get("file");
-        if ((content == null) == (file == null)) {
-            r.error(hm.origin(), "hooks.hooks." + name + " needs exactly one of content or file");
-            return null;
-        }
         if (content != null) {
             String text = r.string(content, "hooks.hooks." + name + ".content");
             if (text != null && text.isBlank()) r.error(content.origin(), "hooks.hooks." + name + ".content is empty");

@@ -34,12 +34,12 @@ public final class HooksReconciler implements Reconciler<HookResource, HookObser
 
     @Override
     public String kind() {
-        return "hook";
+        return HooksKind.DESCRIPTOR.kind();
     }
 
     @Override
     public String specKey() {
-        return "hooks";
+        return HooksKind.DESCRIPTOR.specKey();
     }
 
     @Override

@@ -36,8 +36,6 @@ public final class PortsReconciler implements Reconciler<PortResource, PortObser
     static final String FIELD_FIREWALL = "firewall";
     static final String FIELD_DNAT = "dnat";
     static final String FIELD_ROUTE_LOCALNET = "route_localnet";
-    private static final List<String> ENTRY_KEYS = List.of("port", "targetPort", "protocol", "listenAddress", "firewall",
-            "localhostOnly", "localhostOnlyOnLinux", "interface");
     private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
     private static final Pattern IFACE = Pattern.compile("[A-Za-z0-9_.@-]{1,15}");
     private static final Pattern PROXY_ID = Pattern.compile("port\\[tcp/(\\d+)]");
@@ -58,12 +56,12 @@ public final class PortsReconciler implements Reconciler<PortResource, PortObser
 
     @Override
     public String kind() {
-        return "port";
+        return PortsKind.DESCRIPTOR.kind();
     }
 
     @Override
     public String specKey() {
-        return "ports";
+        return PortsKind.DESCRIPTOR.specKey();
     }
 
     // ---------------------------------------------------------------- desired
@@ -82,11 +80,6 @@ public final class PortsReconciler implements Reconciler<PortResource, PortObser
                 continue;
             }
             int before = errors.size();
-            for (String k : m.entries().keySet()) {
-                if (!ENTRY_KEYS.contains(k)) {
-                    errors.add(new ProfileError(m.keyOrigin(k), "unknown key '" + k + "' in a port rule; known keys: " + String.join(", ", ENTRY_KEYS)));
-                }
-            }
             Integer port = intValue(m, "port", null, errors);
             if (port == null && m.get("port") == null) errors.add(new ProfileError(m.origin(), "a port rule needs 'port'"));
             Integer target = intValue(m, "targetPort", port, errors);

@@ -75,12 +75,12 @@ public final class RunnerReconciler implements Reconciler<RunnerResource, Runner
 
     @Override
     public String kind() {
-        return "runner";
+        return RunnerKind.DESCRIPTOR.kind();
     }
 
     @Override
     public String specKey() {
-        return "runner";
+        return RunnerKind.DESCRIPTOR.specKey();
     }
 
     @Override

@@ -20,50 +20,29 @@ import java.util.regex.Pattern;
 
 /** Turns the composed {@code runner} section into a {@link RunnerSpec}, with every semantic error located. */
 final class RunnerSpecParser {
-    static final Set<String> KEYS = Set.of("url", "name", "labels", "version", "sha256", "mirror", "installDir", "runAs",
-            "tokenFile", "tokenEnv", "ephemeral", "group", "force");
-    /** Keys that would put a secret into git: token, registrationToken, accessToken, pat, ... */
-    private static final Pattern SECRET_KEY = Pattern.compile("(?i)(.*token|pat|password|secret)");
+    /** The fields whose position a spec remembers (for messages at plan time). */
+    private static final List<String> FIELDS = List.of("url", "name", "labels", "version", "sha256", "mirror", "installDir",
+            "runAs", "tokenFile", "tokenEnv", "ephemeral", "group", "force");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9._-]{1,256}");
     private static final Pattern USER = Pattern.compile("[a-z_][a-z0-9_-]{0,31}\\$?");
-    private static final Pattern ENV = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private RunnerSpecParser() {
     }
 
     static RunnerSpec parse(Node section, DesiredContext context) throws ProfileException {
+        // the schema has checked the shape of every file and what the composition needs (url, name, version, sha256,
+        // exactly one of tokenFile and tokenEnv, no token written here); what follows is about the values as expanded
         SpecReader r = new SpecReader();
-        Node.Mapping m = r.mapping(section, "runner");
-        if (m == null) r.throwIfAny();
+        Node.Mapping m = (Node.Mapping) section;
         Map<String, Origin> origins = new LinkedHashMap<>();
-        for (String k : m.entries().keySet()) {
-            if (!KEYS.contains(k) && SECRET_KEY.matcher(k).matches()) {
-                r.error(m.keyOrigin(k), "runner." + k + ": a registration token may not be written in a profile (secrets never "
-                        + "live in git); put it in a root-only file on the box and name it with tokenFile (e.g. "
-                        + "/etc/devbox-agent/runner-token), or name an environment variable of the agent with tokenEnv");
-            } else if (KEYS.contains(k)) {
-                origins.put(k, m.get(k).origin());
-            }
-        }
-        List<String> unknown = m.entries().keySet().stream().filter(k -> !KEYS.contains(k) && !SECRET_KEY.matcher(k).matches()).toList();
-        if (!unknown.isEmpty()) {
-            Map<String, Node> only = new LinkedHashMap<>();
-            Map<String, Origin> keys = new LinkedHashMap<>();
-            for (String k : unknown) {
-                only.put(k, m.get(k));
-                keys.put(k, m.keyOrigin(k));
-            }
-            r.onlyKeys(new Node.Mapping(only, keys, m.origin()), KEYS, "runner");
-        }
+        for (String k : FIELDS) if (m.get(k) != null) origins.put(k, m.get(k).origin());
 
-        String url = required(r, m, "url");
-        if (url != null) {
-            String problem = urlProblem(url);
-            if (problem != null) r.error(m.get("url").origin(), "runner.url: " + problem);
-        }
-        String name = required(r, m, "name");
-        if (name != null && !NAME.matcher(name).matches()) {
+        String url = text(m, "url");
+        String urlProblem = urlProblem(url);
+        if (urlProblem != null) r.error(m.get("url").origin(), "runner.url: " + urlProblem);
+        String name = text(m, "name");
+        if (!NAME.matcher(name).matches()) {
             r.error(m.get("name").origin(), "runner.name: '" + name + "' is not a runner name (1 to 64 letters, digits, '.', '_', '-')");
         }
 
@@ -82,30 +61,8 @@ final class RunnerSpecParser {
             }
         }
 
-        String version = required(r, m, "version");
-        if (version != null) {
-            Origin at = m.get("version").origin();
-            if (!RunnerLayout.VERSION.matcher(version).matches()) {
-                r.error(at, "runner.version: '" + version + "' is not a runner version (e.g. 2.330.0"
-                        + (version.startsWith("v") ? "; write it without the 'v'" : "") + ")");
-            } else if (RunnerLayout.compareVersions(version, RunnerLayout.MINIMUM_VERSION) < 0) {
-                r.error(at, "runner.version " + version + " is older than " + RunnerLayout.MINIMUM_VERSION
-                        + ", the oldest runner GitHub still accepts: it could not connect; pin " + RunnerLayout.MINIMUM_VERSION + " or newer");
-            }
-        }
-
-        String sha256 = null;
-        if (m.get("sha256") == null) {
-            r.error(m.origin(), "runner.sha256 is required: the sha256 of " + RunnerLayout.tarball(version != null ? version : "<version>")
-                    + " from the release notes of actions/runner v" + (version != null ? version : "<version>"));
-        } else {
-            String s = r.string(m.get("sha256"), "runner.sha256");
-            if (s != null) {
-                String lower = s.toLowerCase(Locale.ROOT);
-                if (!Downloader.isSha256(lower)) r.error(m.get("sha256").origin(), "runner.sha256 is not a sha256 (64 hex digits): " + s);
-                else sha256 = lower;
-            }
-        }
+        String version = text(m, "version");
+        String sha256 = text(m, "sha256").toLowerCase(Locale.ROOT);
 
         String mirror = RunnerLayout.DEFAULT_MIRROR;
         if (m.get("mirror") != null) {
@@ -143,28 +100,15 @@ final class RunnerSpecParser {
             r.error(m.get("runAs") != null ? m.get("runAs").origin() : m.origin(), "runner.runAs: '" + runAs + "' is not a user name");
         }
 
-        String tokenFile = null;
-        String tokenEnv = null;
-        if (m.get("tokenFile") != null && m.get("tokenEnv") != null) {
-            r.error(m.keyOrigin("tokenEnv"), "give either runner.tokenFile or runner.tokenEnv, not both");
-        } else if (m.get("tokenFile") != null) {
-            tokenFile = r.string(m.get("tokenFile"), "runner.tokenFile");
-            if (tokenFile != null) {
-                var problem = SafePaths.absoluteProblem(tokenFile);
-                if (problem.isPresent()) {
-                    r.error(m.get("tokenFile").origin(), "runner.tokenFile: " + problem.get());
-                    tokenFile = null;
-                }
+        String tokenFile = m.get("tokenFile") != null ? text(m, "tokenFile") : null;
+        if (tokenFile != null) {
+            var bad = SafePaths.absoluteProblem(tokenFile);
+            if (bad.isPresent()) {
+                r.error(m.get("tokenFile").origin(), "runner.tokenFile: " + bad.get());
+                tokenFile = null;
             }
-        } else if (m.get("tokenEnv") != null) {
-            tokenEnv = r.string(m.get("tokenEnv"), "runner.tokenEnv");
-            if (tokenEnv != null && !ENV.matcher(tokenEnv).matches()) {
-                r.error(m.get("tokenEnv").origin(), "runner.tokenEnv: '" + tokenEnv + "' is not an environment variable name");
-            }
-        } else {
-            r.error(m.origin(), "runner: give tokenFile (a root-only file on the box holding the registration token) or tokenEnv "
-                    + "(an environment variable of the agent holding it)");
         }
+        String tokenEnv = m.get("tokenEnv") != null ? text(m, "tokenEnv") : null;
 
         boolean ephemeral = m.get("ephemeral") != null && r.bool(m.get("ephemeral"), "runner.ephemeral", false);
         boolean force = m.get("force") != null && r.bool(m.get("force"), "runner.force", false);
@@ -180,12 +124,8 @@ final class RunnerSpecParser {
                 tokenFile, tokenEnv, ephemeral, group, force, m.origin(), origins);
     }
 
-    private static String required(SpecReader r, Node.Mapping m, String key) {
-        if (m.get(key) == null) {
-            r.error(m.origin(), "runner." + key + " is required");
-            return null;
-        }
-        return r.string(m.get(key), "runner." + key);
+    private static String text(Node.Mapping m, String key) {
+        return ((Node.Scalar) m.get(key)).text();
     }
 
     /** A repository or organisation URL: https://github.com/OWNER[/REPO] (or a GitHub Enterprise host). */

@@ -41,12 +41,12 @@ public final class SysctlReconciler implements Reconciler<SysctlSetting, SysctlO
 
     @Override
     public String kind() {
-        return "sysctl";
+        return SysctlKind.DESCRIPTOR.kind();
     }
 
     @Override
     public String specKey() {
-        return "sysctl";
+        return SysctlKind.DESCRIPTOR.specKey();
     }
 
     @Override

@@ -61,12 +61,12 @@ public final class UnitReconciler implements Reconciler<UnitResource, UnitObserv
 
     @Override
     public String kind() {
-        return "unit";
+        return UnitKind.DESCRIPTOR.kind();
     }
 
     @Override
     public String specKey() {
-        return "systemd";
+        return UnitKind.DESCRIPTOR.specKey();
     }
 
     @Override

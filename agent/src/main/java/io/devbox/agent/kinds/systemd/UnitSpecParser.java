@@ -27,7 +27,6 @@ import java.util.regex.Pattern;
 final class UnitSpecParser {
     private static final Pattern RESOURCE_ID = Pattern.compile("[a-z][a-z.]*\\[[^\\[\\]\\n]+\\]");
     private static final Pattern SLICE_LINE = Pattern.compile("(?m)^\\s*Slice\\s*=\\s*(\\S+)\\s*$");
-    private static final Set<String> UNIT_KEYS = Set.of("content", "file", "dropins", "enabled", "state", "restartOnChange", "dependsOn");
 
     private final DesiredContext context;
     private final List<ProfileError> errors = new ArrayList<>();
@@ -37,19 +36,11 @@ final class UnitSpecParser {
     }
 
     List<UnitResource> parse(Node section) throws ProfileException {
+        // the schema has checked the shape (units and their fields, a bare entry being a unit with every field absent),
+        // and of the composition: not both content and file, no content or file for a masked unit
         List<UnitResource> out = new ArrayList<>();
-        if (section instanceof Node.Mapping m) {
-            for (var e : m.entries().entrySet()) {
-                if (!e.getKey().equals("units")) {
-                    errors.add(new ProfileError(m.keyOrigin(e.getKey()), "unknown systemd setting '" + e.getKey() + "' (expected units)"));
-                } else if (e.getValue() instanceof Node.Mapping units) {
-                    units.entries().forEach((name, node) -> unit(name, units.keyOrigin(name), node).ifPresent(out::add));
-                } else if (!isNull(e.getValue())) {
-                    errors.add(new ProfileError(e.getValue().origin(), "units must be a mapping of unit names to settings"));
-                }
-            }
-        } else if (!isNull(section)) {
-            errors.add(new ProfileError(section.origin(), "systemd must be a mapping with a units key"));
+        if (((Node.Mapping) section).get("units") instanceof Node.Mapping units) {
+            units.entries().forEach((name, node) -> unit(name, units.keyOrigin(name), node).ifPresent(out::add));
         }
         if (!errors.isEmpty()) throw new ProfileException(errors);
         return out;
@@ -75,11 +66,6 @@ final class UnitSpecParser {
             for (var e : m.entries().entrySet()) {
                 String key = e.getKey();
                 Node v = e.getValue();
-                if (!UNIT_KEYS.contains(key)) {
-                    errors.add(new ProfileError(m.keyOrigin(key), "unknown unit setting '" + key
-                            + "' (expected content, file, dropins, enabled, state, restartOnChange or dependsOn)"));
-                    continue;
-                }
                 switch (key) {
                     case "content" -> {
                         if (contentOrigin != null) {
@@ -130,12 +116,6 @@ final class UnitSpecParser {
                     default -> throw new IllegalStateException(key);
                 }
             }
-        } else if (!isNull(node)) {
-            errors.add(new ProfileError(node.origin(), "the settings of unit " + name + " must be a mapping"));
-        }
-        if (enabled == UnitResource.Enablement.MASKED && contentOrigin != null) {
-            errors.add(new ProfileError(enabledOrigin, "a unit cannot be masked and have content: systemd masks a unit by "
-                    + "replacing /etc/systemd/system/" + name + " with a link to /dev/null"));
         }
         if (enabled == UnitResource.Enablement.MASKED && state == UnitResource.RunState.STARTED) {
             errors.add(new ProfileError(stateOrigin, "a masked unit cannot be started"));

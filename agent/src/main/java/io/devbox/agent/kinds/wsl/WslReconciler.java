@@ -37,7 +37,6 @@ import java.util.Optional;
 public final class WslReconciler implements Reconciler<WslSetting, WslObserved> {
     static final String FIELD = "value";
     private static final Logger LOG = LoggerFactory.getLogger(WslReconciler.class);
-    private static final List<String> TOP_KEYS = List.of("conf", "wslconfig", "wslconfigPath", "persistSysctls");
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
     /** wsl.conf and .wslconfig are a few dozen lines. */
     private static final long SETTINGS_CAP = 1L << 20;
@@ -55,12 +54,12 @@ public final class WslReconciler implements Reconciler<WslSetting, WslObserved> 
 
     @Override
     public String kind() {
-        return "wsl";
+        return WslKind.DESCRIPTOR.kind();
     }
 
     @Override
     public String specKey() {
-        return "wsl";
+        return WslKind.DESCRIPTOR.specKey();
     }
 
     // ---------------------------------------------------------------- desired
@@ -68,11 +67,8 @@ public final class WslReconciler implements Reconciler<WslSetting, WslObserved> 
     @Override
     public List<WslSetting> desired(Node section, DesiredContext context) throws ProfileException {
         if (section == null || section instanceof Node.Scalar s && s.isNull()) return List.of();
-        if (!(section instanceof Node.Mapping top)) throw new ProfileException(section.origin(), "wsl must be a mapping with conf, wslconfig, wslconfigPath, persistSysctls");
+        Node.Mapping top = (Node.Mapping) section; // its keys and shapes are the schema's (wsl/schema.json)
         List<ProfileError> errors = new ArrayList<>();
-        for (String k : top.entries().keySet()) {
-            if (!TOP_KEYS.contains(k)) errors.add(new ProfileError(top.keyOrigin(k), "unknown key '" + k + "' under wsl; known keys: " + String.join(", ", TOP_KEYS)));
-        }
         String wslconfigPath = null;
         Node pathNode = top.get("wslconfigPath");
         if (pathNode != null && !(pathNode instanceof Node.Scalar ps && ps.isNull())) {

@@ -54,7 +54,6 @@ class CgroupDesiredTest {
                   cpu: {max: "0.5%", weight: 10001}
                   io: {weight: 0}
                   pids: {max: -3}
-                  disk: {}
                   dependsOn: [bogus]
                 """);
         ProfileException e = catchThrowableOfType(ProfileException.class, () -> new CgroupReconciler().desired(section, CTX));
@@ -67,7 +66,6 @@ class CgroupDesiredTest {
                 "profiles/bad.yaml:5:30: invalid cpu.weight '10001': expected an integer from 1 to 10000 (the default is 100)",
                 "profiles/bad.yaml:6:16: invalid io.weight '0': expected an integer from 1 to 10000 (the default is 100)",
                 "profiles/bad.yaml:7:15: invalid pids.max '-3': expected a number of tasks from 1 to 4194304, or max",
-                "profiles/bad.yaml:8:3: unknown cgroup setting 'disk' (expected memory, cpu, io, pids or dependsOn)",
-                "profiles/bad.yaml:9:15: dependsOn entries must be resource ids like cgroup[build.slice] or unit[docker.service]");
+                "profiles/bad.yaml:8:15: dependsOn entries must be resource ids like cgroup[build.slice] or unit[docker.service]");
     }
 }

@@ -280,7 +280,7 @@ class PortsReconcilerTest {
         assertThatThrownBy(() -> desired("""
                 - {port: 8080, protocol: udp}
                 - {port: 70000}
-                - {port: 9000, listenAdress: 0.0.0.0}
+                - {port: 9000}
                 - {port: 8080}
                 - {port: 9100, listenAddress: localhost, firewall: maybe}
                 - {targetPort: 80}
@@ -288,7 +288,6 @@ class PortsReconcilerTest {
                 .isInstanceOfSatisfying(ProfileException.class, e -> assertThat(e.errors()).extracting(x -> x.render()).containsExactly(
                         "profiles/base.yaml:1:26: protocol 'udp' is not supported: Windows portproxy forwards TCP only (use tcp)",
                         "profiles/base.yaml:2:10: port must be a port number from 1 to 65535",
-                        "profiles/base.yaml:3:16: unknown key 'listenAdress' in a port rule; known keys: port, targetPort, protocol, listenAddress, firewall, localhostOnly, localhostOnlyOnLinux, interface",
                         "profiles/base.yaml:4:3: port 8080 is already listed at profiles/base.yaml:1:3",
                         "profiles/base.yaml:5:31: listenAddress must be an IPv4 address like 0.0.0.0 or 127.0.0.1, not 'localhost'",
                         "profiles/base.yaml:5:52: firewall must be true or false",

@@ -1,5 +1,6 @@
 package io.devbox.agent.kinds.runner;
 
+import io.devbox.agent.kinds.Kinds;
 import io.devbox.agent.engine.DesiredContext;
 import io.devbox.agent.engine.KindRegistry;
 import io.devbox.agent.profile.ComposedSpec;
@@ -27,7 +28,7 @@ class RunnerSchemaTest {
     private static List<String> errors(String runnerBody) {
         String yaml = "apiVersion: devbox/v1\nkind: Profile\nmetadata: {name: t}\nspec:\n  runner:\n" + runnerBody.indent(4);
         try {
-            new ProfileLoader(ValidationCache.NONE).parse(List.of(new ProfileFile("profiles/t.yaml", yaml.getBytes())));
+            new ProfileLoader(ValidationCache.NONE, io.devbox.agent.kinds.Kinds.schema()).parse(List.of(new ProfileFile("profiles/t.yaml", yaml.getBytes())));
             return List.of();
         } catch (ProfileException e) {
             return e.errors().stream().map(ProfileError::render).toList();
@@ -66,13 +67,13 @@ class RunnerSchemaTest {
     @Test
     void theSchemaDescribesTheTokenFieldsContentsAsSecret() throws Exception {
         String schema = Files.readString(REPO.resolve("schema/profile.schema.json"));
-        assertThat(schema).contains("\"$ref\": \"#/$defs/runner\"", "its CONTENTS are a secret");
+        assertThat(schema).contains("\"$ref\" : \"#/$defs/runner\"", "its CONTENTS are a secret");
     }
 
     @Test
     void theExampleProfileValidatesAndPlansTwoResources() throws Exception {
         byte[] example = Files.readAllBytes(REPO.resolve("profiles/ci-runner.yaml"));
-        ComposedSpec spec = new ProfileLoader(ValidationCache.NONE).load(List.of(new ProfileFile("profiles/ci-runner.yaml", example)),
+        ComposedSpec spec = new ProfileLoader(ValidationCache.NONE, io.devbox.agent.kinds.Kinds.schema()).load(List.of(new ProfileFile("profiles/ci-runner.yaml", example)),
                 new HostIdentity("dev-42", Map.of("team", "backend", "ci", "runner"), "dev", "/home/dev"), RepoFiles.NONE);
         RunnerReconciler r = new RunnerReconciler();
         List<RunnerResource> res = r.desired(spec.sections().get("runner"),
@@ -88,6 +89,6 @@ class RunnerSchemaTest {
 
     @Test
     void theKindIsRegistered() {
-        assertThat(KindRegistry.standard().newRun()).anyMatch(k -> k.kind().equals("runner") && k.specKey().equals("runner"));
+        assertThat(Kinds.registry().newRun()).anyMatch(k -> k.kind().equals("runner") && k.specKey().equals("runner"));
     }
 }

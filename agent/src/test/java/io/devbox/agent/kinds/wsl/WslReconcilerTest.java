@@ -178,7 +178,6 @@ class WslReconcilerTest {
                 wslconfig:
                   wsl2: {memory: lots, networkingMode: bridged}
                 wslconfigPath: /mnt/c/../../etc/passwd
-                persist: true
                 """))
                 .isInstanceOfSatisfying(ProfileException.class, e -> assertThat(e.errors()).extracting(ProfileError::render).containsExactly(
                         "profiles/wsl.yaml:2:19: boot.systemd must be true or false, not 'yes-please'",
@@ -187,7 +186,6 @@ class WslReconcilerTest {
                         "profiles/wsl.yaml:4:23: network.hostname may not contain a line break",
                         "profiles/wsl.yaml:6:18: wsl2.memory must be a size like 8GB, 512MB, not 'lots'",
                         "profiles/wsl.yaml:6:40: wsl2.networkingMode must be nat, mirrored, virtioproxy or none, not 'bridged'",
-                        "profiles/wsl.yaml:7:16: wslconfigPath may not contain '..': /mnt/c/../../etc/passwd",
-                        "profiles/wsl.yaml:8:1: unknown key 'persist' under wsl; known keys: conf, wslconfig, wslconfigPath, persistSysctls"));
+                        "profiles/wsl.yaml:7:16: wslconfigPath may not contain '..': /mnt/c/../../etc/passwd"));
     }
 }

@@ -51,7 +51,7 @@ public final class Phases {
         Snapshot snap = new GitTreeSource(repo, null, "profiles", repo.toString()).snapshot();
         t = lap(lines, "source (JGit tree at HEAD)", t);
 
-        ComposedSpec spec = new ProfileLoader(new FileValidationCache(state.resolve("validated-profiles")))
+        ComposedSpec spec = new ProfileLoader(new FileValidationCache(state.resolve("validated-profiles")), io.devbox.agent.kinds.Kinds.schema())
                 .load(snap.profiles(), Fixtures.identity(), snap.files());
         t = lap(lines, "profiles (YAML, schema or cache, compose)", t);
 

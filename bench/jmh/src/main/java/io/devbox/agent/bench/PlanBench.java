@@ -44,7 +44,7 @@ public class PlanBench {
     public void setup() throws ProfileException {
         root = Fixtures.sandbox(n);
         host = Fixtures.host(root);
-        spec = new ProfileLoader(ValidationCache.NONE).load(Fixtures.single(n), Fixtures.identity(), null);
+        spec = new ProfileLoader(ValidationCache.NONE, io.devbox.agent.kinds.Kinds.schema()).load(Fixtures.single(n), Fixtures.identity(), null);
     }
 
     @TearDown

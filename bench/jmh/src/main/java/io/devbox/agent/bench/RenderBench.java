@@ -41,7 +41,7 @@ public class RenderBench {
         Path root = Fixtures.sandbox(n);
         try {
             var host = Fixtures.host(root);
-            ComposedSpec spec = new ProfileLoader(ValidationCache.NONE).load(Fixtures.single(n), Fixtures.identity(), null);
+            ComposedSpec spec = new ProfileLoader(ValidationCache.NONE, io.devbox.agent.kinds.Kinds.schema()).load(Fixtures.single(n), Fixtures.identity(), null);
             Plan plan = new Planner(KindRegistry.standard().newRun(), host, AppliedState.empty(), id -> Optional.empty())
                     .plan(new DesiredContext(Fixtures.identity(), spec, host), Set.of());
             run = new RunInfo("20261129T101500Z-plan-3f2a", "plan", "2026-11-29T10:15:00Z", 120,

@@ -38,7 +38,7 @@ public class SysctlBench {
 
     @Setup
     public void setup() throws ProfileException {
-        spec = new ProfileLoader(ValidationCache.NONE).load(Fixtures.single(n), Fixtures.identity(), null);
+        spec = new ProfileLoader(ValidationCache.NONE, io.devbox.agent.kinds.Kinds.schema()).load(Fixtures.single(n), Fixtures.identity(), null);
         context = new DesiredContext(Fixtures.identity(), spec);
         desired = new SysctlReconciler().desired(spec.sections().get("sysctl"), context);
         observed = new ArrayList<>(n);

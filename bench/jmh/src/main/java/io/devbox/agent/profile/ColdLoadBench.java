@@ -58,11 +58,11 @@ public class ColdLoadBench {
 
     @Benchmark
     public ComposedSpec coldValidating() throws ProfileException {
-        return new ProfileLoader(ValidationCache.NONE).load(files, Fixtures.identity(), null);
+        return new ProfileLoader(ValidationCache.NONE, io.devbox.agent.kinds.Kinds.schema()).load(files, Fixtures.identity(), null);
     }
 
     @Benchmark
     public ComposedSpec coldCached() throws ProfileException {
-        return new ProfileLoader(knowsAll).load(files, Fixtures.identity(), null);
+        return new ProfileLoader(knowsAll, io.devbox.agent.kinds.Kinds.schema()).load(files, Fixtures.identity(), null);
     }
 }

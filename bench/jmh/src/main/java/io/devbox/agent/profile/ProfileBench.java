@@ -71,8 +71,8 @@ public class ProfileBench {
         }
         if (!errors.isEmpty()) throw new ProfileException(errors);
         knowsAll = new MemoryCache();
-        new ProfileLoader(knowsAll).load(layered, Fixtures.identity(), null);
-        new ProfileLoader(knowsAll).load(single, Fixtures.identity(), null);
+        new ProfileLoader(knowsAll, io.devbox.agent.kinds.Kinds.schema()).load(layered, Fixtures.identity(), null);
+        new ProfileLoader(knowsAll, io.devbox.agent.kinds.Kinds.schema()).load(single, Fixtures.identity(), null);
     }
 
     /** snakeyaml-engine events to nodes with positions (one file of n keys). */
@@ -97,12 +97,12 @@ public class ProfileBench {
     /** What a run does on a new commit: parse, validate every file, select, expand variables, compose (3 layers). */
     @Benchmark
     public ComposedSpec loadValidating() throws ProfileException {
-        return new ProfileLoader(ValidationCache.NONE).load(layered, Fixtures.identity(), null);
+        return new ProfileLoader(ValidationCache.NONE, io.devbox.agent.kinds.Kinds.schema()).load(layered, Fixtures.identity(), null);
     }
 
     /** What a run does when the files already passed: parse, cache hit (SHA-256 of the content), compose. */
     @Benchmark
     public ComposedSpec loadCached() throws ProfileException {
-        return new ProfileLoader(knowsAll).load(layered, Fixtures.identity(), null);
+        return new ProfileLoader(knowsAll, io.devbox.agent.kinds.Kinds.schema()).load(layered, Fixtures.identity(), null);
     }
 }
