@@ -3,7 +3,8 @@ package io.devbox.agent.kinds.cgroup;
 import io.devbox.agent.host.IoErrors;
 import io.devbox.agent.engine.Change;
 import io.devbox.agent.engine.DesiredContext;
-import io.devbox.agent.engine.Layer;
+import io.devbox.agent.engine.Operation;
+import io.devbox.agent.engine.Presence;
 import io.devbox.agent.engine.Reconciler;
 import io.devbox.agent.engine.ResourceException;
 import io.devbox.agent.engine.ResourceSkipped;
@@ -127,17 +128,17 @@ public final class CgroupReconciler implements Reconciler<CgroupResource, Cgroup
         String id = r.id();
         List<Change> changes = new ArrayList<>();
         if (r.isRemoval()) {
-            if (r.removal().removeDropin() && o.dropin() != null) {
-                changes.add(Change.of(id, DROPIN_FIELD, Layer.PERSISTED, SliceDropin.summary(o.dropin()), null, r.origin()));
+            if (r.removesDropin() && o.dropin() != null) {
+                changes.add(Change.of(id, r.origin(), new CgroupOp.DeleteDropin(o.dropin())));
             }
             for (String h : removableHierarchies(r, o)) {
-                changes.add(Change.of(id, cgroupField(h), Layer.RUNTIME, "present", null, r.origin()));
+                changes.add(Change.of(id, r.origin(), new CgroupOp.RemoveDirectory(h)));
             }
             return changes;
         }
         CgroupTargets.Targets targets = CgroupTargets.of(r, o);
         for (String h : hierarchies(r, o, targets)) {
-            if (!o.exists(h)) changes.add(Change.of(id, cgroupField(h), Layer.RUNTIME, null, "present", r.origin()));
+            if (!o.exists(h)) changes.add(Change.of(id, r.origin(), new CgroupOp.MakeDirectory(h)));
         }
         if (o.version() == CgroupVersion.V2) {
             Set<String> needed = new TreeSet<>();
@@ -147,18 +148,16 @@ public final class CgroupReconciler implements Reconciler<CgroupResource, Cgroup
                 if (enabled.containsAll(needed)) continue;
                 TreeSet<String> after = new TreeSet<>(enabled);
                 after.addAll(needed);
-                changes.add(Change.of(id, SUBTREE_FIELD + (anc.isEmpty() ? "/" : anc), Layer.RUNTIME,
-                        enabled.isEmpty() ? null : String.join(" ", enabled), String.join(" ", after), r.origin()));
+                changes.add(Change.of(id, r.origin(), new CgroupOp.EnableControllers(anc, new TreeSet<>(enabled), after)));
             }
         }
         for (CgroupTargets.FileTarget t : targets.files()) {
             String now = o.files().get(t.key());
-            if (!t.value().equals(now)) changes.add(Change.of(id, t.file(), Layer.RUNTIME, now, t.value(), t.origin()));
+            if (!t.value().equals(now)) changes.add(Change.of(id, t.origin(), new CgroupOp.SetLimit(t.file(), now, t.value())));
         }
         if (r.sliceUnit() != null && o.systemd()) {
-            String want = SliceDropin.summary(SliceDropin.render(r));
-            String have = SliceDropin.summary(o.dropin());
-            if (!want.equals(have)) changes.add(Change.of(id, DROPIN_FIELD, Layer.PERSISTED, have, want, r.origin()));
+            CgroupOp.WriteDropin write = new CgroupOp.WriteDropin(o.dropin(), SliceDropin.render(r));
+            if (!write.to().equals(write.from())) changes.add(Change.of(id, r.origin(), write));
         }
         return changes;
     }
@@ -197,7 +196,7 @@ public final class CgroupReconciler implements Reconciler<CgroupResource, Cgroup
     }
 
     private static List<String> removableHierarchies(CgroupResource r, CgroupObserved o) {
-        if (!r.removal().removeDirectories()) return List.of();
+        if (!r.removesDirectories()) return List.of();
         if (o.version() == CgroupVersion.V2) return o.exists("") ? List.of("") : List.of();
         return o.directories().entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).toList();
     }
@@ -219,44 +218,60 @@ public final class CgroupReconciler implements Reconciler<CgroupResource, Cgroup
 
     @Override
     public void apply(CgroupResource r, Change change, Host host) throws ResourceException {
+        CgroupOp op = Operation.of(change, CgroupOp.class);
         Path cg = host.cgroupDir();
         boolean v2 = Files.exists(cg.resolve("cgroup.controllers"));
-        String field = change.field();
         try {
-            if (field.equals(CGROUP_FIELD) || field.startsWith(CGROUP_FIELD + ":")) {
-                String h = field.equals(CGROUP_FIELD) ? "" : field.substring(CGROUP_FIELD.length() + 1);
-                Path dir = SafePaths.under(h.isEmpty() ? cg : cg.resolve(h), r.path());
-                if (change.to() != null) Files.createDirectories(dir);
-                else removeCgroup(dir);
-            } else if (field.startsWith(SUBTREE_FIELD)) {
-                String anc = field.substring(SUBTREE_FIELD.length());
-                Path dir = anc.equals("/") ? cg : SafePaths.under(cg, anc);
-                TreeSet<String> add = new TreeSet<>(words(change.to()));
-                add.removeAll(words(change.from()));
-                if (!add.isEmpty()) {
-                    writeKernel(dir.resolve("cgroup.subtree_control"), String.join(" ", add.stream().map(c -> "+" + c).toList()));
+            op.applyWith(new CgroupOp.Steps() {
+                @Override
+                public void makeDirectory(CgroupOp.MakeDirectory m) throws IOException {
+                    Files.createDirectories(directory(m.hierarchy()));
                 }
-            } else if (field.equals(DROPIN_FIELD)) {
-                Path file = host.path(SliceDropin.boxPath(r.sliceUnit()));
-                if (change.to() != null) {
-                    if (AtomicFiles.writeIfChanged(file, SliceDropin.render(r).getBytes(StandardCharsets.UTF_8), "rw-r--r--")) {
+
+                @Override
+                public void removeDirectory(CgroupOp.RemoveDirectory m) throws IOException {
+                    removeCgroup(directory(m.hierarchy()));
+                }
+
+                @Override
+                public void enableControllers(CgroupOp.EnableControllers e) throws IOException {
+                    Path dir = e.ancestor().isEmpty() ? cg : SafePaths.under(cg, e.ancestor());
+                    if (!e.added().isEmpty()) {
+                        writeKernel(dir.resolve("cgroup.subtree_control"), String.join(" ", e.added().stream().map(c -> "+" + c).toList()));
+                    }
+                }
+
+                @Override
+                public void setLimit(CgroupOp.SetLimit l) throws IOException {
+                    Path dir = directory(v2 ? "" : v1Hierarchy(l.file()));
+                    writeKernel(dir.resolve(l.file()), Conversions.toWrite(l.file(), l.value()));
+                }
+
+                @Override
+                public void writeDropin(CgroupOp.WriteDropin w) throws IOException {
+                    Path file = host.path(SliceDropin.boxPath(r.sliceUnit()));
+                    if (AtomicFiles.writeIfChanged(file, w.text().getBytes(StandardCharsets.UTF_8), "rw-r--r--")) reloadOwed = true;
+                }
+
+                @Override
+                public void deleteDropin(CgroupOp.DeleteDropin d) throws IOException {
+                    Path file = host.path(SliceDropin.boxPath(r.sliceUnit()));
+                    if (AtomicFiles.delete(file)) {
                         reloadOwed = true;
-                    }
-                } else if (AtomicFiles.delete(file)) {
-                    reloadOwed = true;
-                    try {
-                        Files.deleteIfExists(file.getParent());
-                    } catch (DirectoryNotEmptyException e) {
-                        // other drop-ins remain: not ours to remove
+                        try {
+                            Files.deleteIfExists(file.getParent());
+                        } catch (DirectoryNotEmptyException e) {
+                            // other drop-ins remain: not ours to remove
+                        }
                     }
                 }
-            } else {
-                String h = v2 ? "" : v1Hierarchy(field);
-                Path dir = SafePaths.under(h.isEmpty() ? cg : cg.resolve(h), r.path());
-                writeKernel(dir.resolve(field), Conversions.toWrite(field, change.to()));
-            }
+
+                private Path directory(String hierarchy) {
+                    return SafePaths.under(hierarchy.isEmpty() ? cg : cg.resolve(hierarchy), r.path());
+                }
+            });
         } catch (IOException e) {
-            throw new ResourceException(r.id() + " " + field + ": " + reason(e), e);
+            throw new ResourceException(r.id() + " " + change.field() + ": " + reason(e), e);
         }
     }
 
@@ -265,12 +280,10 @@ public final class CgroupReconciler implements Reconciler<CgroupResource, Cgroup
         if (!resourceId.startsWith("cgroup[") || !resourceId.endsWith("]")) return Optional.empty();
         String path = resourceId.substring("cgroup[".length(), resourceId.length() - 1);
         if (CgroupSpecParser.pathProblem(path).isPresent()) return Optional.empty();
-        boolean dirs = lastApplied.entrySet().stream()
-                .anyMatch(e -> e.getKey().startsWith(CGROUP_FIELD) && "present".equals(e.getValue()));
-        boolean dropin = lastApplied.get(DROPIN_FIELD + "@" + Layer.PERSISTED.label()) != null;
-        if (!dirs && !dropin) return Optional.empty();
-        return Optional.of(new CgroupResource(path, Origin.ofFile("(no longer in any profile)"), List.of(), List.of(),
-                new CgroupResource.Removal(dirs, dropin)));
+        CgroupResource gone = new CgroupResource(path, Origin.ofFile("(no longer in any profile)"), List.of(), List.of(),
+                Presence.absent(lastApplied));
+        if (!gone.removesDirectories() && !gone.removesDropin()) return Optional.empty();
+        return Optional.of(gone);
     }
 
     @Override

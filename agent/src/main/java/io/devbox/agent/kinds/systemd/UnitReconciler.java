@@ -3,7 +3,8 @@ package io.devbox.agent.kinds.systemd;
 import io.devbox.agent.host.IoErrors;
 import io.devbox.agent.engine.Change;
 import io.devbox.agent.engine.DesiredContext;
-import io.devbox.agent.engine.Layer;
+import io.devbox.agent.engine.Operation;
+import io.devbox.agent.engine.Presence;
 import io.devbox.agent.engine.Reconciler;
 import io.devbox.agent.engine.ResourceException;
 import io.devbox.agent.engine.ResourceSkipped;
@@ -88,7 +89,7 @@ public final class UnitReconciler implements Reconciler<UnitResource, UnitObserv
             else content = read(unit);
             TreeMap<String, String> dropins = new TreeMap<>();
             List<String> names = new ArrayList<>(u.dropins().keySet());
-            if (u.isRemoval()) names.addAll(u.removal().dropins());
+            names.addAll(u.removedDropins());
             for (String d : names) {
                 String c = read(host.path(u.dropinPath(d)));
                 if (c != null) dropins.put(d, c);
@@ -132,29 +133,26 @@ public final class UnitReconciler implements Reconciler<UnitResource, UnitObserv
         List<Change> changes = new ArrayList<>();
         boolean configChanged = false;
         if (u.content() != null && (o.unitFileLink() != null || !u.content().equals(o.unitFile()))) {
-            changes.add(Change.of(id, CONTENT, Layer.PERSISTED, describeFile(o.unitFile(), o.unitFileLink()), summary(u.content()), u.origin())
-                    .withContent(o.unitFile(), u.content()));
+            changes.add(Change.of(id, u.origin(), new UnitOp.WriteUnitFile(o.unitFile(), o.unitFileLink(), u.content())));
             configChanged = true;
         }
         for (var d : u.dropins().entrySet()) {
             String have = o.dropins().get(d.getKey());
             if (!d.getValue().equals(have)) {
-                changes.add(Change.of(id, DROPIN + d.getKey(), Layer.PERSISTED, summary(have), summary(d.getValue()), u.origin())
-                        .withContent(have, d.getValue()));
+                changes.add(Change.of(id, u.origin(), new UnitOp.WriteDropin(d.getKey(), have, d.getValue())));
                 configChanged = true;
             }
         }
         if (!o.systemd()) return changes;
         if (u.enabled() != null && !enablementHolds(u.enabled(), o.unitFileState())) {
-            changes.add(Change.of(id, ENABLED, Layer.PERSISTED, o.unitFileState(), u.enabled().label(), u.origin()));
+            changes.add(Change.of(id, u.origin(), new UnitOp.SetEnablement(o.unitFileState(), u.enabled())));
         }
         if (u.state() != null && (u.state() == UnitResource.RunState.STARTED) != o.active()) {
-            changes.add(Change.of(id, STATE, Layer.RUNTIME, o.activeState(), u.state().activeState(), u.origin()));
+            changes.add(Change.of(id, u.origin(), new UnitOp.SetRunState(o.activeState(), u.state(), false)));
         }
         boolean keepsRunning = o.active() && u.state() != UnitResource.RunState.STOPPED;
         if (u.restartOnChange() && keepsRunning && (configChanged || o.restartPending())) {
-            // from and to are both the state it keeps: a restart is an action, not a new value (no false drift)
-            changes.add(Change.of(id, RESTART, Layer.RUNTIME, o.activeState(), o.activeState(), u.origin()).asDisruptive());
+            changes.add(Change.of(id, u.origin(), new UnitOp.Restart(o.activeState())));
         }
         return changes;
     }
@@ -162,20 +160,19 @@ public final class UnitReconciler implements Reconciler<UnitResource, UnitObserv
     private List<Change> removalDiff(UnitResource u, UnitObserved o) {
         String id = u.id();
         List<Change> changes = new ArrayList<>();
-        if (u.removal().unitFile() && o.systemd()) {
-            if (o.active()) changes.add(Change.of(id, STATE, Layer.RUNTIME, o.activeState(), "inactive", u.origin()).asDisruptive());
+        if (u.removesUnitFile() && o.systemd()) {
+            if (o.active()) changes.add(Change.of(id, u.origin(), new UnitOp.SetRunState(o.activeState(), UnitResource.RunState.STOPPED, true)));
             String ufs = o.unitFileState();
             if (ufs.startsWith("enabled") || ufs.equals("linked")) {
-                changes.add(Change.of(id, ENABLED, Layer.PERSISTED, ufs, "disabled", u.origin()));
+                changes.add(Change.of(id, u.origin(), new UnitOp.SetEnablement(ufs, UnitResource.Enablement.DISABLED)));
             }
         }
-        if (u.removal().unitFile() && (o.unitFile() != null)) {
-            changes.add(Change.of(id, CONTENT, Layer.PERSISTED, summary(o.unitFile()), null, u.origin()).withContent(o.unitFile(), null));
+        if (u.removesUnitFile() && (o.unitFile() != null)) {
+            changes.add(Change.of(id, u.origin(), new UnitOp.DeleteUnitFile(o.unitFile())));
         }
-        for (String d : u.removal().dropins()) {
+        for (String d : u.removedDropins()) {
             if (o.dropins().get(d) != null) {
-                changes.add(Change.of(id, DROPIN + d, Layer.PERSISTED, summary(o.dropins().get(d)), null, u.origin())
-                        .withContent(o.dropins().get(d), null));
+                changes.add(Change.of(id, u.origin(), new UnitOp.DeleteDropin(d, o.dropins().get(d))));
             }
         }
         return changes;
@@ -201,44 +198,75 @@ public final class UnitReconciler implements Reconciler<UnitResource, UnitObserv
 
     @Override
     public void apply(UnitResource u, Change c, Host host) throws ResourceException {
-        String f = c.field();
+        UnitOp op = Operation.of(c, UnitOp.class);
         try {
-            if (f.equals(CONTENT)) {
-                writeOrDelete(host, u.unitPath(), c.to() == null ? null : u.content(), u);
-            } else if (f.startsWith(DROPIN)) {
-                String name = f.substring(DROPIN.length());
-                writeOrDelete(host, u.dropinPath(name), c.to() == null ? null : u.dropins().get(name), u);
-            } else if (f.equals(ENABLED)) {
-                reloadIfOwed(host);
-                boolean masked = c.from() != null && c.from().startsWith("masked");
-                switch (c.to()) {
-                    case "enabled" -> {
-                        if (masked) check(host, u, systemctl(host, "unmask", "--", u.name()));
-                        check(host, u, systemctl(host, "enable", "--", u.name()));
-                    }
-                    case "disabled" -> {
-                        if (masked) check(host, u, systemctl(host, "unmask", "--", u.name()));
-                        else check(host, u, systemctl(host, "disable", "--", u.name()));
-                    }
-                    case "masked" -> check(host, u, systemctl(host, "mask", "--", u.name()));
-                    default -> throw new ResourceException("unknown enablement " + c.to());
-                }
-            } else if (f.equals(STATE)) {
-                reloadIfOwed(host);
-                if ("active".equals(c.to())) {
-                    startAndVerify(host, u, "start");
-                } else {
-                    check(host, u, systemctl(host, "stop", "--", u.name()));
-                    Files.deleteIfExists(restartMarker(host, u.name()));
-                }
-            } else if (f.equals(RESTART)) {
-                reloadIfOwed(host);
-                startAndVerify(host, u, "restart");
-            } else {
-                throw new ResourceException("unknown field " + f);
-            }
+            op.applyWith(new ApplySteps(u, host));
         } catch (IOException e) {
-            throw new ResourceException(u.id() + " " + f + ": " + IoErrors.describe(e), e);
+            throw new ResourceException(u.id() + " " + c.field() + ": " + IoErrors.describe(e), e);
+        }
+    }
+
+    /** How each {@link UnitOp} is made true for unit {@code u}. */
+    private final class ApplySteps implements UnitOp.Steps {
+        private final UnitResource u;
+        private final Host host;
+
+        ApplySteps(UnitResource u, Host host) {
+            this.u = u;
+            this.host = host;
+        }
+
+        @Override
+        public void writeUnitFile(UnitOp.WriteUnitFile op) throws IOException {
+            writeOrDelete(host, u.unitPath(), op.text(), u);
+        }
+
+        @Override
+        public void deleteUnitFile(UnitOp.DeleteUnitFile op) throws IOException {
+            writeOrDelete(host, u.unitPath(), null, u);
+        }
+
+        @Override
+        public void writeDropin(UnitOp.WriteDropin op) throws IOException {
+            writeOrDelete(host, u.dropinPath(op.name()), op.text(), u);
+        }
+
+        @Override
+        public void deleteDropin(UnitOp.DeleteDropin op) throws IOException {
+            writeOrDelete(host, u.dropinPath(op.name()), null, u);
+        }
+
+        @Override
+        public void enablement(UnitOp.SetEnablement op) throws ResourceException {
+            reloadIfOwed(host);
+            switch (op.want()) {
+                case ENABLED -> {
+                    if (op.masked()) check(host, u, systemctl(host, "unmask", "--", u.name()));
+                    check(host, u, systemctl(host, "enable", "--", u.name()));
+                }
+                case DISABLED -> {
+                    if (op.masked()) check(host, u, systemctl(host, "unmask", "--", u.name()));
+                    else check(host, u, systemctl(host, "disable", "--", u.name()));
+                }
+                case MASKED -> check(host, u, systemctl(host, "mask", "--", u.name()));
+            }
+        }
+
+        @Override
+        public void runState(UnitOp.SetRunState op) throws ResourceException, IOException {
+            reloadIfOwed(host);
+            if (op.want() == UnitResource.RunState.STARTED) {
+                startAndVerify(host, u, "start");
+            } else {
+                check(host, u, systemctl(host, "stop", "--", u.name()));
+                Files.deleteIfExists(restartMarker(host, u.name()));
+            }
+        }
+
+        @Override
+        public void restart(UnitOp.Restart op) throws ResourceException, IOException {
+            reloadIfOwed(host);
+            startAndVerify(host, u, "restart");
         }
     }
 
@@ -247,19 +275,10 @@ public final class UnitReconciler implements Reconciler<UnitResource, UnitObserv
         if (!resourceId.startsWith("unit[") || !resourceId.endsWith("]")) return Optional.empty();
         String name = resourceId.substring("unit[".length(), resourceId.length() - 1);
         if (UnitNames.unitProblem(name).isPresent()) return Optional.empty();
-        boolean unitFile = lastApplied.get(CONTENT + "@" + Layer.PERSISTED.label()) != null;
-        List<String> dropins = new ArrayList<>();
-        for (var e : lastApplied.entrySet()) {
-            String k = e.getKey();
-            String suffix = "@" + Layer.PERSISTED.label();
-            if (k.startsWith(DROPIN) && k.endsWith(suffix) && e.getValue() != null) {
-                String d = k.substring(DROPIN.length(), k.length() - suffix.length());
-                if (UnitNames.dropinProblem(d).isEmpty()) dropins.add(d);
-            }
-        }
-        if (!unitFile && dropins.isEmpty()) return Optional.empty(); // never applied files: not ours to remove
-        return Optional.of(new UnitResource(name, Origin.ofFile("(no longer in any profile)"), null, Map.of(), null, null,
-                false, List.of(), new UnitResource.Removal(unitFile, dropins)));
+        UnitResource gone = new UnitResource(name, Origin.ofFile("(no longer in any profile)"), null, Map.of(), null, null,
+                false, List.of(), Presence.absent(lastApplied));
+        if (!gone.removesUnitFile() && gone.removedDropins().isEmpty()) return Optional.empty(); // never applied files: not ours to remove
+        return Optional.of(gone);
     }
 
     @Override
@@ -275,7 +294,7 @@ public final class UnitReconciler implements Reconciler<UnitResource, UnitObserv
      */
     public boolean stopIfActive(String unit, Host host) throws ResourceException {
         if (!liveSystemd(host) || UnitNames.unitProblem(unit).isPresent()) return false;
-        UnitResource u = new UnitResource(unit, null, null, Map.of(), null, UnitResource.RunState.STOPPED, false, List.of(), null);
+        UnitResource u = new UnitResource(unit, null, null, Map.of(), null, UnitResource.RunState.STOPPED, false, List.of());
         String active = showProperty(host, u, "ActiveState");
         if (!(active.equals("active") || active.equals("activating") || active.equals("reloading"))) return false;
         check(host, u, systemctl(host, "stop", "--", unit));
@@ -285,7 +304,7 @@ public final class UnitReconciler implements Reconciler<UnitResource, UnitObserv
     /** Starts {@code unit} again after {@link #stopIfActive} and verifies it stays up, as {@code state: started} does. */
     public void startAgain(String unit, Host host) throws ResourceException {
         if (!liveSystemd(host) || UnitNames.unitProblem(unit).isPresent()) return;
-        UnitResource u = new UnitResource(unit, null, null, Map.of(), null, UnitResource.RunState.STARTED, false, List.of(), null);
+        UnitResource u = new UnitResource(unit, null, null, Map.of(), null, UnitResource.RunState.STARTED, false, List.of());
         try {
             reloadIfOwed(host);
             startAndVerify(host, u, "start");
@@ -413,11 +432,6 @@ public final class UnitReconciler implements Reconciler<UnitResource, UnitObserv
         if (content == null) return null;
         long lines = content.lines().count();
         return lines + (lines == 1 ? " line" : " lines") + ", sha256 " + sha256(content).substring(0, 12);
-    }
-
-    private static String describeFile(String content, String link) {
-        if (link != null) return "link to " + link;
-        return summary(content);
     }
 
     private static String sha256(String s) {

@@ -355,11 +355,11 @@ class GoReconcilerTest {
     @Test
     void diffIsPure() {
         GoReconciler r = reconciler();
-        var v = new GoResource.Version("1.22.5", "/usr/local/go-versions", true, "https://go.dev/dl/", null, null);
+        var v = new GoResource.Version("1.22.5", "/usr/local/go-versions", io.devbox.agent.engine.Presence.PRESENT, "https://go.dev/dl/", null, null);
         assertThat(r.diff(v, new GoObserved.VersionState(true, true, null))).isEmpty();
         assertThat(r.diff(v, new GoObserved.VersionState(false, false, null))).singleElement().extracting(Change::to)
                 .isEqualTo("/usr/local/go-versions/go1.22.5");
-        var gone = new GoResource.Version("1.22.5", "/usr/local/go-versions", false, "https://go.dev/dl/", null, null);
+        var gone = new GoResource.Version("1.22.5", "/usr/local/go-versions", io.devbox.agent.engine.Presence.absent(Map.of()), "https://go.dev/dl/", null, null);
         assertThat(r.diff(gone, new GoObserved.VersionState(true, false, null))).isEmpty();
         assertThat(r.diff(gone, new GoObserved.VersionState(true, true, "bin/go is missing"))).singleElement()
                 .extracting(Change::from).isEqualTo("incomplete (bin/go is missing)");

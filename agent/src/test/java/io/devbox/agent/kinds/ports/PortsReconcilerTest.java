@@ -241,7 +241,9 @@ class PortsReconcilerTest {
         assertThat(PortsReconciler.diffProxy(d, inSync)).isEmpty();
         var afterRestart = new PortObserved.Proxy("172.28.9.9", Map.of("0.0.0.0", "172.28.5.5:3001"), Set.of("0.0.0.0"), 1);
         assertThat(PortsReconciler.diffProxy(d, afterRestart)).containsExactly(
-                Change.of("port[tcp/3000]", "portproxy", Layer.PERSISTED, "172.28.5.5:3001", "eth0:3001", d.origin()));
+                Change.of("port[tcp/3000]", d.origin(), new PortOp.AddProxy("172.28.5.5:3001", "eth0", 3001)));
+        assertThat(PortsReconciler.diffProxy(d, afterRestart).get(0)).extracting(Change::field, Change::layer, Change::from, Change::to)
+                .containsExactly("portproxy", Layer.PERSISTED, "172.28.5.5:3001", "eth0:3001");
         // pure: same input, same output
         assertThat(PortsReconciler.diffProxy(d, afterRestart)).isEqualTo(PortsReconciler.diffProxy(d, afterRestart));
     }

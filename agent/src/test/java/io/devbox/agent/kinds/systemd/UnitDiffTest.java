@@ -22,7 +22,7 @@ class UnitDiffTest {
     private final UnitReconciler r = new UnitReconciler();
 
     private static UnitResource unit(String content, Map<String, String> dropins, Enablement en, RunState st, boolean restart) {
-        return new UnitResource("app.service", O, content, dropins, en, st, restart, List.of(), null);
+        return new UnitResource("app.service", O, content, dropins, en, st, restart, List.of());
     }
 
     private static UnitObserved seen(String file, Map<String, String> dropins, String active, String fileState, boolean pending) {
@@ -122,8 +122,9 @@ class UnitDiffTest {
         assertThat(r.removal("unit[docker.service]", Map.of("enabled@persisted", "enabled", "state@runtime", "active"))).isEmpty();
         var gone = r.removal("unit[app.service]", Map.of("content@persisted", "4 lines", "dropin:10-env.conf@persisted", "1 line",
                 "enabled@persisted", "enabled")).orElseThrow();
-        assertThat(gone.removal().unitFile()).isTrue();
-        assertThat(gone.removal().dropins()).containsExactly("10-env.conf");
+        assertThat(gone.presence().isAbsent()).isTrue();
+        assertThat(gone.removesUnitFile()).isTrue();
+        assertThat(gone.removedDropins()).containsExactly("10-env.conf");
         var o = seen(CONTENT, Map.of("10-env.conf", "x\n"), "active", "enabled", false);
         assertThat(r.diff(gone, o)).extracting(Change::field, Change::to).containsExactly(
                 tuple("state", "inactive"), tuple("enabled", "disabled"), tuple("content", null), tuple("dropin:10-env.conf", null));

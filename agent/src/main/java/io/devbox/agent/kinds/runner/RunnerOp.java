@@ -1,0 +1,46 @@
+package io.devbox.agent.kinds.runner;
+
+import io.devbox.agent.engine.Layer;
+import io.devbox.agent.engine.Operation;
+
+/**
+ * What a change of {@code runner[NAME]} does. The runner converges as a whole (one stop of its service for an upgrade
+ * and a re-registration): {@link RunnerReconciler} reads the operations of all the resource's changes together.
+ */
+public sealed interface RunnerOp extends Operation {
+
+    /** The package at {@code version} in installDir; replacing an installed one stops the service (disruptive). */
+    record Install(String before, String version, boolean disruptive) implements RunnerOp {
+        public String field() { return RunnerReconciler.VERSION; }
+        public Layer layer() { return Layer.PERSISTED; }
+        public String from() { return before; }
+        public String to() { return version; }
+    }
+
+    /**
+     * One registration setting ({@code url}, {@code name}, {@code labels}, {@code ephemeral}, {@code group}): any of
+     * them means config.sh registers the runner again, which stops a registered one (disruptive).
+     */
+    record Register(String field, String before, String value, boolean disruptive) implements RunnerOp {
+        public Layer layer() { return Layer.PERSISTED; }
+        public String from() { return before; }
+        public String to() { return value; }
+    }
+
+    /** Pruning: config.sh remove, with the service stopped first. */
+    record Unregister() implements RunnerOp {
+        public String field() { return RunnerReconciler.REGISTRATION; }
+        public Layer layer() { return Layer.PERSISTED; }
+        public String from() { return "registered"; }
+        public String to() { return null; }
+        public boolean disruptive() { return true; }
+    }
+
+    /** Pruning: the install directory the agent made goes. */
+    record DeleteInstall(String installDir) implements RunnerOp {
+        public String field() { return RunnerReconciler.INSTALLED; }
+        public Layer layer() { return Layer.PERSISTED; }
+        public String from() { return installDir; }
+        public String to() { return null; }
+    }
+}
