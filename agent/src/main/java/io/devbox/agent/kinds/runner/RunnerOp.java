@@ -9,12 +9,19 @@ import io.devbox.agent.engine.Operation;
  */
 public sealed interface RunnerOp extends Operation {
 
+    /**
+     * Whether the op belongs to the absent form of the runner (unregister, delete) rather than to its convergence
+     * (install, register); every variant answers, so the compiler keeps the two sets complete.
+     */
+    boolean prunes();
+
     /** The package at {@code version} in installDir; replacing an installed one stops the service (disruptive). */
     record Install(String before, String version, boolean disruptive) implements RunnerOp {
         public String field() { return RunnerReconciler.VERSION; }
         public Layer layer() { return Layer.PERSISTED; }
         public String from() { return before; }
         public String to() { return version; }
+        public boolean prunes() { return false; }
     }
 
     /**
@@ -25,6 +32,7 @@ public sealed interface RunnerOp extends Operation {
         public Layer layer() { return Layer.PERSISTED; }
         public String from() { return before; }
         public String to() { return value; }
+        public boolean prunes() { return false; }
     }
 
     /** Pruning: config.sh remove, with the service stopped first. */
@@ -34,6 +42,7 @@ public sealed interface RunnerOp extends Operation {
         public String from() { return "registered"; }
         public String to() { return null; }
         public boolean disruptive() { return true; }
+        public boolean prunes() { return true; }
     }
 
     /** Pruning: the install directory the agent made goes. */
@@ -42,5 +51,6 @@ public sealed interface RunnerOp extends Operation {
         public Layer layer() { return Layer.PERSISTED; }
         public String from() { return installDir; }
         public String to() { return null; }
+        public boolean prunes() { return true; }
     }
 }

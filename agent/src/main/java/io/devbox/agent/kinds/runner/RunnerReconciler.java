@@ -293,7 +293,13 @@ public final class RunnerReconciler implements Reconciler<RunnerResource, Runner
         }
         RunnerResource.Runner r = (RunnerResource.Runner) desired;
         List<RunnerOp> ops = new ArrayList<>(changes.size());
-        for (Change c : changes) ops.add(Operation.of(c, RunnerOp.class));
+        for (Change c : changes) {
+            RunnerOp op = Operation.of(c, RunnerOp.class);
+            if (op.prunes() == r.presence().isPresent()) {
+                throw new IllegalArgumentException(r.id() + ": " + op + " does not belong to a " + (op.prunes() ? "declared" : "pruned") + " runner");
+            }
+            ops.add(op);
+        }
         if (r.presence().isPresent()) converge(r.spec(), ops, host);
         else remove(r, ops, host);
         done.addAll(changes);
