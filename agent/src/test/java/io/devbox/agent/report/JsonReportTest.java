@@ -1,7 +1,6 @@
 package io.devbox.agent.report;
 
 import io.devbox.agent.testing.Shown;
-import io.devbox.agent.engine.Change;
 import io.devbox.agent.engine.Layer;
 import io.devbox.agent.engine.ResourcePlan;
 import io.devbox.agent.engine.Status;

@@ -70,12 +70,10 @@ public sealed interface CgroupOp extends Operation {
         public void applyWith(Steps steps) throws IOException { steps.enableControllers(this); }
     }
 
-    /** Writes interface file {@code file} ({@code memory.max}, {@code cpu.shares}, ...) to the normalized {@code value}. */
-    record SetLimit(String file, String before, String value) implements CgroupOp {
+    /** Writes interface file {@code file} ({@code memory.max}, {@code cpu.shares}, ...) to the normalized {@code to}. */
+    record SetLimit(String file, String from, String to) implements CgroupOp {
         public String field() { return file; }
         public Layer layer() { return Layer.RUNTIME; }
-        public String from() { return before; }
-        public String to() { return value; }
         public void applyWith(Steps steps) throws IOException { steps.setLimit(this); }
     }
 

@@ -9,6 +9,11 @@ import io.devbox.agent.host.Redactor;
 /** What a change of a Go toolchain, the default Go or a Go env key does. */
 public sealed interface GoOp extends Operation {
 
+    /** Toolchains, the default and the env file survive a restart: every go change is persisted. */
+    default Layer layer() {
+        return Layer.PERSISTED;
+    }
+
     /** Makes the op true through {@code steps}: every variant names its step, so the compiler checks apply covers all. */
     void applyWith(Steps steps) throws ResourceException;
 
@@ -31,59 +36,45 @@ public sealed interface GoOp extends Operation {
         void unsetEnv(UnsetEnv op) throws ResourceException;
     }
 
-    /** Downloads, verifies and installs the version into {@code dir}; {@code before} is what is there now. */
-    record InstallVersion(String before, String dir) implements GoOp {
+    /** Downloads, verifies and installs the version into directory {@code to}; {@code from} is what is there now. */
+    record InstallVersion(String from, String to) implements GoOp {
         public String field() { return GoReconciler.INSTALLED; }
-        public Layer layer() { return Layer.PERSISTED; }
-        public String from() { return before; }
-        public String to() { return dir; }
         public void applyWith(Steps steps) throws ResourceException { steps.installVersion(this); }
     }
 
     /** Removes a version the agent installed (pruning). */
-    record RemoveVersion(String before) implements GoOp {
+    record RemoveVersion(String from) implements GoOp {
         public String field() { return GoReconciler.INSTALLED; }
-        public Layer layer() { return Layer.PERSISTED; }
-        public String from() { return before; }
         public String to() { return null; }
         public void applyWith(Steps steps) throws ResourceException { steps.removeVersion(this); }
     }
 
-    /** Points the {@code current} symlink at {@code target}; switching an existing default is disruptive. */
-    record SetCurrent(String before, String target) implements GoOp {
+    /** Points the {@code current} symlink at version directory {@code to}; switching an existing default is disruptive. */
+    record SetCurrent(String from, String to) implements GoOp {
         public String field() { return GoReconciler.CURRENT; }
-        public Layer layer() { return Layer.PERSISTED; }
-        public String from() { return before; }
-        public String to() { return target; }
-        public boolean disruptive() { return before != null; }
+        public boolean disruptive() { return from != null; }
         public void applyWith(Steps steps) throws ResourceException { steps.setCurrent(this); }
     }
 
     /** Removes the {@code current} symlink (pruning): every shell and IDE loses its default go. */
-    record RemoveCurrent(String before) implements GoOp {
+    record RemoveCurrent(String from) implements GoOp {
         public String field() { return GoReconciler.CURRENT; }
-        public Layer layer() { return Layer.PERSISTED; }
-        public String from() { return before; }
         public String to() { return null; }
         public boolean disruptive() { return true; }
         public void applyWith(Steps steps) throws ResourceException { steps.removeCurrent(this); }
     }
 
     /** Writes /etc/profile.d/devbox-go.sh; plans show fingerprints and a diff of the text. */
-    record WriteScript(String before, String beforeText, String text) implements GoOp {
+    record WriteScript(String from, String beforeText, String text) implements GoOp {
         public String field() { return GoReconciler.SCRIPT; }
-        public Layer layer() { return Layer.PERSISTED; }
-        public String from() { return before; }
         public String to() { return GoLayout.fingerprint(text); }
         public Change.Content content() { return new Change.Content(beforeText, text); }
         public void applyWith(Steps steps) throws ResourceException { steps.writeScript(this); }
     }
 
     /** Deletes the profile.d script (pruning). */
-    record DeleteScript(String before, String beforeText) implements GoOp {
+    record DeleteScript(String from, String beforeText) implements GoOp {
         public String field() { return GoReconciler.SCRIPT; }
-        public Layer layer() { return Layer.PERSISTED; }
-        public String from() { return before; }
         public String to() { return null; }
         public Change.Content content() { return new Change.Content(beforeText, null); }
         public void applyWith(Steps steps) throws ResourceException { steps.deleteScript(this); }
@@ -95,7 +86,6 @@ public sealed interface GoOp extends Operation {
      */
     record SetEnv(String before, String value) implements GoOp {
         public String field() { return GoReconciler.VALUE; }
-        public Layer layer() { return Layer.PERSISTED; }
         public String from() { return Redactor.mask(before); }
         public String to() { return Redactor.mask(value); }
         public void applyWith(Steps steps) throws ResourceException { steps.setEnv(this); }
@@ -109,7 +99,6 @@ public sealed interface GoOp extends Operation {
     /** Removes the key from the env file (pruning). */
     record UnsetEnv(String before) implements GoOp {
         public String field() { return GoReconciler.VALUE; }
-        public Layer layer() { return Layer.PERSISTED; }
         public String from() { return Redactor.mask(before); }
         public String to() { return null; }
         public void applyWith(Steps steps) throws ResourceException { steps.unsetEnv(this); }

@@ -8,6 +8,11 @@ import io.devbox.agent.engine.ResourceException;
 /** What a change of a git hook or of the global core.hooksPath does. */
 public sealed interface HookOp extends Operation {
 
+    /** Hooks and the git config survive a restart: every hook change is persisted. */
+    default Layer layer() {
+        return Layer.PERSISTED;
+    }
+
     /** Makes the op true through {@code steps}: every variant names its step, so the compiler checks apply covers all. */
     void applyWith(Steps steps) throws ResourceException;
 
@@ -22,42 +27,32 @@ public sealed interface HookOp extends Operation {
         void uninstall(Uninstall op) throws ResourceException;
     }
 
-    /** Points the developer's global core.hooksPath at the agent's hooks directory {@code dir}. */
-    record SetHooksPath(String before, String dir) implements HookOp {
+    /** Points the developer's global core.hooksPath at the agent's hooks directory {@code to}. */
+    record SetHooksPath(String from, String to) implements HookOp {
         public String field() { return HooksReconciler.HOOKS_PATH; }
-        public Layer layer() { return Layer.PERSISTED; }
-        public String from() { return before; }
-        public String to() { return dir; }
         public void applyWith(Steps steps) throws ResourceException { steps.setHooksPath(this); }
     }
 
     /** Unsets core.hooksPath while it still points at the agent's directory (pruning). */
-    record UnsetHooksPath(String before) implements HookOp {
+    record UnsetHooksPath(String from) implements HookOp {
         public String field() { return HooksReconciler.HOOKS_PATH; }
-        public Layer layer() { return Layer.PERSISTED; }
-        public String from() { return before; }
         public String to() { return null; }
         public void applyWith(Steps steps) throws ResourceException { steps.unsetHooksPath(this); }
     }
 
     /**
      * Writes the agent's wrapper and {@code text} as its payload, keeping a foreign hook as legacy. Plans show the
-     * hook's fingerprint before ({@code before}, or what is in the way) and after ({@code want}), and a diff of the payload.
+     * hook's fingerprint before ({@code from}, or what is in the way) and after ({@code to}), and a diff of the payload.
      */
-    record Install(String before, String want, String beforePayload, String text) implements HookOp {
+    record Install(String from, String to, String beforePayload, String text) implements HookOp {
         public String field() { return HooksReconciler.CONTENT; }
-        public Layer layer() { return Layer.PERSISTED; }
-        public String from() { return before; }
-        public String to() { return want; }
         public Change.Content content() { return new Change.Content(beforePayload, text); }
         public void applyWith(Steps steps) throws ResourceException { steps.install(this); }
     }
 
     /** Removes the agent's hook and brings a kept legacy hook back (pruning). */
-    record Uninstall(String before, String beforePayload) implements HookOp {
+    record Uninstall(String from, String beforePayload) implements HookOp {
         public String field() { return HooksReconciler.CONTENT; }
-        public Layer layer() { return Layer.PERSISTED; }
-        public String from() { return before; }
         public String to() { return null; }
         public Change.Content content() { return new Change.Content(beforePayload, null); }
         public void applyWith(Steps steps) throws ResourceException { steps.uninstall(this); }

@@ -195,7 +195,7 @@ public final class HooksReconciler implements Reconciler<HookResource, HookObser
         Operation.of(change, HookOp.class).applyWith(new HookOp.Steps() {
             @Override
             public void setHooksPath(HookOp.SetHooksPath op) throws ResourceException {
-                if (!op.dir().equals(GitConfig.globalGet(host, HOOKS_PATH))) GitConfig.globalSet(host, HOOKS_PATH, op.dir());
+                if (!op.to().equals(GitConfig.globalGet(host, HOOKS_PATH))) GitConfig.globalSet(host, HOOKS_PATH, op.to());
             }
 
             @Override

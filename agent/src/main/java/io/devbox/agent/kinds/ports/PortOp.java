@@ -44,69 +44,60 @@ public sealed interface PortOp extends Operation {
     }
 
     /** Deletes an entry the agent made on another listen address (the profile's listenAddress changed, or pruning). */
-    record DeleteProxy(String listenAddress, String before) implements PortOp {
+    record DeleteProxy(String listenAddress, String from) implements PortOp {
         public String field() { return PortsReconciler.FIELD_PORTPROXY + "(" + listenAddress + ")"; }
         public Layer layer() { return Layer.PERSISTED; }
-        public String from() { return before; }
         public String to() { return null; }
         public void applyWith(Steps steps) throws ResourceException, IOException { steps.deleteProxy(this); }
     }
 
     /** Makes exactly one inbound allow rule with the agent's name for {@code port}. */
-    record AllowFirewall(String before, int port) implements PortOp {
+    record AllowFirewall(String from, int port) implements PortOp {
         static String rule(int port) {
             return "allow in tcp/" + port;
         }
 
         public String field() { return PortsReconciler.FIELD_FIREWALL; }
         public Layer layer() { return Layer.PERSISTED; }
-        public String from() { return before; }
         public String to() { return rule(port); }
         public void applyWith(Steps steps) throws ResourceException, IOException { steps.allowFirewall(this); }
     }
 
     /** Deletes the firewall rules with the agent's name. */
-    record DeleteFirewall(String before) implements PortOp {
+    record DeleteFirewall(String from) implements PortOp {
         public String field() { return PortsReconciler.FIELD_FIREWALL; }
         public Layer layer() { return Layer.PERSISTED; }
-        public String from() { return before; }
         public String to() { return null; }
         public void applyWith(Steps steps) throws ResourceException, IOException { steps.deleteFirewall(this); }
     }
 
-    /** Replaces the resource's DNAT rules with one whose body is {@code body}. */
-    record SetDnat(String before, String body) implements PortOp {
+    /** Replaces the resource's DNAT rules with one whose body is {@code to}. */
+    record SetDnat(String from, String to) implements PortOp {
         public String field() { return PortsReconciler.FIELD_DNAT; }
         public Layer layer() { return Layer.RUNTIME; }
-        public String from() { return before; }
-        public String to() { return body; }
         public void applyWith(Steps steps) throws ResourceException, IOException { steps.setDnat(this); }
     }
 
     /** Deletes the resource's DNAT rules. */
-    record DeleteDnat(String before) implements PortOp {
+    record DeleteDnat(String from) implements PortOp {
         public String field() { return PortsReconciler.FIELD_DNAT; }
         public Layer layer() { return Layer.RUNTIME; }
-        public String from() { return before; }
         public String to() { return null; }
         public void applyWith(Steps steps) throws ResourceException, IOException { steps.deleteDnat(this); }
     }
 
     /** Switches route_localnet on for the interface, remembering the value before. */
-    record RaiseRouteLocalnet(String before) implements PortOp {
+    record RaiseRouteLocalnet(String from) implements PortOp {
         public String field() { return PortsReconciler.FIELD_ROUTE_LOCALNET; }
         public Layer layer() { return Layer.RUNTIME; }
-        public String from() { return before; }
         public String to() { return "1"; }
         public void applyWith(Steps steps) throws ResourceException, IOException { steps.raiseRouteLocalnet(this); }
     }
 
-    /** Puts route_localnet back to {@code value}, the value before the agent switched it on. */
-    record RestoreRouteLocalnet(String before, String value) implements PortOp {
+    /** Puts route_localnet back to {@code to}, the value before the agent switched it on. */
+    record RestoreRouteLocalnet(String from, String to) implements PortOp {
         public String field() { return PortsReconciler.FIELD_ROUTE_LOCALNET; }
         public Layer layer() { return Layer.RUNTIME; }
-        public String from() { return before; }
-        public String to() { return value; }
         public void applyWith(Steps steps) throws ResourceException, IOException { steps.restoreRouteLocalnet(this); }
     }
 }

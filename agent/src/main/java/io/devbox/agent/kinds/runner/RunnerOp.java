@@ -15,12 +15,14 @@ public sealed interface RunnerOp extends Operation {
      */
     boolean prunes();
 
-    /** The package at {@code version} in installDir; replacing an installed one stops the service (disruptive). */
-    record Install(String before, String version, boolean disruptive) implements RunnerOp {
+    /** The package and the registration survive a restart: every runner change is persisted. */
+    default Layer layer() {
+        return Layer.PERSISTED;
+    }
+
+    /** The package at version {@code to} in installDir; replacing an installed one stops the service (disruptive). */
+    record Install(String from, String to, boolean disruptive) implements RunnerOp {
         public String field() { return RunnerReconciler.VERSION; }
-        public Layer layer() { return Layer.PERSISTED; }
-        public String from() { return before; }
-        public String to() { return version; }
         public boolean prunes() { return false; }
     }
 
@@ -28,17 +30,13 @@ public sealed interface RunnerOp extends Operation {
      * One registration setting ({@code url}, {@code name}, {@code labels}, {@code ephemeral}, {@code group}): any of
      * them means config.sh registers the runner again, which stops a registered one (disruptive).
      */
-    record Register(String field, String before, String value, boolean disruptive) implements RunnerOp {
-        public Layer layer() { return Layer.PERSISTED; }
-        public String from() { return before; }
-        public String to() { return value; }
+    record Register(String field, String from, String to, boolean disruptive) implements RunnerOp {
         public boolean prunes() { return false; }
     }
 
     /** Pruning: config.sh remove, with the service stopped first. */
     record Unregister() implements RunnerOp {
         public String field() { return RunnerReconciler.REGISTRATION; }
-        public Layer layer() { return Layer.PERSISTED; }
         public String from() { return "registered"; }
         public String to() { return null; }
         public boolean disruptive() { return true; }
@@ -48,7 +46,6 @@ public sealed interface RunnerOp extends Operation {
     /** Pruning: the install directory the agent made goes. */
     record DeleteInstall(String installDir) implements RunnerOp {
         public String field() { return RunnerReconciler.INSTALLED; }
-        public Layer layer() { return Layer.PERSISTED; }
         public String from() { return installDir; }
         public String to() { return null; }
         public boolean prunes() { return true; }

@@ -19,29 +19,24 @@ public sealed interface SysctlOp extends Operation {
         void unpersist(Unpersist op) throws ResourceException;
     }
 
-    /** Writes {@code value} under /proc/sys. */
-    record SetRuntime(String before, String value) implements SysctlOp {
+    /** Writes {@code to} under /proc/sys. */
+    record SetRuntime(String from, String to) implements SysctlOp {
         public String field() { return SysctlReconciler.RUNTIME; }
         public Layer layer() { return Layer.RUNTIME; }
-        public String from() { return before; }
-        public String to() { return value; }
         public void applyWith(Steps steps) throws ResourceException { steps.setRuntime(this); }
     }
 
-    /** Sets the key's line in the agent's sysctl.d file to {@code value}. */
-    record Persist(String before, String value) implements SysctlOp {
+    /** Sets the key's line in the agent's sysctl.d file to {@code to}. */
+    record Persist(String from, String to) implements SysctlOp {
         public String field() { return SysctlReconciler.PERSISTED; }
         public Layer layer() { return Layer.PERSISTED; }
-        public String from() { return before; }
-        public String to() { return value; }
         public void applyWith(Steps steps) throws ResourceException { steps.persist(this); }
     }
 
     /** Drops the key's line from the agent's sysctl.d file (the key is no longer managed). */
-    record Unpersist(String before) implements SysctlOp {
+    record Unpersist(String from) implements SysctlOp {
         public String field() { return SysctlReconciler.PERSISTED; }
         public Layer layer() { return Layer.PERSISTED; }
-        public String from() { return before; }
         public String to() { return null; }
         public void applyWith(Steps steps) throws ResourceException { steps.unpersist(this); }
     }

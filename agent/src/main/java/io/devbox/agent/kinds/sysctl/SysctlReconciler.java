@@ -166,12 +166,12 @@ public final class SysctlReconciler implements Reconciler<SysctlSetting, SysctlO
         Operation.of(change, SysctlOp.class).applyWith(new SysctlOp.Steps() {
             @Override
             public void setRuntime(SysctlOp.SetRuntime op) throws ResourceException {
-                writeRuntime(desired.key(), op.value(), host);
+                writeRuntime(desired.key(), op.to(), host);
             }
 
             @Override
             public void persist(SysctlOp.Persist op) throws ResourceException {
-                writePersisted(desired.key(), op.value(), host);
+                writePersisted(desired.key(), op.to(), host);
             }
 
             @Override

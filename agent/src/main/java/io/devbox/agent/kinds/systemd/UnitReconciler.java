@@ -8,7 +8,6 @@ import io.devbox.agent.engine.Presence;
 import io.devbox.agent.engine.Reconciler;
 import io.devbox.agent.engine.ResourceException;
 import io.devbox.agent.engine.ResourceSkipped;
-import io.devbox.agent.host.AtomicFiles;
 import io.devbox.agent.host.CommandResult;
 import io.devbox.agent.host.Host;
 import io.devbox.agent.profile.Node;
@@ -17,7 +16,6 @@ import io.devbox.agent.profile.ProfileException;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -44,12 +42,8 @@ public final class UnitReconciler implements Reconciler<UnitResource, UnitObserv
     static final String ENABLED = "enabled";
     static final String STATE = "state";
     static final String RESTART = "restart";
-    private static final Duration SYSTEMCTL_TIMEOUT = Duration.ofSeconds(90);
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
-    private static final Map<String, String> ENV = Map.of("SYSTEMD_PAGER", "cat", "SYSTEMD_COLORS", "0", "LC_ALL", "C");
 
-    private boolean reloadOwed;
-    private final Duration settle;
+    private final UnitActions actions;
 
     public UnitReconciler() {
         this(Duration.ofMillis(400));
@@ -57,7 +51,7 @@ public final class UnitReconciler implements Reconciler<UnitResource, UnitObserv
 
     /** @param settle how long a freshly started unit must stay up before it counts as started */
     UnitReconciler(Duration settle) {
-        this.settle = settle;
+        this.actions = new UnitActions(settle);
     }
 
     @Override
@@ -96,7 +90,7 @@ public final class UnitReconciler implements Reconciler<UnitResource, UnitObserv
             }
             TreeMap<String, String> props = new TreeMap<>();
             if (systemd) {
-                CommandResult r = systemctl(host, "show", "-p", PROPERTIES, "--", u.name());
+                CommandResult r = UnitActions.systemctl(host, "show", "-p", PROPERTIES, "--", u.name());
                 if (!r.ok()) throw new ResourceException("systemctl show " + u.name() + ": " + r.describe());
                 for (String line : r.stdout().split("\n")) {
                     int eq = line.indexOf('=');
@@ -198,76 +192,7 @@ public final class UnitReconciler implements Reconciler<UnitResource, UnitObserv
 
     @Override
     public void apply(UnitResource u, Change c, Host host) throws ResourceException {
-        UnitOp op = Operation.of(c, UnitOp.class);
-        try {
-            op.applyWith(new ApplySteps(u, host));
-        } catch (IOException e) {
-            throw new ResourceException(u.id() + " " + c.field() + ": " + IoErrors.describe(e), e);
-        }
-    }
-
-    /** How each {@link UnitOp} is made true for unit {@code u}. */
-    private final class ApplySteps implements UnitOp.Steps {
-        private final UnitResource u;
-        private final Host host;
-
-        ApplySteps(UnitResource u, Host host) {
-            this.u = u;
-            this.host = host;
-        }
-
-        @Override
-        public void writeUnitFile(UnitOp.WriteUnitFile op) throws IOException {
-            writeOrDelete(host, u.unitPath(), op.text(), u);
-        }
-
-        @Override
-        public void deleteUnitFile(UnitOp.DeleteUnitFile op) throws IOException {
-            writeOrDelete(host, u.unitPath(), null, u);
-        }
-
-        @Override
-        public void writeDropin(UnitOp.WriteDropin op) throws IOException {
-            writeOrDelete(host, u.dropinPath(op.name()), op.text(), u);
-        }
-
-        @Override
-        public void deleteDropin(UnitOp.DeleteDropin op) throws IOException {
-            writeOrDelete(host, u.dropinPath(op.name()), null, u);
-        }
-
-        @Override
-        public void enablement(UnitOp.SetEnablement op) throws ResourceException {
-            reloadIfOwed(host);
-            switch (op.want()) {
-                case ENABLED -> {
-                    if (op.masked()) check(host, u, systemctl(host, "unmask", "--", u.name()));
-                    check(host, u, systemctl(host, "enable", "--", u.name()));
-                }
-                case DISABLED -> {
-                    if (op.masked()) check(host, u, systemctl(host, "unmask", "--", u.name()));
-                    else check(host, u, systemctl(host, "disable", "--", u.name()));
-                }
-                case MASKED -> check(host, u, systemctl(host, "mask", "--", u.name()));
-            }
-        }
-
-        @Override
-        public void runState(UnitOp.SetRunState op) throws ResourceException, IOException {
-            reloadIfOwed(host);
-            if (op.want() == UnitResource.RunState.STARTED) {
-                startAndVerify(host, u, "start");
-            } else {
-                check(host, u, systemctl(host, "stop", "--", u.name()));
-                Files.deleteIfExists(restartMarker(host, u.name()));
-            }
-        }
-
-        @Override
-        public void restart(UnitOp.Restart op) throws ResourceException, IOException {
-            reloadIfOwed(host);
-            startAndVerify(host, u, "restart");
-        }
+        actions.apply(u, c, Operation.of(c, UnitOp.class), host);
     }
 
     @Override
@@ -283,7 +208,7 @@ public final class UnitReconciler implements Reconciler<UnitResource, UnitObserv
 
     @Override
     public void finish(Host host) throws ResourceException {
-        reloadIfOwed(host);
+        actions.reloadIfOwed(host);
     }
 
     // ---------------------------------------------------------------- for kinds that own a unit (the runner)
@@ -293,120 +218,15 @@ public final class UnitReconciler implements Reconciler<UnitResource, UnitObserv
      * returns whether it was running. Without a live systemd, or when it is not active, does nothing.
      */
     public boolean stopIfActive(String unit, Host host) throws ResourceException {
-        if (!liveSystemd(host) || UnitNames.unitProblem(unit).isPresent()) return false;
-        UnitResource u = new UnitResource(unit, null, null, Map.of(), null, UnitResource.RunState.STOPPED, false, List.of());
-        String active = showProperty(host, u, "ActiveState");
-        if (!(active.equals("active") || active.equals("activating") || active.equals("reloading"))) return false;
-        check(host, u, systemctl(host, "stop", "--", unit));
-        return true;
+        return actions.stopIfActive(unit, host);
     }
 
     /** Starts {@code unit} again after {@link #stopIfActive} and verifies it stays up, as {@code state: started} does. */
     public void startAgain(String unit, Host host) throws ResourceException {
-        if (!liveSystemd(host) || UnitNames.unitProblem(unit).isPresent()) return;
-        UnitResource u = new UnitResource(unit, null, null, Map.of(), null, UnitResource.RunState.STARTED, false, List.of());
-        try {
-            reloadIfOwed(host);
-            startAndVerify(host, u, "start");
-        } catch (IOException e) {
-            throw new ResourceException(unit + " start: " + e.getMessage(), e);
-        }
+        actions.startAgain(unit, host);
     }
 
     // ---------------------------------------------------------------- helpers
-
-    private void writeOrDelete(Host host, String boxPath, String content, UnitResource u) throws IOException {
-        Path p = host.path(boxPath);
-        boolean changed;
-        if (content != null) {
-            changed = AtomicFiles.writeIfChanged(p, content.getBytes(StandardCharsets.UTF_8), "rw-r--r--");
-            if (changed && u.restartOnChange()) {
-                // root-only: a marker in the agent's state directory
-                AtomicFiles.write(restartMarker(host, u.name()), (u.id() + "\n").getBytes(StandardCharsets.UTF_8));
-            }
-        } else {
-            changed = AtomicFiles.delete(p);
-            if (boxPath.contains(".d/")) {
-                try {
-                    Files.deleteIfExists(p.getParent());
-                } catch (DirectoryNotEmptyException e) {
-                    // other drop-ins remain: not ours
-                }
-            }
-        }
-        if (changed) reloadOwed = true;
-    }
-
-    private void reloadIfOwed(Host host) throws ResourceException {
-        if (!reloadOwed || !liveSystemd(host)) return;
-        CommandResult r = systemctl(host, "daemon-reload");
-        if (!r.ok()) throw new ResourceException("systemctl daemon-reload: " + r.describe());
-        reloadOwed = false;
-    }
-
-    /** Starts or restarts, then watches the unit settle: a unit that fails carries its status and journal. */
-    private void startAndVerify(Host host, UnitResource u, String verb) throws ResourceException, IOException {
-        CommandResult r = systemctl(host, verb, "--", u.name());
-        if (!r.ok()) throw failed(host, u, verb + " failed: " + r.describe());
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        long upSince = -1;
-        String active = "";
-        while (true) {
-            active = showProperty(host, u, "ActiveState");
-            if (active.equals("failed")) throw failed(host, u, "failed after " + verb);
-            if (active.equals("inactive")) break; // a oneshot that finished, or a unit that stopped by itself: verify says
-            if (active.equals("active")) {
-                if (upSince < 0) upSince = System.nanoTime();
-                if (System.nanoTime() - upSince >= settle.toNanos()) break;
-            } else {
-                upSince = -1;
-            }
-            if (System.nanoTime() > deadline) {
-                throw failed(host, u, "is still " + active + " " + START_TIMEOUT.toSeconds() + " s after " + verb);
-            }
-            sleep(100);
-        }
-        Files.deleteIfExists(restartMarker(host, u.name()));
-    }
-
-    private static String showProperty(Host host, UnitResource u, String property) throws ResourceException {
-        CommandResult s = systemctl(host, "show", "-p", property, "--", u.name());
-        for (String line : s.stdout().split("\n")) {
-            if (line.startsWith(property + "=")) return line.substring(property.length() + 1).strip();
-        }
-        return "";
-    }
-
-    private ResourceException failed(Host host, UnitResource u, String what) {
-        StringBuilder b = new StringBuilder(u.name()).append(' ').append(what);
-        try {
-            CommandResult st = systemctl(host, "status", "--no-pager", "--lines=0", "--", u.name());
-            String status = st.stdout().strip();
-            if (!status.isEmpty()) b.append("\nstatus:\n").append(indent(status));
-            CommandResult j = host.commands().run(List.of("journalctl", "--no-pager", "-q", "-n", "15", "-o", "short-iso",
-                    "-u", u.name()), ENV, null, SYSTEMCTL_TIMEOUT);
-            String journal = j.stdout().strip();
-            b.append("\njournal (last lines):\n").append(journal.isEmpty() ? "  (empty)" : indent(journal));
-        } catch (IOException | ResourceException e) {
-            b.append(" (status unavailable: ").append(e.getMessage()).append(')');
-        }
-        return new ResourceException(b.toString());
-    }
-
-    private static void check(Host host, UnitResource u, CommandResult r) throws ResourceException {
-        if (!r.ok()) throw new ResourceException(u.name() + ": " + r.describe());
-    }
-
-    private static CommandResult systemctl(Host host, String... args) throws ResourceException {
-        List<String> argv = new ArrayList<>();
-        argv.add("systemctl");
-        argv.addAll(List.of(args));
-        try {
-            return host.commands().run(argv, ENV, null, SYSTEMCTL_TIMEOUT);
-        } catch (IOException e) {
-            throw new ResourceException("cannot run systemctl: " + e.getMessage(), e);
-        }
-    }
 
     /**
      * systemctl acts on the systemd that runs this box; under a sandbox {@code --root} it would act on the wrong one,
@@ -450,16 +270,5 @@ public final class UnitReconciler implements Reconciler<UnitResource, UnitObserv
         }
     }
 
-    private static String indent(String s) {
-        return "  " + s.replace("\n", "\n  ");
-    }
 
-    private static void sleep(long ms) throws ResourceException {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ResourceException("interrupted");
-        }
-    }
 }

@@ -15,11 +15,9 @@ public sealed interface WslOp extends Operation {
      *
      * @param beforeText the file's text now (null when absent) and {@code afterText} with the edit: plans show a diff
      */
-    record SetKey(String before, String value, String beforeText, String afterText) implements WslOp {
+    record SetKey(String from, String to, String beforeText, String afterText) implements WslOp {
         public String field() { return WslReconciler.FIELD; }
         public Layer layer() { return Layer.PERSISTED; }
-        public String from() { return before; }
-        public String to() { return value; }
         public Change.Content content() { return afterText == null ? null : new Change.Content(beforeText, afterText); }
     }
 }

@@ -298,7 +298,7 @@ public final class WslReconciler implements Reconciler<WslSetting, WslObserved> 
         Path file = path(desired, host);
         IniDocument doc = read(host, file);
         // persistSysctls keeps the user's own boot command, which may have changed since the plan: derived again
-        String want = desired.ensureSysctlSystem() ? wanted(desired, doc.get(desired.section(), desired.key()).orElse(null)) : op.value();
+        String want = desired.ensureSysctlSystem() ? wanted(desired, doc.get(desired.section(), desired.key()).orElse(null)) : op.to();
         WslKeys.Type type = WslKeys.type(desired.file(), desired.section(), desired.key());
         Optional<String> now = doc.get(desired.section(), desired.key());
         if (now.isPresent() && Objects.equals(type.normalize(now.get().strip()), type.normalize(want))) return;
