@@ -116,14 +116,12 @@ public final class Applier {
         ResourcePlan view = item.view;
         String kind = item.bound.reconciler().kind();
         List<Change> done = new ArrayList<>();
-        for (Change c : view.changes()) {
-            try {
-                item.bound.apply(c, host);
-                done.add(c);
-            } catch (ResourceException | RuntimeException e) {
-                recordConverged(kind, done, planner.reprobe(item), commit);
-                return view.withStatus(Status.ERROR, "apply " + c.field() + " (" + c.layer().label() + "): " + Planner.reasonOf(e));
-            }
+        try {
+            item.bound.apply(view.changes(), host, done);
+        } catch (ResourceException | RuntimeException e) {
+            Change c = view.changes().get(Math.min(done.size(), view.changes().size() - 1));
+            recordConverged(kind, done, planner.reprobe(item), commit);
+            return view.withStatus(Status.ERROR, "apply " + c.field() + " (" + c.layer().label() + "): " + Planner.reasonOf(e));
         }
         ResourcePlan verify = planner.reprobe(item);
         recordConverged(kind, done, verify, commit);

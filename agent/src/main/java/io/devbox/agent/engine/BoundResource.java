@@ -12,12 +12,10 @@ import java.util.List;
 final class BoundResource<D extends DesiredResource, O> {
     private final Reconciler<D, O> reconciler;
     private final D desired;
-    private final boolean removal;
 
-    BoundResource(Reconciler<D, O> reconciler, D desired, boolean removal) {
+    BoundResource(Reconciler<D, O> reconciler, D desired) {
         this.reconciler = reconciler;
         this.desired = desired;
-        this.removal = removal;
     }
 
     /** The probed state of the resource: its changes, whether it exists, and the fingerprint of what was observed. */
@@ -38,8 +36,9 @@ final class BoundResource<D extends DesiredResource, O> {
         return reconciler;
     }
 
+    /** The resource is the absent form of one no profile lists any more: its changes prune it. */
     boolean removal() {
-        return removal;
+        return desired.presence().isAbsent();
     }
 
     /** @param sha a SHA-256 digest to reuse (one per planner: thousands of resources, one lookup) */
@@ -53,8 +52,8 @@ final class BoundResource<D extends DesiredResource, O> {
         return reconciler.warnings(desired, host);
     }
 
-    void apply(Change change, Host host) throws ResourceException {
-        reconciler.apply(desired, change, host);
+    void apply(List<Change> changes, Host host, List<Change> done) throws ResourceException {
+        reconciler.apply(desired, changes, host, done);
     }
 
     static String fingerprint(String observed, MessageDigest sha) {

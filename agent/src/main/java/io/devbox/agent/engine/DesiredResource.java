@@ -17,6 +17,14 @@ public interface DesiredResource {
         return List.of();
     }
 
+    /**
+     * Whether the resource should exist: {@link Presence#PRESENT} for what a profile declares, {@link Presence.Absent}
+     * for the removal form {@link Reconciler#removal} makes. Kinds with removals carry it as a record component.
+     */
+    default Presence presence() {
+        return Presence.PRESENT;
+    }
+
     /** Warnings to show in the plan even when nothing changes (e.g. a layer that cannot persist here). */
     default List<String> warnings() {
         return List.of();

@@ -158,15 +158,17 @@ public final class Planner {
                     errors.add(new ProfileError(d.origin(), "resource " + d.id() + " is declared twice"));
                     continue;
                 }
-                out.add(new BoundResource<>(r, d, false));
+                if (d.presence().isAbsent()) throw new IllegalStateException(r.kind() + " declared " + d.id() + " as absent");
+                out.add(new BoundResource<>(r, d));
             }
         }
         for (Map.Entry<String, AppliedState.Entry> e : applied.resources().entrySet()) {
             if (!e.getValue().kind().equals(r.kind()) || ids.contains(e.getKey())) continue;
             Optional<D> gone = r.removal(e.getKey(), e.getValue().values());
             if (gone.isPresent()) {
+                if (!gone.get().presence().isAbsent()) throw new IllegalStateException(r.kind() + " removal of " + e.getKey() + " is not absent");
                 ids.add(e.getKey());
-                out.add(new BoundResource<>(r, gone.get(), true));
+                out.add(new BoundResource<>(r, gone.get()));
             }
         }
         if (!errors.isEmpty()) throw new ProfileException(errors);

@@ -49,8 +49,21 @@ public interface Reconciler<D extends DesiredResource, O> {
     /** Pure: the changes that would bring {@code observed} to {@code desired}. */
     List<Change> diff(D desired, O observed);
 
-    /** Idempotent: makes one change true on the box. */
+    /** Idempotent: makes one change true on the box, acting on the kind's {@link Change#op() operation}. */
     void apply(D desired, Change change, Host host) throws ResourceException;
+
+    /**
+     * Whole-resource apply: makes all of one resource's changes true, in order, adding each one made to {@code done}.
+     * By default one {@link #apply(DesiredResource, Change, Host)} per change; a kind whose changes are one step on the
+     * box overrides it (a runner's upgrade and re-registration share one stop of its service). On failure
+     * {@code done} holds the changes made before it, and the first change not in it is the one that failed.
+     */
+    default void apply(D desired, List<Change> changes, Host host, List<Change> done) throws ResourceException {
+        for (Change c : changes) {
+            apply(desired, c, host);
+            done.add(c);
+        }
+    }
 
     /** When the whole kind cannot work on this box, the reason; its resources are then {@code skipped}. */
     default Optional<String> unsupported(Host host) {
@@ -59,7 +72,8 @@ public interface Reconciler<D extends DesiredResource, O> {
 
     /**
      * A resource the agent applied earlier (its id and last applied values by {@link Change#stateKey()}) that no
-     * profile lists any more. Returns the desired "gone" form of it, or empty when leaving it alone is right.
+     * profile lists any more. Returns the desired "gone" form of it, whose {@link DesiredResource#presence()} is
+     * {@link Presence#absent(Map) absent(lastApplied)}, or empty when leaving it alone is right.
      */
     default Optional<D> removal(String resourceId, Map<String, String> lastApplied) {
         return Optional.empty();

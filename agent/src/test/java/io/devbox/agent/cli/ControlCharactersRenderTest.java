@@ -1,5 +1,6 @@
 package io.devbox.agent.cli;
 
+import io.devbox.agent.testing.Shown;
 import io.devbox.agent.config.ConfigException;
 import io.devbox.agent.engine.AppliedState;
 import io.devbox.agent.engine.Change;
@@ -51,11 +52,11 @@ class ControlCharactersRenderTest {
     private static ResourcePlan resource(Status status, String reason) {
         Origin origin = new Origin("profiles/" + EVIL + ".yaml", 3, 5);
         List<Change> changes = List.of(
-                Change.of("go[" + EVIL + "]", "env " + EVIL, Layer.PERSISTED, EVIL.replace("\n", ""), "to " + EVIL.replace("\n", ""), origin),
-                Change.of("go[" + EVIL + "]", "multi", Layer.PERSISTED, null, EVIL, origin),
+                Shown.change("go[" + EVIL + "]", "env " + EVIL, Layer.PERSISTED, EVIL.replace("\n", ""), "to " + EVIL.replace("\n", ""), origin),
+                Shown.change("go[" + EVIL + "]", "multi", Layer.PERSISTED, null, EVIL, origin),
                 // a file-like change: its unified diff is shown line by line
-                Change.of("go[" + EVIL + "]", "script", Layer.PERSISTED, "sha256:a", "sha256:b", origin)
-                        .withContent("export A=1\n" + EVIL.replace("\n", "") + "\n", "export A=2\n" + EVIL.replace("\n", "") + "\rmore\n"));
+                Shown.withContent(Shown.change("go[" + EVIL + "]", "script", Layer.PERSISTED, "sha256:a", "sha256:b", origin),
+                        "export A=1\n" + EVIL.replace("\n", "") + "\n", "export A=2\n" + EVIL.replace("\n", "") + "\rmore\n"));
         return new ResourcePlan("go[" + EVIL + "]", "go", EVIL, status, changes, origin, reason,
                 List.of("warning " + EVIL), "fp", List.of("cgroup[" + EVIL + "]"), 2);
     }

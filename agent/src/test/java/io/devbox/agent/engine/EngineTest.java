@@ -8,6 +8,7 @@ import io.devbox.agent.profile.Origin;
 import io.devbox.agent.profile.ProfileException;
 import io.devbox.agent.profile.RepoFiles;
 import io.devbox.agent.testing.Sandboxes;
+import io.devbox.agent.testing.Shown;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,8 +33,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * wrong content, so it never converges.
  */
 class EngineTest {
-    record FileWanted(String name, String content, boolean broken, List<String> dependsOn, Origin origin)
+    record FileWanted(String name, String content, boolean broken, List<String> dependsOn, Origin origin, Presence presence)
             implements DesiredResource {
+        FileWanted(String name, String content, boolean broken, List<String> dependsOn, Origin origin) {
+            this(name, content, broken, dependsOn, origin, Presence.PRESENT);
+        }
+
         @Override
         public String id() {
             return "file[" + name + "]";
@@ -41,6 +46,26 @@ class EngineTest {
     }
 
     record FileSeen(String content) {
+    }
+
+    /** The test kind's operations: write the file, or delete it. */
+    sealed interface FileOp extends Operation {
+        default String field() {
+            return "content";
+        }
+
+        default Layer layer() {
+            return Layer.PERSISTED;
+        }
+
+        record Write(String from, String to) implements FileOp {
+        }
+
+        record Delete(String from) implements FileOp {
+            public String to() {
+                return null;
+            }
+        }
     }
 
     static final class FileKind implements Reconciler<FileWanted, FileSeen> {
@@ -84,7 +109,8 @@ class EngineTest {
         @Override
         public List<Change> diff(FileWanted d, FileSeen seen) {
             if (java.util.Objects.equals(d.content(), seen.content())) return List.of();
-            return List.of(Change.of(d.id(), "content", Layer.PERSISTED, seen.content(), d.content(), d.origin()));
+            return List.of(Change.of(d.id(), d.origin(), d.presence().isPresent() ? new FileOp.Write(seen.content(), d.content())
+                    : new FileOp.Delete(seen.content())));
         }
 
         @Override
@@ -93,8 +119,9 @@ class EngineTest {
             try {
                 Path p = host.path("/data/" + d.name());
                 Files.createDirectories(p.getParent());
-                if (d.content() == null) Files.deleteIfExists(p);
-                else Files.writeString(p, d.broken() ? "wrong" : d.content());
+                FileOp op = Operation.of(change, FileOp.class);
+                if (op instanceof FileOp.Delete) Files.deleteIfExists(p);
+                else Files.writeString(p, d.broken() ? "wrong" : op.to());
             } catch (IOException e) {
                 throw new ResourceException(e.getMessage());
             }
@@ -102,7 +129,7 @@ class EngineTest {
 
         @Override
         public Optional<FileWanted> removal(String id, Map<String, String> lastApplied) {
-            return Optional.of(new FileWanted(id.substring(5, id.length() - 1), null, false, List.of(), null));
+            return Optional.of(new FileWanted(id.substring(5, id.length() - 1), null, false, List.of(), null, Presence.absent(lastApplied)));
         }
     }
 
@@ -247,13 +274,13 @@ class EngineTest {
     void appliedStateRoundTripsAndRemembersLongValuesAsDigests(@TempDir Path stateDir) throws Exception {
         AppliedState state = AppliedState.empty();
         String longValue = "x".repeat(500);
-        state.record("file", Change.of("file[a]", "content", Layer.PERSISTED, null, longValue, null), "2026-11-29T10:00:00Z", "abc");
+        state.record("file", Shown.change("file[a]", "content", Layer.PERSISTED, null, longValue, null), "2026-11-29T10:00:00Z", "abc");
         StateDir dir = new StateDir(stateDir);
         dir.saveApplied(state);
         AppliedState back = dir.loadApplied();
         assertThat(back.get("file[a]").values().get("content@persisted")).startsWith("sha256:");
-        assertThat(back.drifted(Change.of("file[a]", "content", Layer.PERSISTED, longValue, "y", null))).isFalse();
-        assertThat(back.drifted(Change.of("file[a]", "content", Layer.PERSISTED, longValue + "!", "y", null))).isTrue();
+        assertThat(back.drifted(Shown.change("file[a]", "content", Layer.PERSISTED, longValue, "y", null))).isFalse();
+        assertThat(back.drifted(Shown.change("file[a]", "content", Layer.PERSISTED, longValue + "!", "y", null))).isTrue();
         Files.writeString(stateDir.resolve("applied.json"), "{ torn");
         assertThatThrownBy(dir::loadApplied).hasMessageContaining("is not valid JSON");
     }

@@ -1,5 +1,6 @@
 package io.devbox.agent.report;
 
+import io.devbox.agent.testing.Shown;
 import io.devbox.agent.engine.Action;
 import io.devbox.agent.engine.Change;
 import io.devbox.agent.engine.Prune;
@@ -26,13 +27,13 @@ class TextRendererTest {
         TextRenderer text = new TextRenderer(false);
         String out = text.resources(List.of(
                 plan("sysctl[vm.swappiness]", Status.CHANGE, List.of(
-                        Change.of("sysctl[vm.swappiness]", "runtime", Layer.RUNTIME, "60", "10", BASE),
-                        Change.of("sysctl[vm.swappiness]", "persisted", Layer.PERSISTED, null, "10", BASE)), null, List.of(), 1),
+                        Shown.change("sysctl[vm.swappiness]", "runtime", Layer.RUNTIME, "60", "10", BASE),
+                        Shown.change("sysctl[vm.swappiness]", "persisted", Layer.PERSISTED, null, "10", BASE)), null, List.of(), 1),
                 plan("unit[a.service]", Status.CHANGE, List.of(
-                        Change.of("unit[a.service]", "content", Layer.PERSISTED, null, "[Unit]\nA=1\n\n[Service]\n", BASE)),
+                        Shown.change("unit[a.service]", "content", Layer.PERSISTED, null, "[Unit]\nA=1\n\n[Service]\n", BASE)),
                         null, List.of("cgroup[build.slice]"), 3),
                 plan("sysctl[net.core.somaxconn]", Status.DRIFT, List.of(
-                        Change.of("sysctl[net.core.somaxconn]", "runtime", Layer.RUNTIME, "4096", "1024", BASE)),
+                        Shown.change("sysctl[net.core.somaxconn]", "runtime", Layer.RUNTIME, "4096", "1024", BASE)),
                         "changed on this box since the last apply (2026-11-28T09:12:00Z)", List.of(), 2),
                 plan("port[tcp/8080]", Status.SKIPPED, List.of(), "mirrored networking needs no portproxy", List.of(), 4),
                 plan("sysctl[vm.ok]", Status.OK, List.of(), null, List.of(), 5)), false);
@@ -59,11 +60,11 @@ class TextRendererTest {
 
     @Test
     void plusOnlyForWhatDoesNotExistAndFileContentAsADiff() {
-        Change persisted = Change.of("sysctl[vm.swappiness]", "persisted", Layer.PERSISTED, null, "10", BASE);
+        Change persisted = Shown.change("sysctl[vm.swappiness]", "persisted", Layer.PERSISTED, null, "10", BASE);
         ResourcePlan sysctl = new ResourcePlan("sysctl[vm.swappiness]", "sysctl", "vm.swappiness", Status.CHANGE, List.of(persisted),
                 BASE, null, List.of(), "fp", List.of(), 1, Action.CHANGE, null, false);
-        Change content = Change.of("unit[a.service]", "content", Layer.PERSISTED, "2 lines, sha256 aaa", "2 lines, sha256 bbb", BASE)
-                .withContent("[Service]\nExecStart=/bin/true\n", "[Service]\nExecStart=/bin/false\n");
+        Change content = Shown.withContent(Shown.change("unit[a.service]", "content", Layer.PERSISTED, "2 lines, sha256 aaa", "2 lines, sha256 bbb", BASE),
+                "[Service]\nExecStart=/bin/true\n", "[Service]\nExecStart=/bin/false\n");
         ResourcePlan unit = new ResourcePlan("unit[a.service]", "unit", "a.service", Status.CHANGE, List.of(content), BASE, null,
                 List.of(), "fp", List.of(), 2, Action.CHANGE, null, false);
         String out = new TextRenderer(false).resources(List.of(sysctl, unit), false);
@@ -74,7 +75,7 @@ class TextRendererTest {
 
     @Test
     void applyListsEveryResourceWithItsResult() {
-        Change c = Change.of("sysctl[a]", "runtime", Layer.RUNTIME, "1", "2", BASE);
+        Change c = Shown.change("sysctl[a]", "runtime", Layer.RUNTIME, "1", "2", BASE);
         List<ResourcePlan> rs = List.of(
                 new ResourcePlan("unit[new.service]", "unit", "new.service", Status.CHANGE, List.of(c), BASE, null, List.of(), "f", List.of(), 1,
                         Action.ADD, null, false).asApplied(),

@@ -13,7 +13,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Test support: drives one reconciler the way the engine does (probe, diff, apply each change in order). */
+/** Test support: drives one reconciler the way the engine does (probe, diff, the whole-resource apply of its changes). */
 public final class ReconcilerDriver {
     private ReconcilerDriver() {
     }
@@ -27,7 +27,7 @@ public final class ReconcilerDriver {
     public static <D extends DesiredResource, O> List<Change> apply(Reconciler<D, O> r, D desired, Host host)
             throws ResourceException {
         List<Change> changes = plan(r, desired, host);
-        for (Change c : changes) r.apply(desired, c, host);
+        r.apply(desired, changes, host, new java.util.ArrayList<>());
         return changes;
     }
 

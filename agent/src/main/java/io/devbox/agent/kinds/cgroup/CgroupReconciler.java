@@ -3,11 +3,11 @@ package io.devbox.agent.kinds.cgroup;
 import io.devbox.agent.host.IoErrors;
 import io.devbox.agent.engine.Change;
 import io.devbox.agent.engine.DesiredContext;
-import io.devbox.agent.engine.Layer;
+import io.devbox.agent.engine.Operation;
+import io.devbox.agent.engine.Presence;
 import io.devbox.agent.engine.Reconciler;
 import io.devbox.agent.engine.ResourceException;
 import io.devbox.agent.engine.ResourceSkipped;
-import io.devbox.agent.host.AtomicFiles;
 import io.devbox.agent.host.CommandResult;
 import io.devbox.agent.host.Host;
 import io.devbox.agent.host.KernelFiles;
@@ -17,13 +17,9 @@ import io.devbox.agent.profile.Origin;
 import io.devbox.agent.profile.ProfileException;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -127,17 +123,17 @@ public final class CgroupReconciler implements Reconciler<CgroupResource, Cgroup
         String id = r.id();
         List<Change> changes = new ArrayList<>();
         if (r.isRemoval()) {
-            if (r.removal().removeDropin() && o.dropin() != null) {
-                changes.add(Change.of(id, DROPIN_FIELD, Layer.PERSISTED, SliceDropin.summary(o.dropin()), null, r.origin()));
+            if (r.removesDropin() && o.dropin() != null) {
+                changes.add(Change.of(id, r.origin(), new CgroupOp.DeleteDropin(o.dropin())));
             }
             for (String h : removableHierarchies(r, o)) {
-                changes.add(Change.of(id, cgroupField(h), Layer.RUNTIME, "present", null, r.origin()));
+                changes.add(Change.of(id, r.origin(), new CgroupOp.RemoveDirectory(h)));
             }
             return changes;
         }
         CgroupTargets.Targets targets = CgroupTargets.of(r, o);
         for (String h : hierarchies(r, o, targets)) {
-            if (!o.exists(h)) changes.add(Change.of(id, cgroupField(h), Layer.RUNTIME, null, "present", r.origin()));
+            if (!o.exists(h)) changes.add(Change.of(id, r.origin(), new CgroupOp.MakeDirectory(h)));
         }
         if (o.version() == CgroupVersion.V2) {
             Set<String> needed = new TreeSet<>();
@@ -147,18 +143,16 @@ public final class CgroupReconciler implements Reconciler<CgroupResource, Cgroup
                 if (enabled.containsAll(needed)) continue;
                 TreeSet<String> after = new TreeSet<>(enabled);
                 after.addAll(needed);
-                changes.add(Change.of(id, SUBTREE_FIELD + (anc.isEmpty() ? "/" : anc), Layer.RUNTIME,
-                        enabled.isEmpty() ? null : String.join(" ", enabled), String.join(" ", after), r.origin()));
+                changes.add(Change.of(id, r.origin(), new CgroupOp.EnableControllers(anc, new TreeSet<>(enabled), after)));
             }
         }
         for (CgroupTargets.FileTarget t : targets.files()) {
             String now = o.files().get(t.key());
-            if (!t.value().equals(now)) changes.add(Change.of(id, t.file(), Layer.RUNTIME, now, t.value(), t.origin()));
+            if (!t.value().equals(now)) changes.add(Change.of(id, t.origin(), new CgroupOp.SetLimit(t.file(), now, t.value())));
         }
         if (r.sliceUnit() != null && o.systemd()) {
-            String want = SliceDropin.summary(SliceDropin.render(r));
-            String have = SliceDropin.summary(o.dropin());
-            if (!want.equals(have)) changes.add(Change.of(id, DROPIN_FIELD, Layer.PERSISTED, have, want, r.origin()));
+            CgroupOp.WriteDropin write = new CgroupOp.WriteDropin(o.dropin(), SliceDropin.render(r));
+            if (!write.to().equals(write.from())) changes.add(Change.of(id, r.origin(), write));
         }
         return changes;
     }
@@ -197,7 +191,7 @@ public final class CgroupReconciler implements Reconciler<CgroupResource, Cgroup
     }
 
     private static List<String> removableHierarchies(CgroupResource r, CgroupObserved o) {
-        if (!r.removal().removeDirectories()) return List.of();
+        if (!r.removesDirectories()) return List.of();
         if (o.version() == CgroupVersion.V2) return o.exists("") ? List.of("") : List.of();
         return o.directories().entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).toList();
     }
@@ -219,44 +213,13 @@ public final class CgroupReconciler implements Reconciler<CgroupResource, Cgroup
 
     @Override
     public void apply(CgroupResource r, Change change, Host host) throws ResourceException {
-        Path cg = host.cgroupDir();
-        boolean v2 = Files.exists(cg.resolve("cgroup.controllers"));
-        String field = change.field();
+        CgroupSteps steps = new CgroupSteps(r, host);
         try {
-            if (field.equals(CGROUP_FIELD) || field.startsWith(CGROUP_FIELD + ":")) {
-                String h = field.equals(CGROUP_FIELD) ? "" : field.substring(CGROUP_FIELD.length() + 1);
-                Path dir = SafePaths.under(h.isEmpty() ? cg : cg.resolve(h), r.path());
-                if (change.to() != null) Files.createDirectories(dir);
-                else removeCgroup(dir);
-            } else if (field.startsWith(SUBTREE_FIELD)) {
-                String anc = field.substring(SUBTREE_FIELD.length());
-                Path dir = anc.equals("/") ? cg : SafePaths.under(cg, anc);
-                TreeSet<String> add = new TreeSet<>(words(change.to()));
-                add.removeAll(words(change.from()));
-                if (!add.isEmpty()) {
-                    writeKernel(dir.resolve("cgroup.subtree_control"), String.join(" ", add.stream().map(c -> "+" + c).toList()));
-                }
-            } else if (field.equals(DROPIN_FIELD)) {
-                Path file = host.path(SliceDropin.boxPath(r.sliceUnit()));
-                if (change.to() != null) {
-                    if (AtomicFiles.writeIfChanged(file, SliceDropin.render(r).getBytes(StandardCharsets.UTF_8), "rw-r--r--")) {
-                        reloadOwed = true;
-                    }
-                } else if (AtomicFiles.delete(file)) {
-                    reloadOwed = true;
-                    try {
-                        Files.deleteIfExists(file.getParent());
-                    } catch (DirectoryNotEmptyException e) {
-                        // other drop-ins remain: not ours to remove
-                    }
-                }
-            } else {
-                String h = v2 ? "" : v1Hierarchy(field);
-                Path dir = SafePaths.under(h.isEmpty() ? cg : cg.resolve(h), r.path());
-                writeKernel(dir.resolve(field), Conversions.toWrite(field, change.to()));
-            }
+            Operation.of(change, CgroupOp.class).applyWith(steps);
         } catch (IOException e) {
-            throw new ResourceException(r.id() + " " + field + ": " + reason(e), e);
+            throw new ResourceException(r.id() + " " + change.field() + ": " + CgroupSteps.reason(e), e);
+        } finally {
+            reloadOwed |= steps.reloadOwed();
         }
     }
 
@@ -265,12 +228,10 @@ public final class CgroupReconciler implements Reconciler<CgroupResource, Cgroup
         if (!resourceId.startsWith("cgroup[") || !resourceId.endsWith("]")) return Optional.empty();
         String path = resourceId.substring("cgroup[".length(), resourceId.length() - 1);
         if (CgroupSpecParser.pathProblem(path).isPresent()) return Optional.empty();
-        boolean dirs = lastApplied.entrySet().stream()
-                .anyMatch(e -> e.getKey().startsWith(CGROUP_FIELD) && "present".equals(e.getValue()));
-        boolean dropin = lastApplied.get(DROPIN_FIELD + "@" + Layer.PERSISTED.label()) != null;
-        if (!dirs && !dropin) return Optional.empty();
-        return Optional.of(new CgroupResource(path, Origin.ofFile("(no longer in any profile)"), List.of(), List.of(),
-                new CgroupResource.Removal(dirs, dropin)));
+        CgroupResource gone = new CgroupResource(path, Origin.ofFile("(no longer in any profile)"), List.of(), List.of(),
+                Presence.absent(lastApplied));
+        if (!gone.removesDirectories() && !gone.removesDropin()) return Optional.empty();
+        return Optional.of(gone);
     }
 
     @Override
@@ -286,39 +247,6 @@ public final class CgroupReconciler implements Reconciler<CgroupResource, Cgroup
     }
 
     // ---------------------------------------------------------------- helpers
-
-    private static void removeCgroup(Path dir) throws IOException {
-        try {
-            Files.deleteIfExists(dir);
-        } catch (DirectoryNotEmptyException e) {
-            throw new IOException("it still has child cgroups");
-        } catch (FileSystemException e) {
-            if (e.getMessage() != null && e.getMessage().contains("busy")) throw new IOException("it still has processes");
-            throw e;
-        }
-    }
-
-    /** Kernel interface files are written in place (no temp file + rename is possible in cgroupfs). */
-    private static void writeKernel(Path file, String text) throws IOException {
-        // a kernel interface (cgroupfs: no links, no regular files a user could plant), written in place as the kernel requires
-        Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING);
-    }
-
-    static String v1Hierarchy(String file) {
-        String prefix = file.substring(0, file.indexOf('.'));
-        return switch (prefix) {
-            case "memory", "cpu", "pids", "blkio" -> prefix;
-            default -> throw new IllegalArgumentException("not a cgroup v1 file: " + file);
-        };
-    }
-
-    private static String reason(IOException e) {
-        String m = e.getMessage();
-        if (e instanceof NoSuchFileException) return "no such file " + m;
-        if (e instanceof FileSystemException fse && fse.getReason() != null) return fse.getFile() + ": " + fse.getReason();
-        return m;
-    }
 
     private static String read(Path p) throws IOException {
         try {

@@ -50,7 +50,7 @@ final class CgroupSpecParser {
         } else if (!(node instanceof Node.Scalar s && s.isNull())) {
             errors.add(new ProfileError(node.origin(), "the limits of cgroup " + path + " must be a mapping"));
         }
-        return Optional.of(new CgroupResource(path, keyOrigin, limits, dependsOn, null));
+        return Optional.of(new CgroupResource(path, keyOrigin, limits, dependsOn));
     }
 
     private void group(String group, Node node, List<Wanted> limits) {

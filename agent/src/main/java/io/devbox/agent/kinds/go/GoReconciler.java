@@ -1,16 +1,15 @@
 package io.devbox.agent.kinds.go;
 
 import io.devbox.agent.engine.Change;
+import io.devbox.agent.engine.Operation;
+import io.devbox.agent.engine.Presence;
 import io.devbox.agent.engine.DesiredContext;
 import io.devbox.agent.engine.Layer;
 import io.devbox.agent.engine.Reconciler;
 import io.devbox.agent.engine.ResourceException;
-import io.devbox.agent.host.AtomicFiles;
-import io.devbox.agent.host.Redactor;
 import io.devbox.agent.host.Downloader;
 import io.devbox.agent.host.FileTrees;
 import io.devbox.agent.host.Host;
-import io.devbox.agent.host.BoxFs;
 import io.devbox.agent.host.UnsafePathException;
 import io.devbox.agent.host.SafePaths;
 import io.devbox.agent.host.TarGzExtractor;
@@ -22,12 +21,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -101,16 +98,16 @@ public final class GoReconciler implements Reconciler<GoResource, GoObserved> {
         if (name.equals("default")) {
             String current = lastApplied.get(CURRENT + "@" + Layer.PERSISTED.label());
             String dir = parentOf(current);
-            return Optional.of(new GoResource.Default(null, dir != null ? dir : installDir, null));
+            return Optional.of(new GoResource.Default(null, dir != null ? dir : installDir, null, Presence.absent(lastApplied)));
         }
         if (name.startsWith("env:")) {
-            return Optional.of(new GoResource.EnvKey(name.substring(4), null, null, List.of()));
+            return Optional.of(new GoResource.EnvKey(name.substring(4), null, null, List.of(), Presence.absent(lastApplied)));
         }
         if (GoSpecParser.VERSION.matcher(name).matches()) {
             // pruning is opt-in: only with prune: true in this run's go section
             if (parsed == null || !parsed.prune()) return Optional.empty();
             String dir = parentOf(lastApplied.get(INSTALLED + "@" + Layer.PERSISTED.label()));
-            return Optional.of(new GoResource.Version(name, dir != null ? dir : installDir, false, parsed.mirror(), null, null));
+            return Optional.of(new GoResource.Version(name, dir != null ? dir : installDir, Presence.absent(lastApplied), parsed.mirror(), null, null));
         }
         return Optional.empty();
     }
@@ -154,29 +151,31 @@ public final class GoReconciler implements Reconciler<GoResource, GoObserved> {
         if (desired instanceof GoResource.Version v) {
             GoObserved.VersionState s = (GoObserved.VersionState) observed;
             String from = describe(v, s);
-            if (v.present() && !(s.exists() && s.marker() && s.problem() == null)) {
-                changes.add(Change.of(v.id(), INSTALLED, Layer.PERSISTED, from, v.dir(), v.origin()));
-            } else if (!v.present() && s.exists() && s.marker()) {
-                changes.add(Change.of(v.id(), INSTALLED, Layer.PERSISTED, from, null, null));
+            if (v.presence().isPresent() && !(s.exists() && s.marker() && s.problem() == null)) {
+                changes.add(Change.of(v.id(), v.origin(), new GoOp.InstallVersion(from, v.dir())));
+            } else if (v.presence().isAbsent() && s.exists() && s.marker()) {
+                changes.add(Change.of(v.id(), v.origin(), new GoOp.RemoveVersion(from)));
             }
         } else if (desired instanceof GoResource.Default d) {
             GoObserved.DefaultState s = (GoObserved.DefaultState) observed;
-            String wantCurrent = d.version() == null ? null : GoLayout.versionDir(d.installDir(), d.version());
-            String wantScript = d.version() == null ? null : GoLayout.fingerprint(GoLayout.profileScript(d.installDir()));
-            if (!Objects.equals(s.current(), wantCurrent)) {
-                Change c = Change.of(d.id(), CURRENT, Layer.PERSISTED, s.current(), wantCurrent, d.origin());
+            if (d.presence().isPresent()) {
+                String wantCurrent = GoLayout.versionDir(d.installDir(), d.version());
                 // switching the default changes the go every shell and IDE gets
-                changes.add(s.current() != null ? c.asDisruptive() : c);
-            }
-            if (!Objects.equals(s.script(), wantScript)) {
-                changes.add(Change.of(d.id(), SCRIPT, Layer.PERSISTED, s.script(), wantScript, d.origin())
-                        .withContent(s.scriptText(), d.version() == null ? null : GoLayout.profileScript(d.installDir())));
+                if (!wantCurrent.equals(s.current())) changes.add(Change.of(d.id(), d.origin(), new GoOp.SetCurrent(s.current(), wantCurrent)));
+                String script = GoLayout.profileScript(d.installDir());
+                if (!GoLayout.fingerprint(script).equals(s.script())) {
+                    changes.add(Change.of(d.id(), d.origin(), new GoOp.WriteScript(s.script(), s.scriptText(), script)));
+                }
+            } else {
+                if (s.current() != null) changes.add(Change.of(d.id(), d.origin(), new GoOp.RemoveCurrent(s.current())));
+                if (s.script() != null) changes.add(Change.of(d.id(), d.origin(), new GoOp.DeleteScript(s.script(), s.scriptText())));
             }
         } else if (desired instanceof GoResource.EnvKey e) {
             GoObserved.EnvState s = (GoObserved.EnvState) observed;
-            if (!Objects.equals(s.value(), e.value())) {
-                // a credential in a value (GOPROXY=https://user:token@proxy) is shown masked, with a digest
-                changes.add(Change.of(e.id(), VALUE, Layer.PERSISTED, Redactor.mask(s.value()), Redactor.mask(e.value()), e.origin()));
+            if (e.presence().isPresent() && !e.value().equals(s.value())) {
+                changes.add(Change.of(e.id(), e.origin(), new GoOp.SetEnv(s.value(), e.value())));
+            } else if (e.presence().isAbsent() && s.value() != null) {
+                changes.add(Change.of(e.id(), e.origin(), new GoOp.UnsetEnv(s.value())));
             }
         }
         return changes;
@@ -192,91 +191,19 @@ public final class GoReconciler implements Reconciler<GoResource, GoObserved> {
 
     @Override
     public void apply(GoResource desired, Change change, Host host) throws ResourceException {
+        GoOp op = Operation.of(change, GoOp.class);
         String installDir = desired instanceof GoResource.Version v ? v.installDir()
                 : desired instanceof GoResource.Default d ? d.installDir() : null;
         if (installDir != null) {
             // planned from a removal's last applied value, or changed hands since the plan
             String problem = installDirProblem(host, installDir);
             if (problem != null) throw new ResourceException("not touching " + installDir + ": " + problem);
+            installDirsTouched.add(host.path(installDir));
         }
-        if (desired instanceof GoResource.Version v) {
-            installDirsTouched.add(host.path(v.installDir()));
-            if (v.present()) installer.install(v, host);
-            else installer.remove(v, host);
-        } else if (desired instanceof GoResource.Default d) {
-            installDirsTouched.add(host.path(d.installDir()));
-            if (change.field().equals(CURRENT)) applyCurrent(d, host);
-            else applyScript(d, host);
-        } else if (desired instanceof GoResource.EnvKey e) {
-            applyEnv(e, host);
-        }
+        op.applyWith(new GoSteps(desired, change, installer, host));
     }
 
-    private void applyCurrent(GoResource.Default d, Host host) throws ResourceException {
-        Path installDir = host.path(d.installDir());
-        Path current = installDir.resolve(GoLayout.CURRENT);
-        try {
-            if (d.version() == null) {
-                if (Files.isSymbolicLink(current)) AtomicFiles.delete(current);
-                return;
-            }
-            String problem = GoInstaller.versionProblem(host, host.path(GoLayout.versionDir(d.installDir(), d.version())), d.version());
-            boolean marker = Files.isRegularFile(host.path(GoLayout.versionDir(d.installDir(), d.version())).resolve(GoLayout.MARKER));
-            if (problem != null || !marker) {
-                throw new ResourceException("cannot make Go " + d.version() + " the default: it is not installed"
-                        + (problem != null ? " (" + problem + ")" : ""));
-            }
-            if (Files.exists(current, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(current)) {
-                throw new ResourceException(d.installDir() + "/current exists and is not a symlink; not replacing it");
-            }
-            // a new symlink under a temp name renamed over the old one: readers see the old or the new default
-            Path tmp = AtomicFiles.tempName(installDir, "current");
-            Files.createSymbolicLink(tmp, Path.of("go" + d.version()));
-            try {
-                Files.move(tmp, current, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-            AtomicFiles.fsyncDirectory(installDir);
-        } catch (IOException e) {
-            throw new ResourceException("cannot switch " + d.installDir() + "/current: " + e.getMessage(), e);
-        }
-    }
-
-    private void applyScript(GoResource.Default d, Host host) throws ResourceException {
-        Path script = host.path(GoLayout.PROFILE_SCRIPT);
-        try {
-            if (d.version() == null) host.fs().delete(script);
-            else host.fs().write(script, GoLayout.profileScript(d.installDir()).getBytes(StandardCharsets.UTF_8), "rw-r--r--", false);
-        } catch (IOException e) {
-            throw new ResourceException("cannot write " + GoLayout.PROFILE_SCRIPT + ": " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * The env file lies in the developer's home, a tree the developer controls: root reads and writes it only through
-     * {@link BoxFs} (no link followed, 1 MiB cap, the new file handed to the home's owner through the directory handle).
-     * Root rather than the developer does the work because the home may be root's (a sandbox, a fresh box) and the
-     * file must then still go to the developer, as it always did.
-     */
-    private void applyEnv(GoResource.EnvKey e, Host host) throws ResourceException {
-        Path file = envFile(host);
-        try {
-            BoxFs fs = host.fs();
-            boolean existed = fs.stat(file).isPresent();
-            String before = readEnvFile(host);
-            String after = GoEnvFile.set(before, e.key(), e.value());
-            if (after.equals(before) && existed) return;
-            if (e.value() == null && !existed) return;
-            fs.write(file, after.getBytes(StandardCharsets.UTF_8), existed ? null : "rw-r--r--", true);
-        } catch (UnsafePathException ex) {
-            throw new ResourceException("cannot update the Go env file: " + ex.getMessage(), ex);
-        } catch (IOException ex) {
-            throw new ResourceException("cannot update the Go env file " + file + ": " + ex.getMessage(), ex);
-        }
-    }
-
-    private static Path envFile(Host host) throws ResourceException {
+    static Path envFile(Host host) throws ResourceException {
         String home = host.facts().home();
         if (home == null || SafePaths.absoluteProblem(home).isPresent()) {
             throw new ResourceException("the developer's home directory is unknown (" + home + "); cannot manage the Go env file");
@@ -284,7 +211,7 @@ public final class GoReconciler implements Reconciler<GoResource, GoObserved> {
         return host.path(home).resolve(".config/go/env");
     }
 
-    private static String readEnvFile(Host host) throws ResourceException {
+    static String readEnvFile(Host host) throws ResourceException {
         Path file = envFile(host);
         try {
             return host.fs().read(file, ENV_FILE_CAP, "a Go env file").map(b -> new String(b, StandardCharsets.UTF_8)).orElse("");

@@ -1,6 +1,7 @@
 package io.devbox.agent.kinds.go;
 
 import io.devbox.agent.engine.DesiredResource;
+import io.devbox.agent.engine.Presence;
 import io.devbox.agent.profile.Origin;
 
 import java.util.List;
@@ -9,12 +10,12 @@ import java.util.List;
 public sealed interface GoResource extends DesiredResource {
 
     /**
-     * {@code go[1.22.5]}: a toolchain in {@code <installDir>/go1.22.5}. {@code present} false is the pruned form:
-     * removed only when the agent's completion marker is there.
+     * {@code go[1.22.5]}: a toolchain in {@code <installDir>/go1.22.5}. The {@link Presence.Absent absent} form is the
+     * pruned one: removed only when the agent's completion marker is there.
      *
      * @param sha256 the expected sha256 from the profile, or null to take it from the mirror's listing
      */
-    record Version(String version, String installDir, boolean present, String mirror, String sha256, Origin origin)
+    record Version(String version, String installDir, Presence presence, String mirror, String sha256, Origin origin)
             implements GoResource {
         @Override
         public String id() {
@@ -28,10 +29,19 @@ public sealed interface GoResource extends DesiredResource {
     }
 
     /**
-     * {@code go[default]}: the {@code current} symlink and /etc/profile.d/devbox-go.sh. {@code version} null is the
-     * removed form (symlink and script removed).
+     * {@code go[default]}: the {@code current} symlink and /etc/profile.d/devbox-go.sh. The {@link Presence.Absent absent}
+     * form (no version) removes the symlink and the script.
      */
-    record Default(String version, String installDir, Origin origin) implements GoResource {
+    record Default(String version, String installDir, Origin origin, Presence presence) implements GoResource {
+        public Default {
+            if (presence.isPresent() != (version != null)) throw new IllegalArgumentException("a present default has a version, an absent one none");
+        }
+
+        /** The default as a profile declares it. */
+        public Default(String version, String installDir, Origin origin) {
+            this(version, installDir, origin, Presence.PRESENT);
+        }
+
         @Override
         public String id() {
             return "go[default]";
@@ -43,10 +53,16 @@ public sealed interface GoResource extends DesiredResource {
         }
     }
 
-    /** {@code go[env:GOPRIVATE]}: one key of the developer's Go env file; {@code value} null removes the key. */
-    record EnvKey(String key, String value, Origin origin, List<String> warnings) implements GoResource {
+    /** {@code go[env:GOPRIVATE]}: one key of the developer's Go env file; the absent form (no value) removes the key. */
+    record EnvKey(String key, String value, Origin origin, List<String> warnings, Presence presence) implements GoResource {
         public EnvKey {
             warnings = List.copyOf(warnings);
+            if (presence.isPresent() != (value != null)) throw new IllegalArgumentException("a present key has a value, an absent one none");
+        }
+
+        /** The key as a profile declares it. */
+        public EnvKey(String key, String value, Origin origin, List<String> warnings) {
+            this(key, value, origin, warnings, Presence.PRESENT);
         }
 
         @Override

@@ -143,7 +143,7 @@ final class GoSpecParser {
 
         List<GoResource> resources = new ArrayList<>();
         for (var e : versions.entrySet()) {
-            resources.add(new GoResource.Version(e.getKey(), installDir, true, mirror, checksums.get(e.getKey()), e.getValue()));
+            resources.add(new GoResource.Version(e.getKey(), installDir, io.devbox.agent.engine.Presence.PRESENT, mirror, checksums.get(e.getKey()), e.getValue()));
         }
         if (defaultVersion != null) resources.add(new GoResource.Default(defaultVersion, installDir, defaultOrigin));
 

@@ -72,7 +72,7 @@ final class HookSpecParser {
             List<String> warnings = new ArrayList<>();
             warnings.add(PRE_COMMIT_WARNING);
             if (!globs.isEmpty()) warnings.add("hooks.repos is ignored with hooks.global: true (core.hooksPath applies to every repository)");
-            out.add(new HookResource.GlobalPath(globalDir(home), true, m.keyOrigin("global"), ids, warnings));
+            out.add(new HookResource.GlobalPath(globalDir(home), io.devbox.agent.engine.Presence.PRESENT, m.keyOrigin("global"), ids, warnings));
             return out;
         }
         if (context.host() == null) return out; // validation without a box: nothing to expand the globs against

@@ -3,6 +3,8 @@ package io.devbox.agent.kinds.hooks;
 import io.devbox.agent.engine.Change;
 import io.devbox.agent.engine.DesiredContext;
 import io.devbox.agent.engine.Layer;
+import io.devbox.agent.engine.Operation;
+import io.devbox.agent.engine.Presence;
 import io.devbox.agent.engine.Reconciler;
 import io.devbox.agent.engine.ResourceException;
 import io.devbox.agent.host.BoxFs;
@@ -64,16 +66,16 @@ public final class HooksReconciler implements Reconciler<HookResource, HookObser
         if (inner.equals("global")) {
             String dir = lastApplied.get(HOOKS_PATH + "@" + Layer.PERSISTED.label());
             if (dir == null) return Optional.empty();
-            return Optional.of(new HookResource.GlobalPath(dir, false, null, List.of(), List.of()));
+            return Optional.of(new HookResource.GlobalPath(dir, Presence.absent(lastApplied), null, List.of(), List.of()));
         }
         int colon = inner.lastIndexOf(':');
         if (colon <= 0) return Optional.empty();
         String scope = inner.substring(0, colon);
         String name = inner.substring(colon + 1);
         if (!HookScripts.NAMES.contains(name)) return Optional.empty();
-        if (scope.equals("global")) return Optional.of(new HookResource.Hook(null, name, null, null, List.of()));
+        if (scope.equals("global")) return Optional.of(HookResource.Hook.absent(null, name, Presence.absent(lastApplied)));
         if (SafePaths.absoluteProblem(scope).isPresent()) return Optional.empty();
-        return Optional.of(new HookResource.Hook(scope, name, null, null, List.of()));
+        return Optional.of(HookResource.Hook.absent(scope, name, Presence.absent(lastApplied)));
     }
 
     // ---- probe (read-only)
@@ -124,7 +126,7 @@ public final class HooksReconciler implements Reconciler<HookResource, HookObser
         try {
             BoxFs fs = host.fs();
             Optional<BoxFs.Entry> entry = fs.stat(repo);
-            if (entry.isPresent() && entry.get().kind() == BoxFs.Entry.Kind.SYMLINK && h.content() != null) {
+            if (entry.isPresent() && entry.get().kind() == BoxFs.Entry.Kind.SYMLINK && h.presence().isPresent()) {
                 Optional<String> control = fs.userControl(repo);
                 if (control.isPresent()) {
                     throw new ResourceException(h.repo() + " is a symbolic link in a tree a user controls (" + control.get()
@@ -136,7 +138,7 @@ public final class HooksReconciler implements Reconciler<HookResource, HookObser
             throw new ResourceException(e.getMessage(), e);
         }
         if (!workTree) {
-            if (h.content() == null) return null;
+            if (h.presence().isAbsent()) return null;
             throw new ResourceException(h.repo() + " is no longer a git work tree");
         }
         return GitConfig.hooksDir(host, h.repo());
@@ -156,11 +158,11 @@ public final class HooksReconciler implements Reconciler<HookResource, HookObser
     public List<Change> diff(HookResource desired, HookObserved observed) {
         if (desired instanceof HookResource.GlobalPath g) {
             String actual = ((HookObserved.PathState) observed).value();
-            if (g.set() && !g.dir().equals(actual)) {
-                return List.of(Change.of(g.id(), HOOKS_PATH, Layer.PERSISTED, actual, g.dir(), g.origin()));
+            if (g.presence().isPresent() && !g.dir().equals(actual)) {
+                return List.of(Change.of(g.id(), g.origin(), new HookOp.SetHooksPath(actual, g.dir())));
             }
-            if (!g.set() && g.dir().equals(actual)) {
-                return List.of(Change.of(g.id(), HOOKS_PATH, Layer.PERSISTED, actual, null, null));
+            if (g.presence().isAbsent() && g.dir().equals(actual)) {
+                return List.of(Change.of(g.id(), g.origin(), new HookOp.UnsetHooksPath(actual)));
             }
             return List.of();
         }
@@ -168,13 +170,13 @@ public final class HooksReconciler implements Reconciler<HookResource, HookObser
         HookObserved.HookState s = (HookObserved.HookState) observed;
         if (s.hooksDir() == null) return List.of();
         String from = describe(h.name(), s);
-        if (h.content() != null) {
+        if (h.presence().isPresent()) {
             String want = HookScripts.expectedFingerprint(h.name(), h.global(), h.content());
             return Objects.equals(from, want) ? List.of()
-                    : List.of(Change.of(h.id(), CONTENT, Layer.PERSISTED, from, want, h.origin()).withContent(s.payload(), h.content()));
+                    : List.of(Change.of(h.id(), h.origin(), new HookOp.Install(from, want, s.payload(), h.content())));
         }
         if (s.managed() || (!s.hookExists() && s.legacy())) {
-            return List.of(Change.of(h.id(), CONTENT, Layer.PERSISTED, from, null, null).withContent(s.payload(), null));
+            return List.of(Change.of(h.id(), h.origin(), new HookOp.Uninstall(from, s.payload())));
         }
         return List.of();
     }
@@ -190,22 +192,42 @@ public final class HooksReconciler implements Reconciler<HookResource, HookObser
 
     @Override
     public void apply(HookResource desired, Change change, Host host) throws ResourceException {
-        if (desired instanceof HookResource.GlobalPath g) {
-            String actual = GitConfig.globalGet(host, HOOKS_PATH);
-            if (g.set()) {
-                if (!g.dir().equals(actual)) GitConfig.globalSet(host, HOOKS_PATH, g.dir());
-            } else if (g.dir().equals(actual)) {
-                GitConfig.globalSet(host, HOOKS_PATH, null);
+        Operation.of(change, HookOp.class).applyWith(new HookOp.Steps() {
+            @Override
+            public void setHooksPath(HookOp.SetHooksPath op) throws ResourceException {
+                if (!op.to().equals(GitConfig.globalGet(host, HOOKS_PATH))) GitConfig.globalSet(host, HOOKS_PATH, op.to());
             }
-            return;
-        }
-        HookResource.Hook h = (HookResource.Hook) desired;
+
+            @Override
+            public void unsetHooksPath(HookOp.UnsetHooksPath op) throws ResourceException {
+                // only while it still points at the agent's directory: the developer may have set their own since
+                if (((HookResource.GlobalPath) desired).dir().equals(GitConfig.globalGet(host, HOOKS_PATH))) {
+                    GitConfig.globalSet(host, HOOKS_PATH, null);
+                }
+            }
+
+            @Override
+            public void install(HookOp.Install op) throws ResourceException {
+                inHooksDir((HookResource.Hook) desired, host, (h, dir) -> HooksReconciler.this.install(h, op.text(), dir, host));
+            }
+
+            @Override
+            public void uninstall(HookOp.Uninstall op) throws ResourceException {
+                inHooksDir((HookResource.Hook) desired, host, (h, dir) -> HooksReconciler.this.uninstall(h, dir, host));
+            }
+        });
+    }
+
+    /** A step on one hook in its hooks directory. */
+    private interface HookStep {
+        void run(HookResource.Hook h, Path dir) throws IOException, ResourceException;
+    }
+
+    private static void inHooksDir(HookResource.Hook h, Host host, HookStep step) throws ResourceException {
         String hooksDir = hooksDir(h, host);
         if (hooksDir == null) return;
-        Path dir = host.path(hooksDir);
         try {
-            if (h.content() != null) install(h, dir, host);
-            else uninstall(h, dir, host);
+            step.run(h, host.path(hooksDir));
         } catch (UnsafePathException e) {
             throw new ResourceException("cannot update " + hooksDir + "/" + h.name() + ": " + e.getMessage(), e);
         } catch (IOException e) {
@@ -219,7 +241,7 @@ public final class HooksReconciler implements Reconciler<HookResource, HookObser
      * belongs to the directory's owner (the developer's git runs it). Root does this rather than the developer because
      * a root-owned hooks directory (a sandbox, a shared checkout) must keep working the same way.
      */
-    private void install(HookResource.Hook h, Path dir, Host host) throws IOException, ResourceException {
+    private void install(HookResource.Hook h, String text, Path dir, Host host) throws IOException, ResourceException {
         BoxFs fs = host.fs();
         fs.createDirectories(dir, h.global());
         fs.removeLeftovers(dir); // temp files of a write that a killed run left behind
@@ -247,7 +269,7 @@ public final class HooksReconciler implements Reconciler<HookResource, HookObser
                 }
             }
         }
-        fs.write(dir.resolve(name + HookScripts.PAYLOAD_SUFFIX), h.content().getBytes(StandardCharsets.UTF_8), "rwxr-xr-x", false);
+        fs.write(dir.resolve(name + HookScripts.PAYLOAD_SUFFIX), text.getBytes(StandardCharsets.UTF_8), "rwxr-xr-x", false);
         fs.write(hook, HookScripts.wrapper(name, h.global()).getBytes(StandardCharsets.UTF_8), "rwxr-xr-x", false);
     }
 

@@ -11,12 +11,12 @@ import java.util.List;
  * @param onLinux the profile wants the rule on a box that is not WSL too ({@code localhostOnlyOnLinux: true}); else
  *                there it is skipped: on a plain Linux box eth0 faces the network, not a Windows host
  */
-public record LocalhostRule(int port, int targetPort, String iface, boolean present, Origin origin, boolean onLinux)
+public record LocalhostRule(int port, int targetPort, String iface, io.devbox.agent.engine.Presence presence, Origin origin, boolean onLinux)
         implements PortResource {
     public static final String SUFFIX = ":localhost";
 
-    public LocalhostRule(int port, int targetPort, String iface, boolean present, Origin origin) {
-        this(port, targetPort, iface, present, origin, false);
+    public LocalhostRule(int port, int targetPort, String iface, io.devbox.agent.engine.Presence presence, Origin origin) {
+        this(port, targetPort, iface, presence, origin, false);
     }
 
     public static String idOf(int port) {
@@ -24,8 +24,8 @@ public record LocalhostRule(int port, int targetPort, String iface, boolean pres
     }
 
     /** The "gone" form; {@code iface} (may be null when unknown) is where route_localnet may need restoring. */
-    public static LocalhostRule gone(int port, String iface) {
-        return new LocalhostRule(port, port, iface, false, null);
+    public static LocalhostRule gone(int port, String iface, io.devbox.agent.engine.Presence.Absent absent) {
+        return new LocalhostRule(port, port, iface, absent, null);
     }
 
     @Override
@@ -40,7 +40,7 @@ public record LocalhostRule(int port, int targetPort, String iface, boolean pres
 
     @Override
     public List<String> warnings() {
-        return present
+        return present()
                 ? List.of("exposes 127.0.0.1:" + targetPort + " to traffic arriving on " + iface + " (route_localnet=1 on " + iface + ")")
                 : List.of();
     }

@@ -8,14 +8,14 @@ import io.devbox.agent.profile.Origin;
  * {@code devbox-agent tcp/PORT}.
  */
 public record PortProxyRule(int port, int targetPort, String listenAddress, boolean firewall, String iface,
-                            boolean present, Origin origin) implements PortResource {
+                            io.devbox.agent.engine.Presence presence, Origin origin) implements PortResource {
 
     public static String idOf(int port) {
         return "port[tcp/" + port + "]";
     }
 
-    public static PortProxyRule gone(int port) {
-        return new PortProxyRule(port, port, null, false, null, false, null);
+    public static PortProxyRule gone(int port, io.devbox.agent.engine.Presence.Absent absent) {
+        return new PortProxyRule(port, port, null, false, null, absent, null);
     }
 
     @Override

@@ -10,6 +10,8 @@ import io.devbox.agent.engine.DesiredResource;
 public sealed interface PortResource extends DesiredResource permits PortProxyRule, LocalhostRule {
     int port();
 
-    /** False for the "gone" form of a rule the agent made before and no profile lists any more. */
-    boolean present();
+    /** False for the {@link io.devbox.agent.engine.Presence.Absent absent} form of a rule the agent made before. */
+    default boolean present() {
+        return presence().isPresent();
+    }
 }

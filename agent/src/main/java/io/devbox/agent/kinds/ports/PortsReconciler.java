@@ -3,7 +3,8 @@ package io.devbox.agent.kinds.ports;
 import io.devbox.agent.host.IoErrors;
 import io.devbox.agent.engine.Change;
 import io.devbox.agent.engine.DesiredContext;
-import io.devbox.agent.engine.Layer;
+import io.devbox.agent.engine.Operation;
+import io.devbox.agent.engine.Presence;
 import io.devbox.agent.engine.Reconciler;
 import io.devbox.agent.engine.ResourceException;
 import io.devbox.agent.engine.ResourceSkipped;
@@ -40,7 +41,6 @@ public final class PortsReconciler implements Reconciler<PortResource, PortObser
     private static final Pattern IFACE = Pattern.compile("[A-Za-z0-9_.@-]{1,15}");
     private static final Pattern PROXY_ID = Pattern.compile("port\\[tcp/(\\d+)]");
     private static final Pattern LOCALHOST_ID = Pattern.compile("port\\[tcp/(\\d+):localhost]");
-    private static final Pattern STALE_FIELD = Pattern.compile("portproxy\\((.+)\\)");
     private static final Pattern IIFNAME = Pattern.compile("iifname \"([^\"]+)\"");
 
     private final WslEnvironment wsl;
@@ -111,8 +111,8 @@ public final class PortsReconciler implements Reconciler<PortResource, PortObser
                 }
             }
             if (errors.size() != before) continue;
-            out.add(new PortProxyRule(port, target, listen, firewall, iface, true, m.origin()));
-            if (localhostOnly) out.add(new LocalhostRule(port, target, iface, true, m.origin(), onLinux));
+            out.add(new PortProxyRule(port, target, listen, firewall, iface, Presence.PRESENT, m.origin()));
+            if (localhostOnly) out.add(new LocalhostRule(port, target, iface, Presence.PRESENT, m.origin(), onLinux));
         }
         if (!errors.isEmpty()) throw new ProfileException(errors);
         return out;
@@ -150,7 +150,7 @@ public final class PortsReconciler implements Reconciler<PortResource, PortObser
     @Override
     public Optional<PortResource> removal(String resourceId, Map<String, String> lastApplied) {
         Matcher p = PROXY_ID.matcher(resourceId);
-        if (p.matches()) return Optional.of(PortProxyRule.gone(Integer.parseInt(p.group(1))));
+        if (p.matches()) return Optional.of(PortProxyRule.gone(Integer.parseInt(p.group(1)), Presence.absent(lastApplied)));
         Matcher l = LOCALHOST_ID.matcher(resourceId);
         if (l.matches()) {
             String iface = null;
@@ -158,7 +158,7 @@ public final class PortsReconciler implements Reconciler<PortResource, PortObser
                 Matcher i = v == null ? null : IIFNAME.matcher(v);
                 if (i != null && i.find()) iface = i.group(1);
             }
-            return Optional.of(LocalhostRule.gone(Integer.parseInt(l.group(1)), iface));
+            return Optional.of(LocalhostRule.gone(Integer.parseInt(l.group(1)), iface, Presence.absent(lastApplied)));
         }
         return Optional.empty();
     }
@@ -248,20 +248,24 @@ public final class PortsReconciler implements Reconciler<PortResource, PortObser
             // in sync = pointing at the interface's current address; after a WSL restart the old address shows
             // through, which differs from the value applied last time: drift
             String have = current == null ? null : current.equals(o.ifaceAddress() + ":" + d.targetPort()) ? want : current;
-            if (!want.equals(have)) out.add(Change.of(d.id(), FIELD_PORTPROXY, Layer.PERSISTED, have, want, d.origin()));
+            if (!want.equals(have)) out.add(Change.of(d.id(), d.origin(), new PortOp.AddProxy(have, d.iface(), d.targetPort())));
         }
         for (String mine : o.owned()) {
             if (!mine.equals(listen) && o.entries().containsKey(mine)) {
-                out.add(Change.of(d.id(), FIELD_PORTPROXY + "(" + mine + ")", Layer.PERSISTED, o.entries().get(mine), null, d.origin()));
+                out.add(Change.of(d.id(), d.origin(), new PortOp.DeleteProxy(mine, o.entries().get(mine))));
             }
         }
-        String wantFw = d.present() && d.firewall() ? "allow in tcp/" + d.port() : null;
         String haveFw = switch (o.firewallRules()) {
             case 0 -> null;
-            case 1 -> "allow in tcp/" + d.port();
+            case 1 -> PortOp.AllowFirewall.rule(d.port());
             default -> o.firewallRules() + " rules named '" + PortProxyRule.firewallRuleName(d.port()) + "'";
         };
-        if (!java.util.Objects.equals(wantFw, haveFw)) out.add(Change.of(d.id(), FIELD_FIREWALL, Layer.PERSISTED, haveFw, wantFw, d.origin()));
+        if (d.present() && d.firewall()) {
+            PortOp.AllowFirewall allow = new PortOp.AllowFirewall(haveFw, d.port());
+            if (!allow.to().equals(haveFw)) out.add(Change.of(d.id(), d.origin(), allow));
+        } else if (haveFw != null) {
+            out.add(Change.of(d.id(), d.origin(), new PortOp.DeleteFirewall(haveFw)));
+        }
         return out;
     }
 
@@ -272,13 +276,13 @@ public final class PortsReconciler implements Reconciler<PortResource, PortObser
             case 1 -> o.rules().get(0);
             default -> o.rules().size() + " rules";
         };
-        String want = d.present() ? d.ruleBody() : null;
-        if (!java.util.Objects.equals(have, want)) out.add(Change.of(d.id(), FIELD_DNAT, Layer.RUNTIME, have, want, d.origin()));
+        if (d.present() && !d.ruleBody().equals(have)) out.add(Change.of(d.id(), d.origin(), new PortOp.SetDnat(have, d.ruleBody())));
+        if (!d.present() && have != null) out.add(Change.of(d.id(), d.origin(), new PortOp.DeleteDnat(have)));
         if (d.present()) {
-            if (!"1".equals(o.routeLocalnet())) out.add(Change.of(d.id(), FIELD_ROUTE_LOCALNET, Layer.RUNTIME, o.routeLocalnet(), "1", d.origin()));
+            if (!"1".equals(o.routeLocalnet())) out.add(Change.of(d.id(), d.origin(), new PortOp.RaiseRouteLocalnet(o.routeLocalnet())));
         } else if (o.routeLocalnetBefore() != null && !o.otherRulesOnIface() && o.routeLocalnet() != null
                 && !o.routeLocalnet().equals(o.routeLocalnetBefore())) {
-            out.add(Change.of(d.id(), FIELD_ROUTE_LOCALNET, Layer.RUNTIME, o.routeLocalnet(), o.routeLocalnetBefore(), d.origin()));
+            out.add(Change.of(d.id(), d.origin(), new PortOp.RestoreRouteLocalnet(o.routeLocalnet(), o.routeLocalnetBefore())));
         }
         return out;
     }
@@ -287,63 +291,11 @@ public final class PortsReconciler implements Reconciler<PortResource, PortObser
 
     @Override
     public void apply(PortResource desired, Change change, Host host) throws ResourceException {
+        PortOp op = Operation.of(change, PortOp.class);
         try {
-            if (desired instanceof PortProxyRule r) applyProxy(r, change, host);
-            else applyLocalhost((LocalhostRule) desired, change, host);
+            op.applyWith(new PortRuleSteps(desired, host, wsl));
         } catch (IOException e) {
             throw new ResourceException("cannot record the rules the agent made: " + IoErrors.describe(e));
-        }
-    }
-
-    private void applyProxy(PortProxyRule d, Change c, Host host) throws ResourceException, IOException {
-        WindowsPortProxy windows = new WindowsPortProxy(wsl.tools(), host);
-        OwnedRules owned = new OwnedRules(host.stateDir());
-        Matcher stale = STALE_FIELD.matcher(c.field());
-        if (c.field().equals(FIELD_PORTPROXY) && c.to() != null) {
-            String address = InterfaceAddress.of(host, d.iface());
-            windows.add(d.listenAddress(), d.port(), address, d.targetPort());
-            owned.addPortproxy(d.listenAddress().toLowerCase(Locale.ROOT) + "/" + d.port());
-        } else if (stale.matches() && c.to() == null) {
-            windows.delete(stale.group(1), d.port());
-            owned.removePortproxy(stale.group(1) + "/" + d.port());
-        } else if (c.field().equals(FIELD_FIREWALL)) {
-            String name = PortProxyRule.firewallRuleName(d.port());
-            if (c.to() == null) {
-                windows.deleteFirewallRules(name);
-                return;
-            }
-            int n = windows.firewallRules(name);
-            if (n == 1) return;
-            if (n > 1) windows.deleteFirewallRules(name);
-            windows.addFirewallRule(name, d.port());
-        } else {
-            throw new ResourceException("unexpected change " + c.field() + " for " + d.id());
-        }
-    }
-
-    private void applyLocalhost(LocalhostRule d, Change c, Host host) throws ResourceException, IOException {
-        OwnedRules owned = new OwnedRules(host.stateDir());
-        if (c.field().equals(FIELD_DNAT)) {
-            List<LocalhostNat.Rule> rules = LocalhostNat.list(host);
-            List<Long> mine = rules.stream().filter(r -> d.id().equals(r.comment())).map(LocalhostNat.Rule::handle).toList();
-            if (c.to() != null) {
-                LocalhostNat.replace(host, d.id(), d.ruleBody(), mine);
-            } else if (!mine.isEmpty()) {
-                LocalhostNat.delete(host, mine, mine.size() == rules.size());
-            }
-        } else if (c.field().equals(FIELD_ROUTE_LOCALNET) && c.to() != null && d.iface() != null) {
-            String now = LocalhostNat.routeLocalnet(host, d.iface());
-            if (d.present()) {
-                if (!now.equals(c.to())) {
-                    owned.raisedRouteLocalnet(d.iface(), now);
-                    LocalhostNat.setRouteLocalnet(host, d.iface(), c.to());
-                }
-            } else {
-                if (!now.equals(c.to())) LocalhostNat.setRouteLocalnet(host, d.iface(), c.to());
-                owned.restoredRouteLocalnet(d.iface());
-            }
-        } else {
-            throw new ResourceException("unexpected change " + c.field() + " for " + d.id());
         }
     }
 }

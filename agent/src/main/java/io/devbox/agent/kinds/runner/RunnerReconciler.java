@@ -2,7 +2,8 @@ package io.devbox.agent.kinds.runner;
 
 import io.devbox.agent.engine.Change;
 import io.devbox.agent.engine.DesiredContext;
-import io.devbox.agent.engine.Layer;
+import io.devbox.agent.engine.Operation;
+import io.devbox.agent.engine.Presence;
 import io.devbox.agent.engine.Reconciler;
 import io.devbox.agent.engine.ResourceException;
 import io.devbox.agent.engine.ResourceSkipped;
@@ -50,10 +51,9 @@ public final class RunnerReconciler implements Reconciler<RunnerResource, Runner
     static final String DEFAULT_GROUP = "(default)";
     private static final Pattern RUNNER_ID = Pattern.compile("runner\\[([A-Za-z0-9._-]{1,64})]");
 
-    private final RunnerInstaller installer;
-    private final RunnerConfig config;
     private final RunningJobs jobs;
     private final UnitReconciler units;
+    private final RunnerActions actions;
     /** This run's runner, for removal(): a renamed runner keeps its directory. Null when the section is absent. */
     private RunnerSpec current;
 
@@ -67,10 +67,9 @@ public final class RunnerReconciler implements Reconciler<RunnerResource, Runner
      */
     public RunnerReconciler(Downloader downloader, TarGzExtractor extractor, Map<String, String> agentEnv, Path proc,
                             UnitReconciler units) {
-        this.installer = new RunnerInstaller(downloader, extractor);
-        this.config = new RunnerConfig(agentEnv);
         this.jobs = new RunningJobs(proc);
         this.units = units;
+        this.actions = new RunnerActions(new RunnerInstaller(downloader, extractor), new RunnerConfig(agentEnv), units);
     }
 
     @Override
@@ -96,15 +95,16 @@ public final class RunnerReconciler implements Reconciler<RunnerResource, Runner
         current = s;
         UnitResource u = new UnitResource(unit, s.origin(), RunnerLayout.unitContent(s.url(), s.name(), s.installDir(), s.runAs()),
                 Map.of(), UnitResource.Enablement.ENABLED, UnitResource.RunState.STARTED, true,
-                List.of(RunnerResource.idOf(s.name())), null);
-        return List.of(new RunnerResource.Install(s), new RunnerResource.Service(u));
+                List.of(RunnerResource.idOf(s.name())));
+        return List.of(new RunnerResource.Runner(s), new RunnerResource.Service(u));
     }
 
     @Override
     public Optional<RunnerResource> removal(String resourceId, Map<String, String> lastApplied) {
         var m = RUNNER_ID.matcher(resourceId);
         if (m.matches()) {
-            return Optional.of(new RunnerResource.Removal(m.group(1), current != null ? current.installDir() : null));
+            return Optional.of(RunnerResource.Runner.absent(m.group(1), current != null ? current.installDir() : null,
+                    Presence.absent(lastApplied)));
         }
         if (resourceId.startsWith("unit[actions.runner.") && resourceId.endsWith(".service]")) {
             return units.removal(resourceId, lastApplied).map(RunnerResource.Service::new);
@@ -116,12 +116,11 @@ public final class RunnerReconciler implements Reconciler<RunnerResource, Runner
 
     @Override
     public RunnerObserved probe(RunnerResource desired, Host host) throws ResourceException {
-        if (desired instanceof RunnerResource.Install i) return probeInstall(i, host);
-        if (desired instanceof RunnerResource.Removal r) return probeRemoval(r, host);
+        if (desired instanceof RunnerResource.Runner r) return r.presence().isPresent() ? probeInstall(r, host) : probeRemoval(r, host);
         return new RunnerObserved.ServiceState(units.probe(((RunnerResource.Service) desired).unit(), host));
     }
 
-    private RunnerObserved.InstallState probeInstall(RunnerResource.Install i, Host host) throws ResourceException {
+    private RunnerObserved.InstallState probeInstall(RunnerResource.Runner i, Host host) throws ResourceException {
         RunnerObserved.InstallState st = inspect(i.spec(), host);
         if (st.job() != null && !i.spec().force()) {
             List<Change> pending = diff(i, st);
@@ -169,7 +168,7 @@ public final class RunnerReconciler implements Reconciler<RunnerResource, Runner
                 labels, ephemeral, group, job);
     }
 
-    private RunnerObserved.RemovalState probeRemoval(RunnerResource.Removal r, Host host) throws ResourceException {
+    private RunnerObserved.RemovalState probeRemoval(RunnerResource.Runner r, Host host) throws ResourceException {
         Optional<RunnerRecord> rec;
         try {
             rec = RunnerRecord.read(host, r.name());
@@ -189,19 +188,20 @@ public final class RunnerReconciler implements Reconciler<RunnerResource, Runner
 
     @Override
     public List<Change> diff(RunnerResource desired, RunnerObserved observed) {
-        if (desired instanceof RunnerResource.Install i) return installDiff(i, (RunnerObserved.InstallState) observed);
-        if (desired instanceof RunnerResource.Removal r) return removalDiff(r, (RunnerObserved.RemovalState) observed);
+        if (desired instanceof RunnerResource.Runner r) {
+            return r.presence().isPresent() ? installDiff(r, (RunnerObserved.InstallState) observed)
+                    : removalDiff(r, (RunnerObserved.RemovalState) observed);
+        }
         return units.diff(((RunnerResource.Service) desired).unit(), ((RunnerObserved.ServiceState) observed).unit());
     }
 
-    private static List<Change> installDiff(RunnerResource.Install i, RunnerObserved.InstallState st) {
+    private static List<Change> installDiff(RunnerResource.Runner i, RunnerObserved.InstallState st) {
         RunnerSpec s = i.spec();
         String id = i.id();
         List<Change> changes = new ArrayList<>();
         if (!st.installed() || !s.version().equals(st.version())) {
-            Change c = Change.of(id, VERSION, Layer.PERSISTED, describeVersion(st), s.version(), s.originOf("version"));
             // an upgrade stops the service (and any job) and swaps the package under it
-            changes.add(st.installed() ? c.asDisruptive() : c);
+            changes.add(Change.of(id, s.originOf("version"), new RunnerOp.Install(describeVersion(st), s.version(), st.installed())));
         }
         boolean reg = st.registered();
         addRegistration(changes, id, URL, reg ? st.url() : null, s.url(), s.originOf("url"), reg);
@@ -219,16 +219,15 @@ public final class RunnerReconciler implements Reconciler<RunnerResource, Runner
     private static void addRegistration(List<Change> changes, String id, String field, String from, String to,
                                         io.devbox.agent.profile.Origin origin, boolean registered) {
         if (Objects.equals(from, to)) return;
-        Change c = Change.of(id, field, Layer.PERSISTED, from, to, origin);
         // re-registering stops the service and replaces the registration
-        changes.add(registered ? c.asDisruptive() : c);
+        changes.add(Change.of(id, origin, new RunnerOp.Register(field, from, to, registered)));
     }
 
-    private static List<Change> removalDiff(RunnerResource.Removal r, RunnerObserved.RemovalState st) {
+    private static List<Change> removalDiff(RunnerResource.Runner r, RunnerObserved.RemovalState st) {
         List<Change> changes = new ArrayList<>();
         if (st.installDir() == null || st.takenOver()) return changes;
-        if (st.registered()) changes.add(Change.of(r.id(), REGISTRATION, Layer.PERSISTED, "registered", null, null).asDisruptive());
-        if (st.exists()) changes.add(Change.of(r.id(), INSTALLED, Layer.PERSISTED, st.installDir(), null, null));
+        if (st.registered()) changes.add(Change.of(r.id(), null, new RunnerOp.Unregister()));
+        if (st.exists()) changes.add(Change.of(r.id(), null, new RunnerOp.DeleteInstall(st.installDir())));
         return changes;
     }
 
@@ -254,7 +253,7 @@ public final class RunnerReconciler implements Reconciler<RunnerResource, Runner
     @Override
     public List<String> warnings(RunnerResource desired, Host host) {
         if (desired instanceof RunnerResource.Service s) return units.warnings(s.unit(), host);
-        if (desired instanceof RunnerResource.Install i && i.spec().tokenFile() != null) {
+        if (desired instanceof RunnerResource.Runner i && i.presence().isPresent() && i.spec().tokenFile() != null) {
             Path f = host.path(i.spec().tokenFile());
             try {
                 var entry = host.fs().stat(f);
@@ -274,110 +273,44 @@ public final class RunnerReconciler implements Reconciler<RunnerResource, Runner
 
     @Override
     public void apply(RunnerResource desired, Change change, Host host) throws ResourceException {
-        if (desired instanceof RunnerResource.Install i) converge(i.spec(), host);
-        else if (desired instanceof RunnerResource.Removal r) remove(r, host);
-        else units.apply(((RunnerResource.Service) desired).unit(), change, host);
+        apply(desired, List.of(change), host, new ArrayList<>());
     }
 
     /**
-     * Brings the install directory and the registration to the spec in one go (each change of the resource calls it;
-     * the first does the work, the others find nothing left to do).
+     * Whole-resource apply: {@code runner[NAME]} converges from all its changes at once (one stop of the service for
+     * an upgrade and a re-registration); the runner's unit goes through the systemd kind, change by change.
      */
-    private void converge(RunnerSpec s, Host host) throws ResourceException {
-        RunnerObserved.InstallState st = inspect(s, host);
-        List<Change> pending = installDiff(new RunnerResource.Install(s), st);
-        if (pending.isEmpty()) return;
-        if (st.job() != null && !s.force()) {
-            throw new ResourceException("deferred: a job started since the plan (" + st.job() + "); apply again after it ends, or set runner.force: true");
-        }
-        boolean upgrade = pending.stream().anyMatch(c -> c.field().equals(VERSION));
-        boolean reregister = pending.stream().anyMatch(c -> !c.field().equals(VERSION)) || !st.registered();
-        // the service runs from this directory: stop it while its files or its registration are replaced
-        String runningUnit = st.registered() && st.url() != null && st.name() != null ? RunnerLayout.unitName(st.url(), st.name()) : s.unitName();
-        boolean stopped = units.stopIfActive(runningUnit, host);
-        ResourceException failure = null;
-        try {
-            Optional<RunnerRecord> old = RunnerRecord.read(host, s.name());
-            RunnerRecord.Registration kept = old.map(RunnerRecord::registration).orElse(null);
-            // written before anything changes on the box, so that a removal later knows what to remove
-            RunnerRecord.of(s, kept).write(host);
-            if (upgrade) installer.install(s, host);
-            if (reregister) {
-                Path dir = host.path(s.installDir());
-                if (exists(host, dir.resolve(".runner"))) {
-                    config.unregister(host, dir, s.runAs(), new RunnerConfig.TokenSource(s.tokenFile(), s.tokenEnv()),
-                            st.url() != null ? st.url() : s.url());
-                }
-                config.register(s, host);
-                RunnerRecord.of(s, new RunnerRecord.Registration(s.url(), labelsOf(s.labels()), s.ephemeral(), s.group())).write(host);
-                forgetRenamed(s, host);
+    @Override
+    public void apply(RunnerResource desired, List<Change> changes, Host host, List<Change> done) throws ResourceException {
+        if (desired instanceof RunnerResource.Service s) {
+            for (Change c : changes) {
+                units.apply(s.unit(), c, host);
+                done.add(c);
             }
-        } catch (ResourceException e) {
-            failure = e;
-        } catch (IOException e) {
-            failure = new ResourceException("cannot write the agent's record of runner " + s.name() + ": " + e.getMessage(), e);
+            return;
         }
-        // the same unit runs again, also after a failure (the old package or registration is still in place); a renamed
-        // runner's new unit is started by its own resource
-        if (stopped && runningUnit.equals(s.unitName())) {
-            try {
-                units.startAgain(runningUnit, host);
-            } catch (ResourceException e) {
-                if (failure == null) throw e;
-                failure = new ResourceException(failure.getMessage() + "; starting " + runningUnit + " again failed too: " + e.getMessage());
+        RunnerResource.Runner r = (RunnerResource.Runner) desired;
+        List<RunnerOp> ops = new ArrayList<>(changes.size());
+        for (Change c : changes) {
+            RunnerOp op = Operation.of(c, RunnerOp.class);
+            if (op.prunes() == r.presence().isPresent()) {
+                throw new IllegalArgumentException(r.id() + ": " + op + " does not belong to a " + (op.prunes() ? "declared" : "pruned") + " runner");
             }
+            ops.add(op);
         }
-        if (failure != null) throw failure;
-    }
-
-    /** Records of other names for the same directory belong to this runner's former name: it replaced them. */
-    private static void forgetRenamed(RunnerSpec s, Host host) throws IOException {
-        for (String n : RunnerRecord.names(host)) {
-            if (n.equals(s.name())) continue;
-            Optional<RunnerRecord> r = RunnerRecord.read(host, n);
-            if (r.isPresent() && s.installDir().equals(r.get().installDir())) RunnerRecord.delete(host, n);
+        if (r.presence().isPresent()) {
+            RunnerObserved.InstallState st = inspect(r.spec(), host);
+            actions.converge(r.spec(), ops, st, installDiff(r, st), host);
+        } else {
+            actions.remove(r, ops, host);
         }
-    }
-
-    /** Stops the service, unregisters (config.sh remove), deletes the install directory, forgets the record. */
-    private void remove(RunnerResource.Removal r, Host host) throws ResourceException {
-        Optional<RunnerRecord> rec;
-        try {
-            rec = RunnerRecord.read(host, r.name());
-        } catch (IOException e) {
-            throw new ResourceException(e.getMessage(), e);
-        }
-        if (rec.isEmpty() || rec.get().installDir() == null || rec.get().installDir().equals(r.successorInstallDir())) return;
-        RunnerRecord record = rec.get();
-        Path dir = host.path(record.installDir());
-        if (record.unit() != null) units.stopIfActive(record.unit(), host);
-        boolean ours = RunnerInstaller.hasMarker(host, dir);
-        if (ours && isFile(host, dir.resolve(".runner"))) {
-            RunnerFiles.Registration reg = RunnerFiles.registration(host, dir);
-            String url = reg != null && reg.gitHubUrl() != null ? reg.gitHubUrl()
-                    : record.registration() != null ? record.registration().url() : null;
-            config.unregister(host, dir, record.runAs(), new RunnerConfig.TokenSource(record.tokenFile(), record.tokenEnv()), url);
-        }
-        if (ours) RunnerInstaller.delete(host, record.installDir());
-        try {
-            RunnerRecord.delete(host, r.name());
-        } catch (IOException e) {
-            throw new ResourceException("cannot delete the agent's record of runner " + r.name() + ": " + e.getMessage(), e);
-        }
+        done.addAll(changes);
     }
 
     /** A regular file (not a link) at {@code p}, looked at without following links: the runner tree is runAs's. */
-    private static boolean isFile(Host host, Path p) throws ResourceException {
+    static boolean isFile(Host host, Path p) throws ResourceException {
         try {
             return host.fs().stat(p).filter(e -> e.kind() == io.devbox.agent.host.BoxFs.Entry.Kind.FILE).isPresent();
-        } catch (IOException e) {
-            throw new ResourceException(e.getMessage(), e);
-        }
-    }
-
-    private static boolean exists(Host host, Path p) throws ResourceException {
-        try {
-            return host.fs().stat(p).isPresent();
         } catch (IOException e) {
             throw new ResourceException(e.getMessage(), e);
         }

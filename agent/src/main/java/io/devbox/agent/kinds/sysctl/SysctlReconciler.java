@@ -3,7 +3,8 @@ package io.devbox.agent.kinds.sysctl;
 import io.devbox.agent.host.IoErrors;
 import io.devbox.agent.engine.Change;
 import io.devbox.agent.engine.DesiredContext;
-import io.devbox.agent.engine.Layer;
+import io.devbox.agent.engine.Operation;
+import io.devbox.agent.engine.Presence;
 import io.devbox.agent.engine.Reconciler;
 import io.devbox.agent.engine.ResourceException;
 import io.devbox.agent.host.Host;
@@ -150,40 +151,58 @@ public final class SysctlReconciler implements Reconciler<SysctlSetting, SysctlO
     public List<Change> diff(SysctlSetting desired, SysctlObserved observed) {
         List<Change> changes = new ArrayList<>(2);
         if (desired.managed() && !desired.value().equals(observed.runtime())) {
-            changes.add(Change.of(desired.id(), RUNTIME, Layer.RUNTIME, observed.runtime(), desired.value(), desired.origin()));
+            changes.add(Change.of(desired.id(), desired.origin(), new SysctlOp.SetRuntime(observed.runtime(), desired.value())));
         }
-        if (!java.util.Objects.equals(desired.value(), observed.persisted())) {
-            changes.add(Change.of(desired.id(), PERSISTED, Layer.PERSISTED, observed.persisted(), desired.value(), desired.origin()));
+        if (!desired.managed() && observed.persisted() != null) {
+            changes.add(Change.of(desired.id(), desired.origin(), new SysctlOp.Unpersist(observed.persisted())));
+        } else if (desired.managed() && !desired.value().equals(observed.persisted())) {
+            changes.add(Change.of(desired.id(), desired.origin(), new SysctlOp.Persist(observed.persisted(), desired.value())));
         }
         return changes;
     }
 
     @Override
     public void apply(SysctlSetting desired, Change change, Host host) throws ResourceException {
-        if (change.layer() == Layer.RUNTIME) {
-            writeRuntime(desired, host);
-        } else {
-            try {
-                managed(host).put(desired.key().name(), desired.value());
-                effective = null;
-            } catch (IOException e) {
-                throw new ResourceException("cannot write " + host.path(ManagedSysctlFile.PATH) + ": " + IoErrors.describe(e), e);
+        Operation.of(change, SysctlOp.class).applyWith(new SysctlOp.Steps() {
+            @Override
+            public void setRuntime(SysctlOp.SetRuntime op) throws ResourceException {
+                writeRuntime(desired.key(), op.to(), host);
             }
+
+            @Override
+            public void persist(SysctlOp.Persist op) throws ResourceException {
+                writePersisted(desired.key(), op.to(), host);
+            }
+
+            @Override
+            public void unpersist(SysctlOp.Unpersist op) throws ResourceException {
+                writePersisted(desired.key(), null, host);
+            }
+        });
+    }
+
+    /** Sets ({@code value} non-null) or drops the key's line in the managed file. */
+    private void writePersisted(SysctlKey key, String value, Host host) throws ResourceException {
+        try {
+            managed(host).put(key.name(), value);
+            effective = null;
+        } catch (IOException e) {
+            throw new ResourceException("cannot write " + host.path(ManagedSysctlFile.PATH) + ": " + IoErrors.describe(e), e);
         }
     }
 
-    private static void writeRuntime(SysctlSetting desired, Host host) throws ResourceException {
-        Path file = desired.key().under(host.sysctlDir());
+    private static void writeRuntime(SysctlKey key, String value, Host host) throws ResourceException {
+        Path file = key.under(host.sysctlDir());
         try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            out.write((desired.value() + "\n").getBytes(StandardCharsets.UTF_8));
+            out.write((value + "\n").getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchFileException e) {
             throw new ResourceException("no such kernel parameter: " + file + " does not exist");
         } catch (AccessDeniedException e) {
-            throw new ResourceException("kernel parameter " + desired.key().name() + " is read-only here (" + file + ")");
+            throw new ResourceException("kernel parameter " + key.name() + " is read-only here (" + file + ")");
         } catch (IOException e) {
             String why = e.getMessage() != null && e.getMessage().contains("Invalid argument")
-                    ? "the kernel rejected the value " + desired.value() + " (Invalid argument)" : e.getMessage();
-            throw new ResourceException("cannot set " + desired.key().name() + ": " + why, e);
+                    ? "the kernel rejected the value " + value + " (Invalid argument)" : e.getMessage();
+            throw new ResourceException("cannot set " + key.name() + ": " + why, e);
         }
     }
 
@@ -192,7 +211,7 @@ public final class SysctlReconciler implements Reconciler<SysctlSetting, SysctlO
         String name = resourceId.substring("sysctl[".length(), resourceId.length() - 1);
         try {
             SysctlKey key = SysctlKey.fromName(name);
-            return Optional.of(new SysctlSetting(key, null, null));
+            return Optional.of(SysctlSetting.absent(key, Presence.absent(lastApplied)));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }

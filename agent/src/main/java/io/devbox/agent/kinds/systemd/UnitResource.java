@@ -1,14 +1,17 @@
 package io.devbox.agent.kinds.systemd;
 
 import io.devbox.agent.engine.DesiredResource;
+import io.devbox.agent.engine.Layer;
+import io.devbox.agent.engine.Presence;
 import io.devbox.agent.profile.Origin;
 
 import java.util.List;
 import java.util.Map;
 
 /**
- * A systemd unit a profile asks for ({@code unit[docker.service]}), or with {@code removal} set the "gone" form of
- * one whose files the agent wrote and that no profile lists any more.
+ * A systemd unit a profile asks for ({@code unit[docker.service]}), or its {@link Presence.Absent absent} form: one whose
+ * files the agent wrote and that no profile lists any more. What pruning undoes follows from what was last applied:
+ * the unit file (then the unit is stopped and disabled first) and/or the drop-ins the agent wrote.
  *
  * @param content         the unit file's text, or null to leave the unit file alone
  * @param dropins         drop-in file name ({@code 10-limits.conf}) to text, in profile order
@@ -18,7 +21,7 @@ import java.util.Map;
  */
 public record UnitResource(String name, Origin origin, String content, Map<String, String> dropins,
                            Enablement enabled, RunState state, boolean restartOnChange, List<String> dependsOn,
-                           Removal removal) implements DesiredResource {
+                           Presence presence) implements DesiredResource {
 
     public enum Enablement {
         ENABLED("enabled"), DISABLED("disabled"), MASKED("masked");
@@ -49,16 +52,16 @@ public record UnitResource(String name, Origin origin, String content, Map<Strin
         }
     }
 
-    /** What pruning undoes: the unit file (then the unit is stopped and disabled first) and/or drop-ins the agent wrote. */
-    public record Removal(boolean unitFile, List<String> dropins) {
-        public Removal {
-            dropins = List.copyOf(dropins);
-        }
-    }
-
     public UnitResource {
         dropins = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(dropins));
         dependsOn = List.copyOf(dependsOn);
+        java.util.Objects.requireNonNull(presence);
+    }
+
+    /** The unit as a profile declares it. */
+    public UnitResource(String name, Origin origin, String content, Map<String, String> dropins, Enablement enabled,
+                        RunState state, boolean restartOnChange, List<String> dependsOn) {
+        this(name, origin, content, dropins, enabled, state, restartOnChange, dependsOn, Presence.PRESENT);
     }
 
     public static String idOf(String name) {
@@ -71,12 +74,32 @@ public record UnitResource(String name, Origin origin, String content, Map<Strin
     }
 
     public boolean isRemoval() {
-        return removal != null;
+        return presence.isAbsent();
+    }
+
+    /** The absent form: the agent wrote the unit file, so pruning stops and disables the unit and deletes the file. */
+    public boolean removesUnitFile() {
+        return presence instanceof Presence.Absent a && a.applied(UnitReconciler.CONTENT, Layer.PERSISTED) != null;
+    }
+
+    /** The absent form: the drop-ins the agent wrote (valid names only), which pruning deletes. */
+    public List<String> removedDropins() {
+        if (!(presence instanceof Presence.Absent a)) return List.of();
+        String suffix = "@" + Layer.PERSISTED.label();
+        List<String> out = new java.util.ArrayList<>();
+        for (var e : new java.util.TreeMap<>(a.lastApplied()).entrySet()) {
+            String k = e.getKey();
+            if (k.startsWith(UnitReconciler.DROPIN) && k.endsWith(suffix)) {
+                String d = k.substring(UnitReconciler.DROPIN.length(), k.length() - suffix.length());
+                if (UnitNames.dropinProblem(d).isEmpty()) out.add(d);
+            }
+        }
+        return out;
     }
 
     /** Whether the resource asks for files (which converge even where systemd is not running). */
     public boolean hasFiles() {
-        return content != null || !dropins.isEmpty() || (removal != null && (removal.unitFile() || !removal.dropins().isEmpty()));
+        return content != null || !dropins.isEmpty() || removesUnitFile() || !removedDropins().isEmpty();
     }
 
     public String unitPath() {

@@ -127,7 +127,7 @@ final class UnitSpecParser {
         if (errors.size() > before) return Optional.empty();
         dependsOn.addAll(implicitSlices(name, content, dropins, dependsOn));
         return Optional.of(new UnitResource(name, keyOrigin, content, dropins, enabled, state, restartOnChange,
-                new ArrayList<>(new LinkedHashSet<>(dependsOn)), null));
+                new ArrayList<>(new LinkedHashSet<>(dependsOn))));
     }
 
     /** A unit placed in a slice that a profile declares as a cgroup comes after that cgroup. */

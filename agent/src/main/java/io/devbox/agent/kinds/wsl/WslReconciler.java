@@ -3,7 +3,7 @@ package io.devbox.agent.kinds.wsl;
 import io.devbox.agent.host.IoErrors;
 import io.devbox.agent.engine.Change;
 import io.devbox.agent.engine.DesiredContext;
-import io.devbox.agent.engine.Layer;
+import io.devbox.agent.engine.Operation;
 import io.devbox.agent.engine.Reconciler;
 import io.devbox.agent.engine.ResourceException;
 import io.devbox.agent.engine.ResourceSkipped;
@@ -274,12 +274,12 @@ public final class WslReconciler implements Reconciler<WslSetting, WslObserved> 
                 && observed.value() != null) {
             return List.of();
         }
-        Change c = Change.of(desired.id(), FIELD, Layer.PERSISTED, observed.value(), want, desired.origin());
-        if (want == null) return List.of(c);
+        if (want == null) return List.of(Change.of(desired.id(), desired.origin(), new WslOp.SetKey(observed.value(), null, null, null)));
         // the edit as the file will show it: the user's comments, order and other keys kept
         IniDocument after = IniDocument.parse(observed.text() == null ? "" : observed.text());
         after.set(desired.section(), desired.key(), want);
-        return List.of(c.withContent(observed.text(), new String(after.toBytes(), StandardCharsets.UTF_8)));
+        return List.of(Change.of(desired.id(), desired.origin(), new WslOp.SetKey(observed.value(), want, observed.text(),
+                new String(after.toBytes(), StandardCharsets.UTF_8))));
     }
 
     private static String wanted(WslSetting d, String current) {
@@ -290,9 +290,11 @@ public final class WslReconciler implements Reconciler<WslSetting, WslObserved> 
 
     @Override
     public void apply(WslSetting desired, Change change, Host host) throws ResourceException {
+        WslOp.SetKey op = (WslOp.SetKey) Operation.of(change, WslOp.class);
         Path file = path(desired, host);
         IniDocument doc = read(host, file);
-        String want = wanted(desired, doc.get(desired.section(), desired.key()).orElse(null));
+        // persistSysctls keeps the user's own boot command, which may have changed since the plan: derived again
+        String want = desired.ensureSysctlSystem() ? wanted(desired, doc.get(desired.section(), desired.key()).orElse(null)) : op.to();
         WslKeys.Type type = WslKeys.type(desired.file(), desired.section(), desired.key());
         Optional<String> now = doc.get(desired.section(), desired.key());
         if (now.isPresent() && Objects.equals(type.normalize(now.get().strip()), type.normalize(want))) return;

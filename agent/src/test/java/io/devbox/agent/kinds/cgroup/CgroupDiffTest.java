@@ -19,7 +19,7 @@ class CgroupDiffTest {
     private final CgroupReconciler r = new CgroupReconciler();
 
     private static CgroupResource build(String path, Wanted... limits) {
-        return new CgroupResource(path, O, List.of(limits), List.of(), null);
+        return new CgroupResource(path, O, List.of(limits), List.of());
     }
 
     private static Wanted w(Setting s, long v) {
@@ -88,6 +88,17 @@ class CgroupDiffTest {
                 org.assertj.core.groups.Tuple.tuple("cpu.max", null, "150000 100000"),
                 org.assertj.core.groups.Tuple.tuple("io.weight", null, "150"),
                 org.assertj.core.groups.Tuple.tuple("pids.max", null, "4096"));
+        // what apply acts on: the typed operations, not the display text
+        assertThat(r.diff(res, obs)).extracting(Change::op).containsExactly(
+                new CgroupOp.MakeDirectory(""),
+                new CgroupOp.EnableControllers("", new java.util.TreeSet<>(Set.of("cpu", "memory")),
+                        new java.util.TreeSet<>(Set.of("cpu", "io", "memory", "pids"))),
+                new CgroupOp.EnableControllers("work.slice", new java.util.TreeSet<>(), new java.util.TreeSet<>(Set.of("cpu", "io", "memory", "pids"))),
+                new CgroupOp.SetLimit("memory.max", null, "8589934592"),
+                new CgroupOp.SetLimit("memory.high", null, "6442450944"),
+                new CgroupOp.SetLimit("cpu.max", null, "150000 100000"),
+                new CgroupOp.SetLimit("io.weight", null, "150"),
+                new CgroupOp.SetLimit("pids.max", null, "4096"));
     }
 
     @Test

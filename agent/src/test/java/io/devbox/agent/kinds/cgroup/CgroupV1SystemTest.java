@@ -86,7 +86,7 @@ class CgroupV1SystemTest {
                 new Wanted(Setting.MEMORY_HIGH, 512L << 20, "512M", O),
                 new Wanted(Setting.CPU_MAX, 150_000, "150%", O),
                 new Wanted(Setting.CPU_WEIGHT, 200, "200", O),
-                new Wanted(Setting.PIDS_MAX, 2, "2", O)), List.of(), null);
+                new Wanted(Setting.PIDS_MAX, 2, "2", O)), List.of());
         var r = new CgroupReconciler();
         Host host = host();
 

@@ -47,7 +47,7 @@ class CgroupV2TreeTest {
                 new Wanted(Setting.CPU_MAX, 150_000, "150%", O),
                 new Wanted(Setting.CPU_WEIGHT, 200, "200", O),
                 new Wanted(Setting.IO_WEIGHT, 150, "150", O),
-                new Wanted(Setting.PIDS_MAX, 4096, "4096", O)), List.of(), null);
+                new Wanted(Setting.PIDS_MAX, 4096, "4096", O)), List.of());
         var r = new CgroupReconciler();
         Host host = host(cg, true);
         List<Change> applied = ReconcilerDriver.apply(r, res, host);
@@ -80,7 +80,7 @@ class CgroupV2TreeTest {
         Path cg = v2Tree();
         var r = new CgroupReconciler();
         Host host = host(cg, true);
-        var res = new CgroupResource("gone.slice", O, List.of(new Wanted(Setting.PIDS_MAX, 10, "10", O)), List.of(), null);
+        var res = new CgroupResource("gone.slice", O, List.of(new Wanted(Setting.PIDS_MAX, 10, "10", O)), List.of());
         ReconcilerDriver.apply(r, res, host);
         Path dropin = tmp.resolve("root/etc/systemd/system/gone.slice.d/50-devbox-agent.conf");
         assertThat(dropin).exists();
@@ -88,7 +88,10 @@ class CgroupV2TreeTest {
         Files.delete(cg.resolve("gone.slice/pids.max"));
 
         var gone = r.removal("cgroup[gone.slice]", Map.of("cgroup@runtime", "present", "dropin@persisted", "[Slice] TasksMax=10")).orElseThrow();
-        assertThat(ReconcilerDriver.apply(r, gone, host)).extracting(Change::field).containsExactly("dropin", "cgroup");
+        assertThat(gone.presence().isAbsent()).isTrue();
+        assertThat(ReconcilerDriver.apply(r, gone, host)).extracting(Change::op).satisfiesExactly(
+                op -> assertThat(op).isInstanceOf(CgroupOp.DeleteDropin.class),
+                op -> assertThat(op).isEqualTo(new CgroupOp.RemoveDirectory("")));
         assertThat(cg.resolve("gone.slice")).doesNotExist();
         assertThat(dropin.getParent()).doesNotExist();
         assertThat(ReconcilerDriver.plan(r, gone, host)).isEmpty();

@@ -292,7 +292,10 @@ class GoReconcilerTest {
         List<GoResource> res = new ArrayList<>();
         res.add(next.removal("go[env:GOFLAGS]", Map.of("value@persisted", "-mod=mod")).orElseThrow());
         res.add(next.removal("go[default]", Map.of("current@persisted", "/usr/local/go-versions/go1.22.5")).orElseThrow());
+        assertThat(res).allMatch(g -> g.presence().isAbsent());
         assertThat(plan(next, res)).extracting(c -> c.field() + " " + c.to()).containsExactlyInAnyOrder("value null", "current null", "profile.d null");
+        assertThat(plan(next, res)).extracting(c -> c.op().getClass().getSimpleName())
+                .containsExactlyInAnyOrder("UnsetEnv", "RemoveCurrent", "DeleteScript");
         assertThat(converge(next, res)).isEmpty();
         assertThat(Files.readString(env)).isEqualTo("GOPRIVATE=git.example.com/*\nGOBIN=/home/dev/bin\n");
         assertThat(installDir().resolve("current")).doesNotExist();
@@ -355,18 +358,29 @@ class GoReconcilerTest {
     @Test
     void diffIsPure() {
         GoReconciler r = reconciler();
-        var v = new GoResource.Version("1.22.5", "/usr/local/go-versions", true, "https://go.dev/dl/", null, null);
+        var v = new GoResource.Version("1.22.5", "/usr/local/go-versions", io.devbox.agent.engine.Presence.PRESENT, "https://go.dev/dl/", null, null);
         assertThat(r.diff(v, new GoObserved.VersionState(true, true, null))).isEmpty();
         assertThat(r.diff(v, new GoObserved.VersionState(false, false, null))).singleElement().extracting(Change::to)
                 .isEqualTo("/usr/local/go-versions/go1.22.5");
-        var gone = new GoResource.Version("1.22.5", "/usr/local/go-versions", false, "https://go.dev/dl/", null, null);
+        assertThat(r.diff(v, new GoObserved.VersionState(false, false, null))).singleElement().extracting(Change::op)
+                .isEqualTo(new GoOp.InstallVersion(null, "/usr/local/go-versions/go1.22.5"));
+        var gone = new GoResource.Version("1.22.5", "/usr/local/go-versions", io.devbox.agent.engine.Presence.absent(Map.of()), "https://go.dev/dl/", null, null);
         assertThat(r.diff(gone, new GoObserved.VersionState(true, false, null))).isEmpty();
         assertThat(r.diff(gone, new GoObserved.VersionState(true, true, "bin/go is missing"))).singleElement()
                 .extracting(Change::from).isEqualTo("incomplete (bin/go is missing)");
+        assertThat(r.diff(gone, new GoObserved.VersionState(true, true, null))).singleElement().extracting(Change::op)
+                .isEqualTo(new GoOp.RemoveVersion("/usr/local/go-versions/go1.22.5"));
         var d = new GoResource.Default("1.22.5", "/opt/go", null);
         assertThat(r.diff(d, new GoObserved.DefaultState("/opt/go/go1.22.5", GoLayout.fingerprint(GoLayout.profileScript("/opt/go"))))).isEmpty();
         assertThat(r.diff(d, new GoObserved.DefaultState("/opt/go/go1.21.0", GoLayout.fingerprint(GoLayout.profileScript("/opt/go")))))
-                .singleElement().matches(Change::disruptive);
+                .singleElement().matches(Change::disruptive)
+                .extracting(Change::op).isEqualTo(new GoOp.SetCurrent("/opt/go/go1.21.0", "/opt/go/go1.22.5"));
+        var env = new GoResource.EnvKey("GOPROXY", "https://bob:s3cret@proxy.example.com", null, List.of());
+        Change proxy = r.diff(env, new GoObserved.EnvState(null)).get(0);
+        // apply gets the value itself; everything shown (and its toString) masks the credential
+        assertThat(proxy.op()).isEqualTo(new GoOp.SetEnv(null, "https://bob:s3cret@proxy.example.com"));
+        assertThat(proxy.to()).doesNotContain("s3cret");
+        assertThat(proxy.toString()).doesNotContain("s3cret");
         assertThat(GoEnvFile.set("A=1\nB=2\nA=3\n", "A", "9")).isEqualTo("A=9\nB=2\n");
         assertThat(GoEnvFile.set("", "A", "9")).isEqualTo("A=9\n");
         assertThat(GoEnvFile.set("A=1\n", "A", null)).isEmpty();

@@ -152,7 +152,10 @@ class HooksReconcilerTest {
 
         // the hook leaves the profile: the agent's files go, the legacy hook is back as it was
         HookResource gone = reconciler.removal(api.id(), Map.of("content@persisted", "sha256 x")).orElseThrow();
+        assertThat(gone.presence().isAbsent()).isTrue();
         assertThat(reconciler.diff(gone, reconciler.probe(gone, host))).singleElement().extracting(Change::to).isNull();
+        assertThat(reconciler.diff(gone, reconciler.probe(gone, host))).singleElement().extracting(Change::op)
+                .isInstanceOf(HookOp.Uninstall.class);
         converge(List.of(gone), host);
         assertThat(Files.readString(hook)).isEqualTo(original.replace("${LEGACY_EXIT:-0}", "3"));
         assertThat(hook.resolveSibling("pre-commit.legacy")).doesNotExist();
@@ -175,6 +178,7 @@ class HooksReconcilerTest {
             assertThat(c.to()).isEqualTo(applied);
             // what a plan shows as the diff: the hand-edited payload against the profile's content
             assertThat(c.content()).isEqualTo(new Change.Content("#!/bin/sh\nexit 0 # skip the checks\n", BLOCKER));
+            assertThat(c.op()).isEqualTo(new HookOp.Install(c.from(), applied, "#!/bin/sh\nexit 0 # skip the checks\n", BLOCKER));
         });
         converge(res, host);
         Files.setPosixFilePermissions(root.resolve("home/dev/src/api/.git/hooks/pre-commit"), PosixFilePermissions.fromString("rw-r--r--"));
@@ -232,6 +236,8 @@ class HooksReconcilerTest {
 
         HookResource unset = reconciler.removal("hook[global]", Map.of("core.hooksPath@persisted", managed)).orElseThrow();
         HookResource hookGone = reconciler.removal("hook[global:pre-commit]", Map.of()).orElseThrow();
+        assertThat(reconciler.diff(unset, reconciler.probe(unset, real))).singleElement().extracting(Change::op)
+                .isEqualTo(new HookOp.UnsetHooksPath(managed));
         converge(List.of(unset, hookGone), real);
         assertThat(gitResult(home, "config", "--global", "core.hooksPath").exitCode()).isEqualTo(1);
         assertThat(Path.of(managed, "pre-commit")).doesNotExist();

@@ -241,7 +241,9 @@ class PortsReconcilerTest {
         assertThat(PortsReconciler.diffProxy(d, inSync)).isEmpty();
         var afterRestart = new PortObserved.Proxy("172.28.9.9", Map.of("0.0.0.0", "172.28.5.5:3001"), Set.of("0.0.0.0"), 1);
         assertThat(PortsReconciler.diffProxy(d, afterRestart)).containsExactly(
-                Change.of("port[tcp/3000]", "portproxy", Layer.PERSISTED, "172.28.5.5:3001", "eth0:3001", d.origin()));
+                Change.of("port[tcp/3000]", d.origin(), new PortOp.AddProxy("172.28.5.5:3001", "eth0", 3001)));
+        assertThat(PortsReconciler.diffProxy(d, afterRestart).get(0)).extracting(Change::field, Change::layer, Change::from, Change::to)
+                .containsExactly("portproxy", Layer.PERSISTED, "172.28.5.5:3001", "eth0:3001");
         // pure: same input, same output
         assertThat(PortsReconciler.diffProxy(d, afterRestart)).isEqualTo(PortsReconciler.diffProxy(d, afterRestart));
     }
@@ -252,6 +254,7 @@ class PortsReconcilerTest {
         var o = new PortObserved.Proxy("10.0.0.2", Map.of("0.0.0.0", "10.0.0.2:3000"), Set.of(), 1);
         assertThat(PortsReconciler.diffProxy(d, o)).extracting(Change::field, Change::to)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("firewall", null));
+        assertThat(PortsReconciler.diffProxy(d, o)).extracting(Change::op).containsExactly(new PortOp.DeleteFirewall("allow in tcp/3000"));
     }
 
     @Test
@@ -264,12 +267,17 @@ class PortsReconcilerTest {
         assertThat(PortsReconciler.diffLocalhost(l, none)).extracting(Change::field, Change::from, Change::to).containsExactly(
                 org.assertj.core.groups.Tuple.tuple("dnat", null, l.ruleBody()),
                 org.assertj.core.groups.Tuple.tuple("route_localnet", "0", "1"));
+        assertThat(PortsReconciler.diffLocalhost(l, none)).extracting(Change::op).containsExactly(
+                new PortOp.SetDnat(null, l.ruleBody()), new PortOp.RaiseRouteLocalnet("0"));
         var done = new PortObserved.Localhost(List.of(l.ruleBody()), "1", "0", false);
         assertThat(PortsReconciler.diffLocalhost(l, done)).isEmpty();
         PortResource gone = reconciler().removal("port[tcp/8080:localhost]", Map.of("dnat@runtime", l.ruleBody())).orElseThrow();
         assertThat(((LocalhostRule) gone).iface()).isEqualTo("eth0");
         assertThat(PortsReconciler.diffLocalhost((LocalhostRule) gone, done)).extracting(Change::field, Change::to).containsExactly(
                 org.assertj.core.groups.Tuple.tuple("dnat", null), org.assertj.core.groups.Tuple.tuple("route_localnet", "0"));
+        assertThat(gone.presence().isAbsent()).isTrue();
+        assertThat(PortsReconciler.diffLocalhost((LocalhostRule) gone, done)).extracting(Change::op).containsExactly(
+                new PortOp.DeleteDnat(l.ruleBody()), new PortOp.RestoreRouteLocalnet("1", "0"));
         // another rule still needs route_localnet on eth0: leave it on
         var shared = new PortObserved.Localhost(List.of(l.ruleBody()), "1", "0", true);
         assertThat(PortsReconciler.diffLocalhost((LocalhostRule) gone, shared)).extracting(Change::field).containsExactly("dnat");

@@ -14,8 +14,8 @@ class RunnerDiffTest {
     private final RunnerReconciler r = new RunnerReconciler();
     private static final Origin O = new Origin("profiles/ci.yaml", 5, 3);
 
-    private static RunnerResource.Install install(String version, List<String> labels, boolean ephemeral, String group) {
-        return new RunnerResource.Install(new RunnerSpec("https://github.com/acme/api", "dev-42", labels, version, "0".repeat(64),
+    private static RunnerResource.Runner install(String version, List<String> labels, boolean ephemeral, String group) {
+        return new RunnerResource.Runner(new RunnerSpec("https://github.com/acme/api", "dev-42", labels, version, "0".repeat(64),
                 RunnerLayout.DEFAULT_MIRROR, "/opt/actions-runner", "dev", "/etc/t", null, ephemeral, group, false, O,
                 Map.of("version", new Origin("profiles/ci.yaml", 9, 14))));
     }
@@ -46,6 +46,10 @@ class RunnerDiffTest {
                 org.assertj.core.groups.Tuple.tuple("version", "2.330.0", "2.331.0", true),
                 org.assertj.core.groups.Tuple.tuple("labels", "go,wsl2", "go", true),
                 org.assertj.core.groups.Tuple.tuple("group", "(default)", "ci", true));
+        assertThat(c).extracting(Change::op).containsExactly(
+                new RunnerOp.Install("2.330.0", "2.331.0", true),
+                new RunnerOp.Register("labels", "go,wsl2", "go", true),
+                new RunnerOp.Register("group", "(default)", "ci", true));
     }
 
     @Test
@@ -60,11 +64,14 @@ class RunnerDiffTest {
 
     @Test
     void removal() {
-        var gone = new RunnerResource.Removal("dev-42", null);
+        var gone = r.removal("runner[dev-42]", Map.of("version@persisted", "2.330.0")).orElseThrow();
+        assertThat(gone.presence().isAbsent()).isTrue();
         assertThat(r.diff(gone, new RunnerObserved.RemovalState("/opt/actions-runner", false, true, true)))
                 .extracting(Change::field, Change::from, Change::to).containsExactly(
                         org.assertj.core.groups.Tuple.tuple("registration", "registered", null),
                         org.assertj.core.groups.Tuple.tuple("installed", "/opt/actions-runner", null));
+        assertThat(r.diff(gone, new RunnerObserved.RemovalState("/opt/actions-runner", false, true, true)))
+                .extracting(Change::op).containsExactly(new RunnerOp.Unregister(), new RunnerOp.DeleteInstall("/opt/actions-runner"));
         assertThat(r.diff(gone, new RunnerObserved.RemovalState("/opt/actions-runner", true, true, true))).isEmpty();
         assertThat(r.diff(gone, new RunnerObserved.RemovalState(null, false, false, false))).isEmpty();
     }

@@ -80,7 +80,7 @@ class RunnerSchemaTest {
                 new DesiredContext(new HostIdentity("dev-42", Map.of(), "dev", "/home/dev"), spec, null));
         assertThat(res).extracting(RunnerResource::id)
                 .containsExactly("runner[dev-42]", "unit[actions.runner.acme-api.dev-42.service]");
-        RunnerSpec s = ((RunnerResource.Install) res.get(0)).spec();
+        RunnerSpec s = ((RunnerResource.Runner) res.get(0)).spec();
         assertThat(s.runAs()).isEqualTo("dev");
         assertThat(s.installDir()).isEqualTo("/opt/actions-runner");
         assertThat(RunnerInstaller.url(s)).isEqualTo("https://github.com/actions/runner/releases/download/v2.330.0/"

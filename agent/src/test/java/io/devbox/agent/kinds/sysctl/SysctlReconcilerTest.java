@@ -38,10 +38,14 @@ class SysctlReconcilerTest {
     void diffReportsEachLayerSeparately() {
         SysctlSetting want = setting("vm.swappiness", "10");
         assertThat(kind.diff(want, new SysctlObserved("60", null))).containsExactly(
-                Change.of("sysctl[vm.swappiness]", "runtime", Layer.RUNTIME, "60", "10", AT),
-                Change.of("sysctl[vm.swappiness]", "persisted", Layer.PERSISTED, null, "10", AT));
+                Change.of("sysctl[vm.swappiness]", AT, new SysctlOp.SetRuntime("60", "10")),
+                Change.of("sysctl[vm.swappiness]", AT, new SysctlOp.Persist(null, "10")));
         assertThat(kind.diff(want, new SysctlObserved("10", "30"))).containsExactly(
-                Change.of("sysctl[vm.swappiness]", "persisted", Layer.PERSISTED, "30", "10", AT));
+                Change.of("sysctl[vm.swappiness]", AT, new SysctlOp.Persist("30", "10")));
+        // the display text plans, JSON and the applied state read is derived from the operation
+        Change runtime = kind.diff(want, new SysctlObserved("60", null)).get(0);
+        assertThat(runtime).extracting(Change::field, Change::layer, Change::from, Change::to, Change::stateKey)
+                .containsExactly("runtime", Layer.RUNTIME, "60", "10", "runtime@runtime");
     }
 
     @Test
@@ -56,8 +60,11 @@ class SysctlReconcilerTest {
     @Test
     void aKeyNoLongerManagedOnlyLeavesTheFile() {
         SysctlSetting gone = kind.removal("sysctl[vm.swappiness]", Map.of()).orElseThrow();
+        assertThat(gone.presence().isAbsent()).isTrue();
         assertThat(kind.diff(gone, new SysctlObserved(null, "10"))).containsExactly(
-                Change.of("sysctl[vm.swappiness]", "persisted", Layer.PERSISTED, "10", null, null));
+                Change.of("sysctl[vm.swappiness]", null, new SysctlOp.Unpersist("10")));
+        assertThat(kind.diff(gone, new SysctlObserved(null, "10")).get(0)).extracting(Change::field, Change::from, Change::to)
+                .containsExactly("persisted", "10", null);
         assertThat(kind.diff(gone, new SysctlObserved(null, null))).isEmpty();
     }
 
@@ -105,7 +112,7 @@ class SysctlReconcilerTest {
         Path file = root.resolve("etc/sysctl.d/90-devbox-agent.conf");
         var before = Files.getLastModifiedTime(file);
         Thread.sleep(20);
-        fresh.apply(swap, Change.of(swap.id(), "persisted", Layer.PERSISTED, "10", "10", AT), host);
+        fresh.apply(swap, Change.of(swap.id(), AT, new SysctlOp.Persist("10", "10")), host);
         assertThat(Files.getLastModifiedTime(file)).as("rewritten only when the content changes").isEqualTo(before);
 
         SysctlSetting gone = fresh.removal(swap.id(), Map.of()).orElseThrow();

@@ -22,7 +22,7 @@ class UnitDiffTest {
     private final UnitReconciler r = new UnitReconciler();
 
     private static UnitResource unit(String content, Map<String, String> dropins, Enablement en, RunState st, boolean restart) {
-        return new UnitResource("app.service", O, content, dropins, en, st, restart, List.of(), null);
+        return new UnitResource("app.service", O, content, dropins, en, st, restart, List.of());
     }
 
     private static UnitObserved seen(String file, Map<String, String> dropins, String active, String fileState, boolean pending) {
@@ -48,6 +48,13 @@ class UnitDiffTest {
         assertThat(changes).extracting(Change::layer).containsExactly(Layer.PERSISTED, Layer.PERSISTED, Layer.PERSISTED, Layer.RUNTIME);
         assertThat(changes).noneMatch(Change::disruptive);
         assertThat(UnitReconciler.summary(CONTENT)).matches("4 lines, sha256 [0-9a-f]{12}");
+        // apply acts on these, not on the summaries plans show
+        assertThat(changes).extracting(Change::op).containsExactly(
+                new UnitOp.WriteUnitFile(null, null, CONTENT),
+                new UnitOp.WriteDropin("10-env.conf", null, "[Service]\nEnvironment=A=1\n"),
+                new UnitOp.SetEnablement("not-found", Enablement.ENABLED),
+                new UnitOp.SetRunState("inactive", RunState.STARTED, false));
+        assertThat(changes.get(0).content()).isEqualTo(new Change.Content(null, CONTENT));
     }
 
     @Test
@@ -64,6 +71,7 @@ class UnitDiffTest {
         List<Change> changes = r.diff(u, seen(CONTENT, Map.of("10-env.conf", "[Service]\nEnvironment=A=1\n"), "active", "enabled", false));
         assertThat(changes).extracting(Change::field).containsExactly("dropin:10-env.conf", "restart");
         Change restart = changes.get(1);
+        assertThat(restart.op()).isEqualTo(new UnitOp.Restart("active"));
         assertThat(restart.disruptive()).isTrue();
         assertThat(restart.from()).isEqualTo("active").isEqualTo(restart.to());
         // restartOnChange: false writes the file only
@@ -122,11 +130,15 @@ class UnitDiffTest {
         assertThat(r.removal("unit[docker.service]", Map.of("enabled@persisted", "enabled", "state@runtime", "active"))).isEmpty();
         var gone = r.removal("unit[app.service]", Map.of("content@persisted", "4 lines", "dropin:10-env.conf@persisted", "1 line",
                 "enabled@persisted", "enabled")).orElseThrow();
-        assertThat(gone.removal().unitFile()).isTrue();
-        assertThat(gone.removal().dropins()).containsExactly("10-env.conf");
+        assertThat(gone.presence().isAbsent()).isTrue();
+        assertThat(gone.removesUnitFile()).isTrue();
+        assertThat(gone.removedDropins()).containsExactly("10-env.conf");
         var o = seen(CONTENT, Map.of("10-env.conf", "x\n"), "active", "enabled", false);
         assertThat(r.diff(gone, o)).extracting(Change::field, Change::to).containsExactly(
                 tuple("state", "inactive"), tuple("enabled", "disabled"), tuple("content", null), tuple("dropin:10-env.conf", null));
+        assertThat(r.diff(gone, o)).extracting(Change::op).containsExactly(
+                new UnitOp.SetRunState("active", RunState.STOPPED, true), new UnitOp.SetEnablement("enabled", Enablement.DISABLED),
+                new UnitOp.DeleteUnitFile(CONTENT), new UnitOp.DeleteDropin("10-env.conf", "x\n"));
         assertThat(r.diff(gone, new UnitObserved(true, null, null, new TreeMap<>(), new TreeMap<>(Map.of("LoadState", "not-found",
                 "ActiveState", "inactive")), false))).isEmpty();
         // a drop-in on a unit the agent does not own: only the drop-in goes, the unit keeps running and enabled

@@ -51,7 +51,7 @@ class UnitFilesTest {
             RecordingCommands commands = new RecordingCommands();
             Host host = host(systemdFact, commands);
             var u = new UnitResource("app.service", O, "[Service]\nExecStart=/bin/true\n", Map.of("10-a.conf", "[Service]\nNice=5\n"),
-                    UnitResource.Enablement.ENABLED, UnitResource.RunState.STARTED, true, List.of(), null);
+                    UnitResource.Enablement.ENABLED, UnitResource.RunState.STARTED, true, List.of());
             var r = new UnitReconciler();
             List<Change> applied = ReconcilerDriver.apply(r, u, host);
             assertThat(applied).extracting(Change::field).containsExactly("content", "dropin:10-a.conf");
@@ -79,7 +79,7 @@ class UnitFilesTest {
     void aUnitWithoutFilesIsSkippedWithTheReason() {
         Host host = host(false, new RecordingCommands());
         var u = new UnitResource("docker.service", O, null, Map.of(), UnitResource.Enablement.ENABLED,
-                UnitResource.RunState.STARTED, true, List.of(), null);
+                UnitResource.RunState.STARTED, true, List.of());
         assertThatThrownBy(() -> new UnitReconciler().probe(u, host)).isInstanceOf(ResourceSkipped.class)
                 .hasMessageStartingWith("systemd is not PID 1 here (no " + tmp.resolve("root/run/systemd/system"));
     }

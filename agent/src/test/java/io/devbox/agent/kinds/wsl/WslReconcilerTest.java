@@ -124,6 +124,7 @@ class WslReconcilerTest {
         assertThat(changes).singleElement().satisfies(c -> {
             assertThat(c.content().before()).isEqualTo("# set by IT\n[boot]\nsystemd = false\n\n[user]\ndefault = dev\n");
             assertThat(c.content().after()).startsWith("# set by IT\n[boot]\n").contains("default = dev").doesNotContain("false");
+            assertThat(c.op()).isEqualTo(new WslOp.SetKey("false", "true", c.content().before(), c.content().after()));
         });
     }
 
