@@ -2,7 +2,7 @@ package io.devbox.agent.kinds.example;
 
 import io.devbox.agent.engine.Change;
 import io.devbox.agent.engine.DesiredContext;
-import io.devbox.agent.engine.Layer;
+import io.devbox.agent.engine.Operation;
 import io.devbox.agent.engine.Reconciler;
 import io.devbox.agent.engine.ResourceException;
 import io.devbox.agent.host.AtomicFiles;
@@ -53,15 +53,16 @@ final class ExampleReconciler implements Reconciler<Greeting, ExampleReconciler.
     @Override
     public List<Change> diff(Greeting g, Observed o) {
         String want = g.text() + "\n";
-        return want.equals(o.text()) ? List.of() : List.of(Change.of(g.id(), FIELD, Layer.PERSISTED, o.text(), want, g.origin()));
+        return want.equals(o.text()) ? List.of() : List.of(Change.of(g.id(), g.origin(), new ExampleOp.WriteText(o.text(), want)));
     }
 
     @Override
     public void apply(Greeting g, Change change, Host host) throws ResourceException {
+        ExampleOp.WriteText write = Operation.of(change, ExampleOp.WriteText.class);
         Path file = host.path(g.path());
         try {
             Files.createDirectories(file.getParent());
-            AtomicFiles.write(file, change.to().getBytes(StandardCharsets.UTF_8));
+            AtomicFiles.write(file, write.to().getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new ResourceException("cannot write " + g.path() + ": " + e.getMessage());
         }
