@@ -6,6 +6,7 @@ import io.devbox.agent.engine.DesiredContext;
 import io.devbox.agent.engine.Layer;
 import io.devbox.agent.engine.Reconciler;
 import io.devbox.agent.engine.ResourceException;
+import io.devbox.agent.engine.StatusFact;
 import io.devbox.agent.engine.ResourceSkipped;
 import io.devbox.agent.host.CommandResult;
 import io.devbox.agent.host.Host;
@@ -288,6 +289,14 @@ public final class WslReconciler implements Reconciler<WslSetting, WslObserved> 
 
     private static String wanted(WslSetting d, String current) {
         return d.ensureSysctlSystem() ? PersistSysctls.withSysctlSystem(current) : d.value();
+    }
+
+    /** Whether a WSL restart is pending: WSL settings changed in this boot ({@link RestartPending}). */
+    @Override
+    public List<StatusFact> statusFacts(Host host) {
+        String boot = host.facts() == null ? null : host.facts().bootId();
+        boolean pending = boot != null && RestartPending.details(host.stateDir(), boot).isPresent();
+        return List.of(new StatusFact("restartPending", pending, "a WSL restart is pending (wsl --shutdown) for changed WSL settings"));
     }
 
     // ---------------------------------------------------------------- apply
