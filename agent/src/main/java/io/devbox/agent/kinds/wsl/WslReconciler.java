@@ -34,6 +34,9 @@ import java.util.Optional;
  * Kind {@code wsl} (spec key {@code wsl}): keys of /etc/wsl.conf ({@code wsl.conf[boot.systemd]}) and of the
  * Windows user's .wslconfig ({@code wslconfig[wsl2.memory]}), edited in place by {@link IniDocument}. A key
  * dropped from the profiles is left as it is in the user's file (no removal).
+ *
+ * <p>Over 300 lines because its two files (/etc/wsl.conf and the Windows user's .wslconfig) share probe, diff and apply
+ * and differ only in where and as whom they are read and written.
  */
 public final class WslReconciler implements Reconciler<WslSetting, WslObserved> {
     static final String FIELD = "value";
