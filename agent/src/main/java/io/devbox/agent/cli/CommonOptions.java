@@ -33,9 +33,11 @@ public final class CommonOptions {
     Path gpgKeys;
     boolean requireFastForward;
     boolean debug;
+    private CommandSpec rootCommand;
 
     /** Registers these options on the root command; picocli copies them into every subcommand (inherited scope). */
     void addTo(CommandSpec rootCommand) {
+        this.rootCommand = rootCommand;
         Specs.of(rootCommand).inherit()
                 .option("--repo", "URL|DIR", String.class, "Profile repository: a git URL (https, ssh, git, file, "
                         + "user@host:path; fetched into a cache clone in the state dir), a local git repository (its "
@@ -90,6 +92,11 @@ public final class CommonOptions {
     /** The git trust options as given on the command line (the config file may add to them). */
     GitOptions toGitOptions() {
         return new GitOptions(verifyCommits, allowedSigners, gpgKeys, requireFastForward, GitOptions.defaults().fetchTimeout());
+    }
+
+    /** Where the command's diagnostics go (the command line's error writer). */
+    java.io.PrintWriter err() {
+        return rootCommand.commandLine().getErr();
     }
 
     boolean color() {

@@ -53,6 +53,17 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
     }
 
     /**
+     * With {@code --debug}: the stack trace of a kind's internal fault (its resource is an internal error in the
+     * plan either way), as it happens.
+     */
+    static void debug(io.devbox.agent.engine.InternalFault fault, PrintWriter err) {
+        err.println("agent: internal error in " + Printable.escape(fault.resourceId() != null ? fault.resourceId() : fault.kind())
+                + " (" + fault.during() + "):");
+        fault.error().printStackTrace(err);
+        err.flush();
+    }
+
+    /**
      * What the one line about {@code ex} says (without the "agent: " of the text form), unescaped: the text form
      * escapes it, the JSON form keeps JSON's escaping. An I/O failure names its file ({@link IoErrors}).
      */

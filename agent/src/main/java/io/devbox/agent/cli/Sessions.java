@@ -43,6 +43,7 @@ final class Sessions {
         Session s = Session.open(config.overlay(common.toAgentOptions()), git, System.getenv(), Clock.systemUTC(),
                         Kinds.registry(new KindServices(config.downloadLimits())))
                 .useRetention(config.retention());
+        if (common.debug) s.onInternalFault(fault -> Failures.debug(fault, common.err()));
         if (config.metrics().textfile() != null) s.useMetrics(AgentMetrics.load(s.state().path(), config.metrics().textfile()));
         return s;
     }

@@ -1,5 +1,6 @@
 package io.devbox.agent.cli;
 
+import io.devbox.agent.engine.StatusFact;
 import io.devbox.agent.host.Times;
 import io.devbox.agent.report.JsonReport;
 import io.devbox.agent.report.RunRecords;
@@ -8,6 +9,7 @@ import io.devbox.agent.run.Session;
 import picocli.CommandLine.Model.CommandSpec;
 import tools.jackson.databind.node.ObjectNode;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 
 final class StatusCommand implements Callable<Integer> {
@@ -32,10 +34,11 @@ final class StatusCommand implements Callable<Integer> {
         Session session = Sessions.open(common);
         ObjectNode status = StatusReport.build(session.host().facts(), session.runRecords(),
                 session.state().loadApplied());
-        StatusReport.addDetails(status, session.state().path(), session.host().facts().bootId(),
+        List<StatusFact> facts = session.kinds().statusFacts(session.host());
+        StatusReport.addDetails(status, session.state().path(), facts,
                 session.overrides().active(java.time.Instant.now()).stream()
                         .map(e -> new StatusReport.OverrideInfo(e.resource(), e.reason(), e.by(), Times.iso(e.expiresAt()))).toList());
-        spec.commandLine().getOut().print(json ? JsonReport.pretty(status) : StatusReport.text(status));
+        spec.commandLine().getOut().print(json ? JsonReport.pretty(status) : StatusReport.text(status, facts));
         spec.commandLine().getOut().flush();
         return ExitCodes.OK;
     }

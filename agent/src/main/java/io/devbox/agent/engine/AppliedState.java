@@ -1,5 +1,7 @@
 package io.devbox.agent.engine;
 
+import io.devbox.agent.host.Times;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -75,6 +77,18 @@ public final class AppliedState {
         else values.put(change.stateKey(), remembered(change.to()));
         if (values.isEmpty()) resources.remove(change.resourceId());
         else resources.put(change.resourceId(), new Entry(kind, values, at, commit));
+    }
+
+    /**
+     * Takes in what an apply did: the converged changes of each resource are remembered (with when and from which
+     * commit), resources that are gone are forgotten. The listener of every {@link Outcome} that is to be kept.
+     */
+    public void remember(Outcome outcome) {
+        for (ResourceOutcome r : outcome.items()) {
+            String at = Times.iso(r.at());
+            for (Change c : r.converged()) record(r.kind(), c, at, outcome.commit());
+            if (r.forget()) forget(r.result().id());
+        }
     }
 
     public void forget(String resourceId) {

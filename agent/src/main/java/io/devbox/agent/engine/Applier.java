@@ -1,7 +1,6 @@
 package io.devbox.agent.engine;
 
 import io.devbox.agent.host.Host;
-import io.devbox.agent.host.Times;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -16,30 +15,20 @@ import java.util.function.BooleanSupplier;
 /**
  * Applies a plan in dependency order. Each resource's changes are applied, then the resource is probed again and
  * counts as converged only when that probe shows no difference (verify, not trust). A failure never stops
- * independent resources; dependents of a failed resource are skipped.
+ * independent resources; dependents of a failed resource are skipped. The plan is not changed and neither is the
+ * agent's memory of what it applied: the result is an {@link Outcome} for its listeners
+ * ({@link AppliedState#remember}, the run record, the metrics).
  */
 public final class Applier {
-    private final Planner planner;
+    private final Prober prober;
     private final Host host;
-    private final AppliedState applied;
     private final Clock clock;
 
-    public Applier(Planner planner, Host host, AppliedState applied, Clock clock) {
-        this.planner = planner;
+    /** @param planner the planner that made the plan: its probing verifies each applied resource */
+    public Applier(Planner planner, Host host, Clock clock) {
+        this.prober = planner.prober();
         this.host = host;
-        this.applied = applied;
         this.clock = clock;
-    }
-
-    /** What an apply did: the final view of every resource, and errors that belong to no single resource. */
-    public record Outcome(List<ResourcePlan> resources, List<String> errors, int applied) {
-        public Summary summary() {
-            return Summary.of(resources);
-        }
-
-        public boolean failed() {
-            return !errors.isEmpty() || resources.stream().anyMatch(r -> r.status() == Status.ERROR);
-        }
     }
 
     /**
@@ -60,91 +49,104 @@ public final class Applier {
                          boolean allowSelectorPrunes) {
         Set<String> failed = new HashSet<>();
         Set<Reconciler<?, ?>> touched = new LinkedHashSet<>();
-        List<ResourcePlan> result = new ArrayList<>();
-        int appliedCount = 0;
+        List<ResourceOutcome> result = new ArrayList<>();
+        List<InternalFault> faults = new ArrayList<>(plan.internalFaults());
         for (Plan.Item item : plan.items()) {
-            ResourcePlan view = item.view;
+            ResourcePlan view = item.view();
+            String kind = item.bound().reconciler().kind();
             if (stopRequested.getAsBoolean() || !view.pending()) {
                 if (view.status() == Status.ERROR) failed.add(view.id());
-                if (item.bound.removal() && view.status() == Status.OK) applied.forget(view.id());
-                result.add(view);
+                result.add(ResourceOutcome.untouched(view, kind, clock.instant(), item.bound().removal() && view.status() == Status.OK));
                 continue;
             }
-            if (view.prune() == Prune.SELECTOR && !allowSelectorPrunes) {
-                failed.add(view.id());
-                result.add(view.withStatus(Status.SKIPPED, "prune refused: " + view.reason()));
+            Optional<ResourcePlan> refused = refusal(view, approved, allowSelectorPrunes, failed);
+            if (refused.isPresent()) {
+                if (refused.get().status() != Status.CHANGE && refused.get().status() != Status.DRIFT) failed.add(view.id());
+                result.add(ResourceOutcome.untouched(refused.get(), kind, clock.instant(), false));
                 continue;
             }
-            Optional<String> failedDep = view.dependsOn().stream().filter(failed::contains).findFirst();
-            if (failedDep.isPresent()) {
-                failed.add(view.id());
-                result.add(view.withStatus(Status.SKIPPED, "dependency failed: " + failedDep.get()));
-                continue;
-            }
-            if (approved.isPresent()) {
-                String fp = approved.get().get(view.id());
-                if (fp == null) {
-                    result.add(view);
-                    continue;
-                }
-                if (!fp.equals(view.fingerprint())) {
-                    failed.add(view.id());
-                    result.add(view.withStatus(Status.ERROR,
-                            "refused: the probed state moved since the plan was made (plan again)"));
-                    continue;
-                }
-            }
-            touched.add(item.bound.reconciler());
-            ResourcePlan after = applyOne(item, commit);
-            if (after.status() == Status.ERROR) failed.add(view.id());
-            else appliedCount++;
-            item.view = after;
+            touched.add(item.bound().reconciler());
+            ResourceOutcome after = applyOne(item, faults);
+            if (after.result().status() == Status.ERROR) failed.add(view.id());
             result.add(after);
         }
         List<String> errors = new ArrayList<>();
         for (Reconciler<?, ?> r : touched) {
             try {
                 r.finish(host);
-            } catch (ResourceException | RuntimeException e) {
-                errors.add(r.kind() + ": " + Planner.reasonOf(e));
+            } catch (ResourceException e) {
+                errors.add(r.kind() + ": " + e.getMessage());
+            } catch (RuntimeException e) {
+                InternalFault fault = new InternalFault(null, r.kind(), "finish", e);
+                faults.add(fault);
+                errors.add(r.kind() + ": " + fault.reason());
             }
         }
-        return new Outcome(result, errors, appliedCount);
+        return new Outcome(result, errors, faults, commit);
     }
 
-    private ResourcePlan applyOne(Plan.Item item, String commit) {
-        ResourcePlan view = item.view;
-        String kind = item.bound.reconciler().kind();
-        List<Change> done = new ArrayList<>();
-        try {
-            item.bound.apply(view.changes(), host, done);
-        } catch (ResourceException | RuntimeException e) {
-            Change c = view.changes().get(Math.min(done.size(), view.changes().size() - 1));
-            recordConverged(kind, done, planner.reprobe(item), commit);
-            return view.withStatus(Status.ERROR, "apply " + c.field() + " (" + c.layer().label() + "): " + Planner.reasonOf(e));
+    /**
+     * Why a pending item is not applied: a selector prune not allowed, a failed dependency, an item the saved plan
+     * does not list (left as planned) or whose probed state moved. Empty when it is to be applied.
+     */
+    private static Optional<ResourcePlan> refusal(ResourcePlan view, Optional<Map<String, String>> approved,
+                                                  boolean allowSelectorPrunes, Set<String> failed) {
+        if (view.prune() == Prune.SELECTOR && !allowSelectorPrunes) {
+            return Optional.of(view.withStatus(Status.SKIPPED, "prune refused: " + view.reason()));
         }
-        ResourcePlan verify = planner.reprobe(item);
-        recordConverged(kind, done, verify, commit);
+        Optional<String> failedDep = view.dependsOn().stream().filter(failed::contains).findFirst();
+        if (failedDep.isPresent()) return Optional.of(view.withStatus(Status.SKIPPED, "dependency failed: " + failedDep.get()));
+        if (approved.isPresent()) {
+            String fp = approved.get().get(view.id());
+            if (fp == null) return Optional.of(view);
+            if (!fp.equals(view.fingerprint())) {
+                return Optional.of(view.withStatus(Status.ERROR, "refused: the probed state moved since the plan was made (plan again)"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private ResourceOutcome applyOne(Plan.Item item, List<InternalFault> faults) {
+        ResourcePlan view = item.view();
+        String kind = item.bound().reconciler().kind();
+        List<Change> done = new ArrayList<>();
+        String failure = null;
+        try {
+            // the kind applies the resource's changes, one by one or as one step, adding each that took to done
+            item.bound().apply(view.changes(), host, done);
+        } catch (ResourceException e) {
+            failure = e.getMessage();
+        } catch (RuntimeException e) {
+            InternalFault fault = new InternalFault(view.id(), kind, "apply", e);
+            faults.add(fault);
+            failure = fault.reason();
+        }
+        if (failure != null) {
+            Change c = view.changes().get(Math.min(done.size(), view.changes().size() - 1));
+            ResourcePlan verify = prober.probe(item.bound(), view.position(), Optional.empty(), "verify", faults::add);
+            return new ResourceOutcome(view.withStatus(Status.ERROR, "apply " + c.field() + " (" + c.layer().label() + "): " + failure),
+                    kind, converged(done, verify), clock.instant(), false);
+        }
+        ResourcePlan verify = prober.probe(item.bound(), view.position(), Optional.empty(), "verify", faults::add);
+        List<Change> converged = converged(done, verify);
         if (verify.status() == Status.ERROR) {
-            return view.withStatus(Status.ERROR, "verify after apply: " + verify.reason());
+            return new ResourceOutcome(view.withStatus(Status.ERROR, "verify after apply: " + verify.reason()), kind, converged,
+                    clock.instant(), false);
         }
         if (!verify.changes().isEmpty()) {
             Change c = verify.changes().get(0);
-            return view.withStatus(Status.ERROR, "did not converge: " + c.field() + " (" + c.layer().label() + ") is "
-                    + show(c.from()) + ", wanted " + show(c.to()));
+            return new ResourceOutcome(view.withStatus(Status.ERROR, "did not converge: " + c.field() + " (" + c.layer().label()
+                    + ") is " + show(c.from()) + ", wanted " + show(c.to())), kind, converged, clock.instant(), false);
         }
-        if (item.bound.removal()) applied.forget(view.id());
-        return view.asApplied();
+        return new ResourceOutcome(view.asApplied(), kind, converged, clock.instant(), item.bound().removal());
     }
 
-    /** Remembers the applied changes that the verifying probe no longer reports. */
-    private void recordConverged(String kind, List<Change> done, ResourcePlan verify, String commit) {
+    /** The applied changes that the verifying probe no longer reports (none when it failed). */
+    private static List<Change> converged(List<Change> done, ResourcePlan verify) {
+        if (verify.status() == Status.ERROR) return List.of();
         Set<String> still = new HashSet<>();
         for (Change c : verify.changes()) still.add(c.stateKey());
-        String at = Times.iso(clock.instant());
-        for (Change c : done) {
-            if (verify.status() != Status.ERROR && !still.contains(c.stateKey())) applied.record(kind, c, at, commit);
-        }
+        return done.stream().filter(c -> !still.contains(c.stateKey())).toList();
     }
 
     private static String show(String v) {

@@ -72,6 +72,11 @@ public final class KindRegistry {
         return out;
     }
 
+    /** What every kind knows of the box for {@code agent status}, in registration order. */
+    public List<StatusFact> statusFacts(io.devbox.agent.host.Host host) {
+        return newRun().stream().flatMap(r -> r.statusFacts(host).stream()).toList();
+    }
+
     /** Fresh reconcilers for one run. */
     public List<Reconciler<?, ?>> newRun() {
         return factories.stream().<Reconciler<?, ?>>map(Supplier::get).toList();

@@ -2,23 +2,21 @@ package io.devbox.agent.engine;
 
 import java.util.List;
 
-/** The result of planning: every resource in dependency order with its status and changes. */
+/**
+ * The result of planning: every resource in dependency order with its status and changes. A value: nothing changes it
+ * after planning (an apply returns its own {@link Outcome}).
+ */
 public final class Plan {
     /** One planned resource and the binding the applier needs to act on it. */
-    static final class Item {
-        final BoundResource<?, ?> bound;
-        ResourcePlan view;
-
-        Item(BoundResource<?, ?> bound, ResourcePlan view) {
-            this.bound = bound;
-            this.view = view;
-        }
+    record Item(BoundResource<?, ?> bound, ResourcePlan view) {
     }
 
     private final List<Item> items;
+    private final List<InternalFault> faults;
 
-    Plan(List<Item> items) {
+    Plan(List<Item> items, List<InternalFault> faults) {
         this.items = List.copyOf(items);
+        this.faults = List.copyOf(faults);
     }
 
     List<Item> items() {
@@ -26,7 +24,12 @@ public final class Plan {
     }
 
     public List<ResourcePlan> resources() {
-        return items.stream().map(i -> i.view).toList();
+        return items.stream().map(Item::view).toList();
+    }
+
+    /** Unexpected exceptions out of kinds while probing; their resources are internal errors in {@link #resources()}. */
+    public List<InternalFault> internalFaults() {
+        return faults;
     }
 
     public Summary summary() {
@@ -34,6 +37,6 @@ public final class Plan {
     }
 
     public boolean pending() {
-        return items.stream().anyMatch(i -> i.view.pending());
+        return items.stream().anyMatch(i -> i.view().pending());
     }
 }

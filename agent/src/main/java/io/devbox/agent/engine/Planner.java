@@ -6,7 +6,6 @@ import io.devbox.agent.profile.Origin;
 import io.devbox.agent.profile.ProfileError;
 import io.devbox.agent.profile.ProfileException;
 
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -22,9 +21,7 @@ public final class Planner {
     private final List<Reconciler<?, ?>> reconcilers;
     private final Host host;
     private final AppliedState applied;
-    private final Function<String, Optional<String>> activeOverride;
-    private final Function<String, Optional<String>> selectorPrune;
-    private final MessageDigest sha = BoundResource.sha256();
+    private final Prober prober;
 
     /**
      * @param activeOverride for a resource id, the description of an active override (then it is not corrected)
@@ -43,8 +40,7 @@ public final class Planner {
         this.reconcilers = reconcilers;
         this.host = host;
         this.applied = applied;
-        this.activeOverride = activeOverride;
-        this.selectorPrune = selectorPrune;
+        this.prober = new Prober(host, applied, activeOverride, selectorPrune);
     }
 
     /**
@@ -55,12 +51,13 @@ public final class Planner {
         List<BoundResource<?, ?>> ordered = DependencyOrder.sort(bound);
         Map<Reconciler<?, ?>, Optional<String>> unsupported = new LinkedHashMap<>();
         List<Plan.Item> items = new ArrayList<>(ordered.size());
+        List<InternalFault> faults = new ArrayList<>();
         int position = 0;
         for (BoundResource<?, ?> b : ordered) {
             Optional<String> skip = unsupported.computeIfAbsent(b.reconciler(), r -> r.unsupported(host));
-            items.add(new Plan.Item(b, probe(b, ++position, skip)));
+            items.add(new Plan.Item(b, prober.probe(b, ++position, skip, "probe", faults::add)));
         }
-        return new Plan(items);
+        return new Plan(items, faults);
     }
 
     /** The ids of the resources the profiles declare in {@code context} (no removals); probes nothing. */
@@ -75,60 +72,9 @@ public final class Planner {
         return DependencyOrder.sort(desired(context, Set.of())).size();
     }
 
-    /** Probes one resource again (after apply, or for a saved plan) and gives its fresh view. */
-    ResourcePlan reprobe(Plan.Item item) {
-        return probe(item.bound, item.view.position(), Optional.empty());
-    }
-
-    private ResourcePlan probe(BoundResource<?, ?> b, int position, Optional<String> unsupportedReason) {
-        DesiredResource d = b.desired();
-        String id = d.id();
-        String kind = b.reconciler().kind();
-        List<String> warnings = b.warnings(host);
-        Optional<String> selector = b.removal() ? selectorPrune.apply(id) : Optional.empty();
-        Prune prune = !b.removal() ? null : selector.isPresent() ? Prune.SELECTOR : Prune.PROFILES;
-        if (unsupportedReason.isPresent()) {
-            return new ResourcePlan(id, kind, ResourcePlan.nameOf(id), Status.SKIPPED, List.of(), d.origin(),
-                    unsupportedReason.get(), warnings, null, d.dependsOn(), position, null, prune, false);
-        }
-        try {
-            BoundResource.Probed probed = b.probe(host, sha);
-            List<Change> changes = probed.changes();
-            Status status;
-            String reason = !b.removal() ? null
-                    : selector.map(why -> "not selected for this box any more (" + why + "); apply prunes it only with --allow-prune")
-                    .orElse("no longer listed (prune)");
-            if (changes.isEmpty()) {
-                status = Status.OK;
-            } else if (activeOverride.apply(id).isPresent()) {
-                status = Status.OVERRIDE;
-                reason = activeOverride.apply(id).get();
-            } else if (anyDrifted(changes)) {
-                status = Status.DRIFT;
-                String at = applied.appliedAt(id);
-                reason = "changed on this box since the last apply" + (at != null ? " (" + at + ")" : "");
-            } else {
-                status = Status.CHANGE;
-            }
-            return new ResourcePlan(id, kind, ResourcePlan.nameOf(id), status, changes, d.origin(), reason,
-                    warnings, probed.fingerprint(), d.dependsOn(), position, probed.action(b.removal()), prune, false);
-        } catch (ResourceSkipped e) {
-            return new ResourcePlan(id, kind, ResourcePlan.nameOf(id), Status.SKIPPED, List.of(), d.origin(),
-                    e.getMessage(), warnings, null, d.dependsOn(), position, null, prune, false);
-        } catch (ResourceException | RuntimeException e) {
-            return new ResourcePlan(id, kind, ResourcePlan.nameOf(id), Status.ERROR, List.of(), d.origin(),
-                    reasonOf(e), warnings, null, d.dependsOn(), position, null, prune, false);
-        }
-    }
-
-    private boolean anyDrifted(List<Change> changes) {
-        for (Change c : changes) if (applied.drifted(c)) return true;
-        return false;
-    }
-
-    static String reasonOf(Exception e) {
-        if (e instanceof ResourceException) return e.getMessage();
-        return e.getClass().getSimpleName() + (e.getMessage() != null ? ": " + e.getMessage() : "");
+    /** The planner's probing, for the applier's verification of what it applied. */
+    Prober prober() {
+        return prober;
     }
 
     private List<BoundResource<?, ?>> desired(DesiredContext context, Set<String> only) throws ProfileException {

@@ -84,6 +84,14 @@ public interface Reconciler<D extends DesiredResource, O> {
         return desired.warnings();
     }
 
+    /**
+     * What this kind knows of the box for {@code agent status} (a restart it waits for, say), read from the box and
+     * the agent's state; changes neither. None by default.
+     */
+    default List<StatusFact> statusFacts(Host host) {
+        return List.of();
+    }
+
     /** Called once after every apply of the run, for batched work (e.g. a daemon-reload). */
     default void finish(Host host) throws ResourceException {
     }

@@ -37,6 +37,9 @@ import java.util.Set;
  * </ul>
  * Kinds choose per resource whether root works through this class or the work runs as the user
  * ({@link Commands#runAs}); either way the kernel or these checks, never the user's links, decide what root touches.
+ *
+ * <p>Over 300 lines because every operation must apply the same trust decision and handle discipline; one class keeps
+ * that boundary in one place to audit.
  */
 public final class BoxFs {
     private static final Duration MKDIR_TIMEOUT = Duration.ofSeconds(30);

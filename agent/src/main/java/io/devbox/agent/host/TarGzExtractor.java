@@ -31,6 +31,9 @@ import java.util.zip.GZIPInputStream;
  * setuid, setgid and sticky bits are dropped. Everything lands in a fresh temp directory (named with
  * {@link AtomicFiles#TEMP_PREFIX}), which the caller renames into place: a crash never leaves a half-extracted tree
  * under the final name, and {@link FileTrees#removeLeftovers} finds the temp directory of a killed run.
+ *
+ * <p>Over 300 lines because it is one parser of hostile input: every header field and entry type is checked on one path
+ * that must be read together.
  */
 public final class TarGzExtractor {
     private static final int BLOCK = 512;

@@ -37,6 +37,9 @@ import java.util.Optional;
  * Reads one YAML file into a {@link Node} tree with 1-based positions, through snakeyaml-engine's composer (YAML 1.2
  * core schema). Adds what the composer lacks: duplicate keys, a nesting limit, an alias limit, a node budget, strict
  * UTF-8. Every problem becomes a located {@link ProfileError}; nothing here throws on bad input.
+ *
+ * <p>Over 300 lines because it holds the two helpers of reading one file, the {@link LimitingParser} and the {@link
+ * Converter}, as nested classes private to it.
  */
 final class YamlReader {
     static final int MAX_BYTES = ProfileFile.MAX_BYTES;

@@ -4,6 +4,7 @@ import io.devbox.agent.host.AtomicFiles;
 import io.devbox.agent.host.Json;
 import io.devbox.agent.host.Printable;
 import io.devbox.agent.engine.AppliedState;
+import io.devbox.agent.engine.StatusFact;
 import io.devbox.agent.host.Facts;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -104,10 +105,10 @@ public final class StatusReport {
 
     /**
      * Adds what the state directory knows beyond the last run: the source state ({@code source.json}, kept by the
-     * remote source: fetch time, error, a refused bad commit), whether a WSL restart is pending in this boot
-     * ({@code wsl/restart-pending.json}), the watch daemon ({@code watch.json}) and the active overrides.
+     * remote source: fetch time, error, a refused bad commit), what the kinds know of the box ({@code facts}, under
+     * {@code host}), the watch daemon ({@code watch.json}) and the active overrides.
      */
-    public static void addDetails(ObjectNode status, Path stateDir, String currentBootId, List<OverrideInfo> overrides) {
+    public static void addDetails(ObjectNode status, Path stateDir, List<StatusFact> facts, List<OverrideInfo> overrides) {
         ObjectNode source = (ObjectNode) status.path("source");
         for (String f : List.of("repo", "ref", "commit", "signature")) if (!source.has(f)) source.putNull(f);
         source.putNull("fetchedAt");
@@ -120,10 +121,7 @@ public final class StatusReport {
                 source.set(e.getKey(), e.getValue());
             }
         }
-        JsonNode pending = readJson(stateDir.resolve("wsl").resolve("restart-pending.json"));
-        boolean restartPending = pending != null && currentBootId != null
-                && currentBootId.strip().equals(pending.path("bootId").asString(""));
-        ((ObjectNode) status.path("host")).put("restartPending", restartPending);
+        for (StatusFact f : facts) ((ObjectNode) status.path("host")).put(f.name(), f.holds());
         JsonNode watch = readJson(stateDir.resolve("watch.json"));
         if (watch != null && watch.isObject()) {
             ObjectNode w = status.putObject("watch");
@@ -158,8 +156,12 @@ public final class StatusReport {
         return null;
     }
 
-    /** The status for a person; every text from the state files is shown through {@link Printable}. */
-    public static String text(ObjectNode status) {
+    /**
+     * The status for a person; every text from the state files is shown through {@link Printable}.
+     *
+     * @param facts what the kinds know of the box (as given to {@link #addDetails}): their notices while they hold
+     */
+    public static String text(ObjectNode status, List<StatusFact> facts) {
         StringBuilder sb = new StringBuilder();
         JsonNode h = status.path("host");
         sb.append("Host     ").append(esc(h.path("hostname").asString())).append("  ").append(h.path("wsl").asBoolean() ? "WSL2" : "Linux")
@@ -178,7 +180,7 @@ public final class StatusReport {
                 for (JsonNode e : s.path("badCommitErrors")) sb.append("           ").append(esc(e.asString())).append('\n');
             }
         }
-        if (h.path("restartPending").asBoolean(false)) sb.append("         a WSL restart is pending (wsl --shutdown) for changed WSL settings\n");
+        for (StatusFact f : facts) if (f.holds()) sb.append("         ").append(esc(f.notice())).append('\n');
         JsonNode w = status.path("watch");
         if (w.isObject()) {
             sb.append("Watch    ").append(w.path("stoppedAt").isString() ? "stopped " + esc(w.path("stoppedAt").asString())

@@ -3,41 +3,32 @@ package io.devbox.agent.run;
 import io.devbox.agent.engine.ResourcePlan;
 import io.devbox.agent.host.Host;
 import io.devbox.agent.host.Times;
-import io.devbox.agent.metrics.AgentMetrics;
 import io.devbox.agent.profile.ProfileException;
 import io.devbox.agent.report.RunError;
 import io.devbox.agent.report.RunInfo;
 import io.devbox.agent.report.RunRecords;
-import io.devbox.agent.source.SourceException;
-import io.devbox.agent.source.SourceState;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Supplier;
 
 /**
- * Writes what a run did: its record under {@code <state>/runs} and the metrics. A run whose profiles were refused is
- * recorded too (its errors, nothing probed), so that a watch daemon's history shows why a cycle changed nothing.
+ * Makes the {@link RunInfo} of what a run did and tells its {@link RunListener}s (the run record, the metrics). A run
+ * whose profiles were refused is recorded too (its errors, nothing probed), so that a watch daemon's history shows why
+ * a cycle changed nothing.
  */
 final class RunRecorder {
     private final Host host;
-    private final Path stateDir;
-    private final Supplier<RunRecords> records;
-    private final Supplier<AgentMetrics> metrics;
+    private final List<RunListener> listeners;
     private final Clock clock;
 
-    RunRecorder(Host host, Path stateDir, Supplier<RunRecords> records, Supplier<AgentMetrics> metrics, Clock clock) {
+    RunRecorder(Host host, List<RunListener> listeners, Clock clock) {
         this.host = host;
-        this.stateDir = stateDir;
-        this.records = records;
-        this.metrics = metrics;
+        this.listeners = List.copyOf(listeners);
         this.clock = clock;
     }
 
@@ -50,13 +41,8 @@ final class RunRecorder {
         RunInfo run = new RunInfo(id(start, command), command, Times.iso(start), end.toEpochMilli() - start.toEpochMilli(),
                 loaded.sourceInfo(), host.facts(), loaded.spec().profileNames(), loaded.profilesDigest(), resources, all,
                 only, true);
-        records.get().write(run);
-        AgentMetrics m = metrics.get();
-        m.reload();
-        if (sourceStateError()) m.sourceFetchError();
-        m.runFinished(command, !Session.failed(run), Duration.between(start, end), end, resources, loaded.snapshot().commit(),
-                applies && !Session.failed(run), activeOverrides);
-        m.write();
+        RunListener.Finished finished = new RunListener.Finished(run, start, end, loaded.snapshot().commit(), applies, activeOverrides);
+        for (RunListener l : listeners) l.finished(finished);
         return run;
     }
 
@@ -78,39 +64,29 @@ final class RunRecorder {
         }
         RunInfo run = new RunInfo(id(start, command), command, Times.iso(start), end.toEpochMilli() - start.toEpochMilli(),
                 info, host.facts(), List.of(), null, List.of(), errors, only, false);
-        try {
-            records.get().write(run);
-        } catch (IOException | RuntimeException failed) {
-            e.addSuppressed(failed);
+        for (RunListener l : listeners) {
+            try {
+                l.rejected(run);
+            } catch (IOException | RuntimeException failed) {
+                e.addSuppressed(failed);
+            }
         }
         aborted(command, start, e);
     }
 
     /** Counts a run that ended before its record (the lock is held: a run that never got it is no run). */
     void aborted(String command, Instant start, Exception e) {
-        try {
-            AgentMetrics m = metrics.get();
-            m.reload();
-            if (e instanceof SourceException) m.sourceFetchError();
-            Instant end = clock.instant();
-            m.runAborted(command, Duration.between(start, end), end);
-            m.write();
-        } catch (IOException | RuntimeException metricsFailed) {
-            e.addSuppressed(metricsFailed);
+        Instant end = clock.instant();
+        for (RunListener l : listeners) {
+            try {
+                l.aborted(command, start, end, e);
+            } catch (IOException | RuntimeException failed) {
+                e.addSuppressed(failed);
+            }
         }
     }
 
     private static String id(Instant start, String command) {
         return RunRecords.idTime(start) + "-" + command + "-" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
-    }
-
-    /** True when the source state ({@code <state>/source.json}, kept by the remote source) records a fetch error. */
-    private boolean sourceStateError() {
-        try {
-            String error = SourceState.read(stateDir).error();
-            return error != null && !error.isBlank();
-        } catch (IOException e) {
-            return false;
-        }
     }
 }

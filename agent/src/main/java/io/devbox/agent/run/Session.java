@@ -1,19 +1,13 @@
 package io.devbox.agent.run;
 
 import io.devbox.agent.engine.AppliedState;
-import io.devbox.agent.engine.Applier;
 import io.devbox.agent.engine.DesiredContext;
+import io.devbox.agent.engine.InternalFault;
 import io.devbox.agent.engine.KindRegistry;
-import io.devbox.agent.engine.Plan;
-import io.devbox.agent.engine.Planner;
-import io.devbox.agent.engine.Prune;
-import io.devbox.agent.engine.ResourcePlan;
 import io.devbox.agent.engine.RunLock;
 import io.devbox.agent.engine.StateDir;
 import io.devbox.agent.engine.Status;
-import io.devbox.agent.host.Commands;
 import io.devbox.agent.host.Facts;
-import io.devbox.agent.host.FactsProbe;
 import io.devbox.agent.host.Host;
 import io.devbox.agent.metrics.AgentMetrics;
 import io.devbox.agent.profile.ComposedSpec;
@@ -21,7 +15,6 @@ import io.devbox.agent.profile.FileValidationCache;
 import io.devbox.agent.profile.HostIdentity;
 import io.devbox.agent.profile.ProfileException;
 import io.devbox.agent.profile.ProfileLoader;
-import io.devbox.agent.report.RunError;
 import io.devbox.agent.report.RunInfo;
 import io.devbox.agent.report.RunRecords;
 import io.devbox.agent.source.RemoteGitSource;
@@ -29,24 +22,21 @@ import io.devbox.agent.source.Snapshot;
 import io.devbox.agent.source.SourceException;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
-import java.util.function.Function;
+import java.util.function.Consumer;
 
 /**
  * One agent run from source to record: gathers the box's facts, pins the profiles, composes them for this box,
- * plans, applies, remembers what was applied and writes the run record. It is where the steps of a run meet (locks,
- * source, plan, apply, record, in their order and with their failure paths), so it is longer than most classes; the
- * steps themselves are elsewhere: pinning and reading the profiles {@link SourceReader}, the record and metrics
- * {@link RunRecorder}, the prunes a changed identity causes {@link SelectorPrunes}, every box a repository can select
- * {@link AllBoxes}.
+ * plans, applies, remembers what was applied and writes the run record. It wires the parts and holds the run's frame
+ * (the state lock, recording a refused or failed run); the steps are elsewhere: pinning and reading the profiles
+ * {@link SourceReader}, the planners {@link Planners}, an apply {@link ApplyRun}, the record and metrics
+ * {@link RunRecorder} and its {@link RunListener}s, the prunes a changed identity causes {@link SelectorPrunes},
+ * every box a repository can select {@link AllBoxes}.
  */
 public final class Session {
 
@@ -56,8 +46,11 @@ public final class Session {
     private final Host host;
     private final StateDir state;
     private final GitOptions git;
+    private final Planners planners;
     private AgentMetrics metrics;
     private RunRecords.Retention retention = RunRecords.Retention.DEFAULT;
+    private Consumer<InternalFault> faults = f -> {
+    };
     private SourceReader reader;
 
     private Session(AgentOptions options, GitOptions git, Clock clock, KindRegistry kinds, Host host, StateDir state) {
@@ -67,6 +60,7 @@ public final class Session {
         this.kinds = kinds;
         this.host = host;
         this.state = state;
+        this.planners = new Planners(kinds, host);
     }
 
     public static Session open(AgentOptions o, Map<String, String> env, Clock clock, KindRegistry kinds) {
@@ -74,22 +68,8 @@ public final class Session {
     }
 
     public static Session open(AgentOptions o, GitOptions git, Map<String, String> env, Clock clock, KindRegistry kinds) {
-        Path root = o.root().toAbsolutePath().normalize();
-        Facts facts = new FactsProbe(root, env).gather(o.hostname(), o.user());
-        Path sysctl = o.sysctlDir() != null ? o.sysctlDir() : root.resolve("proc/sys");
-        Path cgroup = o.cgroupDir() != null ? o.cgroupDir() : root.resolve("sys/fs/cgroup");
-        Path stateDir = o.stateDir() != null ? o.stateDir() : defaultStateDir(root, facts, env);
-        // before JGit opens anything: its config files (and what it writes of them) live in the state directory
-        io.devbox.agent.source.StateDirGitConfig.install(stateDir);
-        Host host = new Host(root, sysctl, cgroup, stateDir, facts, new Commands());
-        return new Session(o, git, clock, kinds, host, new StateDir(stateDir));
-    }
-
-    static Path defaultStateDir(Path root, Facts facts, Map<String, String> env) {
-        if (facts.root()) return root.resolve("var/lib/devbox-agent");
-        String xdg = env.get("XDG_STATE_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "state");
-        return base.resolve("devbox-agent");
+        Host host = BoxHost.of(o, env);
+        return new Session(o, git, clock, kinds, host, new StateDir(host.stateDir()));
     }
 
     public Host host() {
@@ -113,6 +93,15 @@ public final class Session {
     /** How many run records to keep (default {@link RunRecords.Retention#DEFAULT}). */
     public Session useRetention(RunRecords.Retention r) {
         this.retention = r;
+        return this;
+    }
+
+    /**
+     * Who is told of a kind's internal fault (an unexpected exception out of its probe, apply or finish) with its stack
+     * trace: {@code --debug}. The run itself reports the resource as an internal error either way.
+     */
+    public Session onInternalFault(Consumer<InternalFault> listener) {
+        this.faults = listener;
         return this;
     }
 
@@ -162,8 +151,8 @@ public final class Session {
 
     private SourceReader reader() {
         if (reader == null) {
-            reader = new SourceReader(options, git, state.path(), host, identity(), this::loader,
-                    () -> planner(AppliedState.empty(), List.of()), this::remoteSource);
+            reader = new SourceReader(options, git, state.path(), host, identity(), this::loader, planners::checker,
+                    this::remoteSource);
         }
         return reader;
     }
@@ -181,7 +170,7 @@ public final class Session {
     /** {@code agent validate --all-boxes}: every combination of hostname and labels the selectors tell apart. */
     public AllBoxes.Result validateAllBoxes() throws SourceException, IOException {
         SourceReader.Head head = reader().head();
-        return new AllBoxes(loader(), () -> planner(AppliedState.empty(), List.of()), identity()).check(head.snapshot(), head.notes());
+        return new AllBoxes(loader(), planners::checker, identity()).check(head.snapshot(), head.notes());
     }
 
     /**
@@ -191,7 +180,7 @@ public final class Session {
     public Set<String> resourceIds() throws SourceException, ProfileException, IOException {
         Set<String> ids = new java.util.TreeSet<>(state.loadApplied().resources().keySet());
         Loaded loaded = load(Optional.empty());
-        ids.addAll(planner(AppliedState.empty(), List.of()).declaredIds(new DesiredContext(identity(), loaded.spec(), host)));
+        ids.addAll(planners.checker().declaredIds(new DesiredContext(identity(), loaded.spec(), host)));
         return ids;
     }
 
@@ -202,10 +191,6 @@ public final class Session {
     public HostIdentity identity() {
         Facts f = host.facts();
         return new HostIdentity(f.hostname(), options.labels(), f.user(), f.home());
-    }
-
-    private Planner planner(AppliedState applied, List<Overrides.Entry> activeOverrides) {
-        return new Planner(kinds.newRun(), host, applied, Overrides.lookup(activeOverrides));
     }
 
     public RunLock lock(String command) throws IOException, RunLock.HeldException {
@@ -227,24 +212,7 @@ public final class Session {
 
     /** Plans (read-only on the box) and records the run. */
     public RunInfo plan(String command, Set<String> only) throws Exception {
-        Instant start = clock.instant();
-        List<String> kindsOnly = kinds.kindsOf(only);
-        try (RunLock ignored = lock(command)) {
-            RunRecorder recorder = recorder();
-            try {
-                Loaded loaded = load(Optional.empty());
-                AppliedState applied = state.loadApplied();
-                List<Overrides.Entry> active = overrides().active(clock.instant());
-                Plan plan = planner(applied, active, selectorPrunes(loaded, applied)).plan(context(loaded), Set.copyOf(kindsOnly));
-                return recorder.finished(command, start, loaded, plan.resources(), List.of(), false, active.size(), kindsOnly);
-            } catch (ProfileException e) {
-                recorder.rejected(command, start, reader().pinned(), e, kindsOnly);
-                throw e;
-            } catch (Exception e) {
-                recorder.aborted(command, start, e);
-                throw e;
-            }
-        }
+        return runs().plan(command, kinds.kindsOf(only));
     }
 
     /** What an apply did. */
@@ -266,20 +234,7 @@ public final class Session {
      */
     public ApplyResult apply(String command, Set<String> only, Optional<SavedPlan> saved, BooleanSupplier stop,
                              boolean allowSelectorPrunes) throws Exception {
-        Instant start = clock.instant();
-        List<String> kindsOnly = kinds.kindsOf(only);
-        try (RunLock ignored = lock(command)) {
-            RunRecorder recorder = recorder();
-            try {
-                return applyLocked(command, start, kindsOnly, saved, stop, allowSelectorPrunes, recorder);
-            } catch (ProfileException e) {
-                recorder.rejected(command, start, reader().pinned(), e, kindsOnly);
-                throw e;
-            } catch (Exception e) {
-                recorder.aborted(command, start, e);
-                throw e;
-            }
-        }
+        return runs().apply(command, kinds.kindsOf(only), saved, stop, allowSelectorPrunes);
     }
 
     /**
@@ -289,75 +244,29 @@ public final class Session {
      * for the box as it was", and removing everything is what was asked.)
      */
     public ApplyResult prune(boolean apply, BooleanSupplier stop) throws Exception {
-        String command = "prune";
-        Instant start = clock.instant();
-        try (RunLock ignored = lock(command)) {
-            RunRecorder recorder = recorder();
-            try {
-                Loaded nothing = new Loaded(new Snapshot(options.repo() == null ? "(no profiles)" : options.repo(), options.ref(),
-                        null, List.of(), io.devbox.agent.profile.RepoFiles.NONE),
-                        new ComposedSpec(Map.of(), List.of(), io.devbox.agent.profile.RepoFiles.NONE), Digests.profiles(List.of()));
-                if (!apply) {
-                    Plan plan = planner(state.loadApplied(), List.of()).plan(context(nothing), Set.of());
-                    return new ApplyResult(recorder.finished(command, start, nothing, plan.resources(), List.of(), false, 0, List.of()), 0);
-                }
-                return applyLoaded(command, start, nothing, List.of(), Optional.empty(), stop, true, recorder);
-            } catch (Exception e) {
-                recorder.aborted(command, start, e);
-                throw e;
-            }
-        }
+        return runs().prune(apply, stop);
     }
 
-    private ApplyResult applyLocked(String command, Instant start, List<String> only, Optional<SavedPlan> saved,
-                                    BooleanSupplier stop, boolean allowSelectorPrunes, RunRecorder recorder) throws Exception {
-        Loaded loaded = load(saved.map(SavedPlan::commit));
-        if (saved.isPresent() && saved.get().profilesDigest() != null
-                && !saved.get().profilesDigest().equals(loaded.profilesDigest())) {
-            throw new StalePlanException("the profiles changed since the plan was made (plan again)");
-        }
-        return applyLoaded(command, start, loaded, only, saved, stop, allowSelectorPrunes, recorder);
+    private RecordedRuns runs() {
+        RunRecorder recorder = new RunRecorder(host, List.of(new RunRecordWriter(this::runRecords),
+                new RunMetrics(state.path(), this::metrics)), clock);
+        return new RecordedRuns(this, options, clock, recorder, faults);
     }
 
-    private ApplyResult applyLoaded(String command, Instant start, Loaded loaded, List<String> only, Optional<SavedPlan> saved,
-                                    BooleanSupplier stop, boolean allowSelectorPrunes, RunRecorder recorder) throws Exception {
-        // the kinds' own checks of the profiles first: a profile they refuse leaves no trace on the box (not even the box lock)
-        planner(AppliedState.empty(), List.of()).check(context(loaded));
-        try (RunLock box = lockBox(command)) {
-            AppliedState applied = state.loadApplied();
-            List<Overrides.Entry> active = overrides().active(clock.instant());
-            SelectorPrunes selectorPrunes = selectorPrunes(loaded, applied);
-            Planner planner = planner(applied, active, selectorPrunes);
-            Plan plan = planner.plan(context(loaded), Set.copyOf(only));
-            Applier applier = new Applier(planner, host, applied, clock);
-            Applier.Outcome outcome = applier.apply(plan, saved.map(SavedPlan::fingerprints), loaded.snapshot().commit(), stop,
-                    allowSelectorPrunes);
-            state.saveApplied(applied);
-            List<RunError> errors = new ArrayList<>(outcome.errors().stream().map(RunError::of).toList());
-            List<ResourcePlan> refused = outcome.resources().stream()
-                    .filter(r -> r.prune() == Prune.SELECTOR && r.status() == Status.SKIPPED).toList();
-            if (!refused.isEmpty()) {
-                errors.add(RunError.of(selectorPrunes.refusal(refused)));
-            } else if (only.isEmpty()) {
-                // what the box is now, for telling a changed identity's prunes from the profiles' own next time; only
-                // after a run that covered every kind (else the kinds left out would lose their guard)
-                AppliedIdentity.of(identity()).write(state.path(), clock.instant());
-            }
-            RunInfo run = recorder.finished(command, start, loaded, outcome.resources(), errors, true, active.size(), only);
-            return new ApplyResult(run, outcome.applied());
-        }
+    RunInfo.SourceInfo pinned() {
+        return reader().pinned();
     }
 
-    private DesiredContext context(Loaded loaded) {
+    Planners planners() {
+        return planners;
+    }
+
+    DesiredContext context(Loaded loaded) {
         return new DesiredContext(identity(), loaded.spec(), host);
     }
 
-    private Planner planner(AppliedState applied, List<Overrides.Entry> activeOverrides, Function<String, Optional<String>> selectorPrunes) {
-        return new Planner(kinds.newRun(), host, applied, Overrides.lookup(activeOverrides), selectorPrunes);
-    }
-
-    private SelectorPrunes selectorPrunes(Loaded loaded, AppliedState applied) {
-        return SelectorPrunes.of(state.path(), identity(), loaded, applied, loader(), () -> planner(AppliedState.empty(), List.of()), host);
+    SelectorPrunes selectorPrunes(Loaded loaded, AppliedState applied) {
+        return SelectorPrunes.of(state.path(), identity(), loaded, applied, loader(), planners::checker, host);
     }
 
     /** A saved plan that no longer matches its inputs. */
@@ -365,10 +274,6 @@ public final class Session {
         public StalePlanException(String message) {
             super(message, null, false, false);
         }
-    }
-
-    private RunRecorder recorder() {
-        return new RunRecorder(host, state.path(), this::runRecords, this::metrics, clock);
     }
 
     private AgentMetrics metrics() {

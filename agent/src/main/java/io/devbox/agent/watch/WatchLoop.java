@@ -37,6 +37,9 @@ import java.util.function.Supplier;
  *
  * <p>Idle cost: one thread sleeping on a monitor; a tick reads the boot id and pins the revision (a ref lookup and
  * the profile blobs, no parsing or validation); nothing is kept between ticks but a few strings.
+ *
+ * <p>Over 300 lines because the daemon's timing (intervals, jitter, back-off, signals, reboots) and its locks must be
+ * read together to see that no cycle is missed or doubled.
  */
 public final class WatchLoop {
     /** How to (re)load the daemon's settings and open sessions: at start and on SIGHUP. */

@@ -155,9 +155,10 @@ class ControlCharactersRenderTest {
 
         Files.writeString(tmp.resolve("source.json"), JsonReport.pretty(sourceState()));
         ObjectNode status = StatusReport.build(run.host(), records, AppliedState.empty());
-        StatusReport.addDetails(status, tmp, "boot", List.of(new StatusReport.OverrideInfo("sysctl[" + EVIL + "]",
+        List<io.devbox.agent.engine.StatusFact> facts = List.of(new io.devbox.agent.engine.StatusFact("evil", true, "notice " + EVIL));
+        StatusReport.addDetails(status, tmp, facts, List.of(new StatusReport.OverrideInfo("sysctl[" + EVIL + "]",
                 "because " + EVIL, "dev" + EVIL, "2026-12-01T00:00:00Z")));
-        assertPrintable("status", StatusReport.text(status));
+        assertPrintable("status", StatusReport.text(status, facts));
         // JSON keeps its own escaping: still one valid document with the value intact
         assertThat(Json.read(JsonReport.pretty(status).getBytes()).path("overrides").get(0).path("reason").asString())
                 .isEqualTo("because " + EVIL);

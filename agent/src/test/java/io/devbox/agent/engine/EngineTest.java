@@ -97,6 +97,7 @@ class EngineTest {
 
         @Override
         public FileSeen probe(FileWanted d, Host host) throws ResourceException {
+            if (d.name().startsWith("probe-bug")) throw new IllegalStateException("a bug in probe");
             try {
                 return new FileSeen(Files.readString(host.path("/data/" + d.name())));
             } catch (NoSuchFileException e) {
@@ -116,6 +117,7 @@ class EngineTest {
         @Override
         public void apply(FileWanted d, Change change, Host host) throws ResourceException {
             applied.add(d.name());
+            if (d.name().startsWith("apply-bug")) throw new IllegalArgumentException("a bug in apply");
             try {
                 Path p = host.path("/data/" + d.name());
                 Files.createDirectories(p.getParent());
@@ -163,14 +165,15 @@ class EngineTest {
         return new DesiredContext(new HostIdentity("dev-1", Map.of(), "dev", "/home/dev"), spec);
     }
 
-    private record Run(Plan plan, Applier.Outcome outcome) {
+    private record Run(Plan plan, Outcome outcome) {
     }
 
     private Run applyOnce(AppliedState state, Map<String, Node> files) throws ProfileException {
         Host host = Sandboxes.host(root);
         Planner planner = new Planner(List.of(new FileKind()), host, state, id -> Optional.empty());
         Plan plan = planner.plan(context(files), Set.of());
-        Applier.Outcome out = new Applier(planner, host, state, Clock.systemUTC()).apply(plan, Optional.empty(), "c1", () -> false);
+        Outcome out = new Applier(planner, host, Clock.systemUTC()).apply(plan, Optional.empty(), "c1", () -> false);
+        state.remember(out);
         return new Run(plan, out);
     }
 
@@ -264,7 +267,7 @@ class EngineTest {
         Host host = Sandboxes.host(root);
         Planner planner = new Planner(List.of(new FileKind()), host, state, id -> Optional.empty());
         Plan fresh = planner.plan(context(files), Set.of());
-        Applier.Outcome out = new Applier(planner, host, state, Clock.systemUTC()).apply(fresh, Optional.of(approved), "c1", () -> false);
+        Outcome out = new Applier(planner, host, Clock.systemUTC()).apply(fresh, Optional.of(approved), "c1", () -> false);
         assertThat(statuses(out.resources())).containsEntry("file[a]", Status.OK).containsEntry("file[b]", Status.ERROR);
         assertThat(out.resources().stream().filter(r -> r.id().equals("file[b]")).findFirst().orElseThrow().reason()).contains("refused: the probed state moved since the plan was made");
         assertThat(Files.readString(root.resolve("data/b"))).isEqualTo("someone else");
@@ -316,7 +319,8 @@ class EngineTest {
         assertThat(runner.action()).isEqualTo(Action.REMOVE);
         assertThat(runner.reason()).contains("labels changed: ci=runner missing", "--allow-prune");
 
-        Applier.Outcome refused = new Applier(planner, host, state, Clock.systemUTC()).apply(plan, Optional.empty(), "c1", () -> false, false);
+        Outcome refused = new Applier(planner, host, Clock.systemUTC()).apply(plan, Optional.empty(), "c1", () -> false, false);
+        state.remember(refused);
         assertThat(refused.resources()).filteredOn(r -> r.id().equals("file[runner]")).singleElement()
                 .satisfies(r -> assertThat(r.status()).isEqualTo(Status.SKIPPED))
                 .satisfies(r -> assertThat(r.reason()).startsWith("prune refused: not selected for this box any more"));
@@ -324,9 +328,66 @@ class EngineTest {
         assertThat(state.resources()).containsKey("file[runner]");
 
         Plan again = planner.plan(context(Map.of("a", file("one"))), Set.of());
-        Applier.Outcome allowed = new Applier(planner, host, state, Clock.systemUTC()).apply(again, Optional.empty(), "c1", () -> false, true);
+        Outcome allowed = new Applier(planner, host, Clock.systemUTC()).apply(again, Optional.empty(), "c1", () -> false, true);
+        state.remember(allowed);
         assertThat(allowed.summary().remove()).isEqualTo(1);
         assertThat(Files.exists(root.resolve("data/runner"))).isFalse();
         assertThat(state.resources()).doesNotContainKey("file[runner]");
+    }
+
+    @Test
+    void applyingLeavesThePlanAndTheAppliedStateAsTheyWereAndReturnsTheOutcome() throws Exception {
+        AppliedState state = AppliedState.empty();
+        Host host = Sandboxes.host(root);
+        Planner planner = new Planner(List.of(new FileKind()), host, state, id -> Optional.empty());
+        Plan plan = planner.plan(context(Map.of("a", file("one"), "b", broken("two"))), Set.of());
+        List<ResourcePlan> before = plan.resources();
+        Outcome out = new Applier(planner, host, Clock.systemUTC()).apply(plan, Optional.empty(), "c1", () -> false);
+        assertThat(plan.resources()).as("the plan is a value").isEqualTo(before);
+        assertThat(plan.resources()).extracting(ResourcePlan::status).containsOnly(Status.CHANGE);
+        assertThat(state.resources()).as("the applier changes no state of its own").isEmpty();
+        assertThat(statuses(out.resources())).containsEntry("file[a]", Status.OK).containsEntry("file[b]", Status.ERROR);
+        assertThat(out.items()).filteredOn(i -> i.result().id().equals("file[a]")).singleElement()
+                .satisfies(i -> assertThat(i.converged()).extracting(Change::to).containsExactly("one"));
+        assertThat(out.items()).filteredOn(i -> i.result().id().equals("file[b]")).singleElement()
+                .satisfies(i -> assertThat(i.converged()).as("not converged: not remembered").isEmpty());
+        state.remember(out);
+        assertThat(state.resources()).containsOnlyKeys("file[a]");
+        assertThat(state.get("file[a]").commit()).isEqualTo("c1");
+    }
+
+    @Test
+    void anUnexpectedExceptionOutOfAKindIsAnInternalErrorOfItsResourceOnly() throws Exception {
+        AppliedState state = AppliedState.empty();
+        Host host = Sandboxes.host(root);
+        Planner planner = new Planner(List.of(new FileKind()), host, state, id -> Optional.empty());
+        Map<String, Node> files = new LinkedHashMap<>();
+        files.put("probe-bug", file("x"));
+        files.put("apply-bug", file("y"));
+        files.put("fine", file("z"));
+        Plan plan = planner.plan(context(files), Set.of());
+        assertThat(plan.resources()).filteredOn(r -> r.id().equals("file[probe-bug]")).singleElement()
+                .satisfies(r -> assertThat(r.status()).isEqualTo(Status.ERROR))
+                .satisfies(r -> assertThat(r.reason()).isEqualTo("internal error: IllegalStateException: a bug in probe"));
+        assertThat(plan.internalFaults()).singleElement().satisfies(f -> {
+            assertThat(f.resourceId()).isEqualTo("file[probe-bug]");
+            assertThat(f.during()).isEqualTo("probe");
+            assertThat(f.error()).hasMessage("a bug in probe");
+        });
+        Outcome out = new Applier(planner, host, Clock.systemUTC()).apply(plan, Optional.empty(), "c1", () -> false);
+        assertThat(statuses(out.resources())).containsEntry("file[probe-bug]", Status.ERROR)
+                .containsEntry("file[apply-bug]", Status.ERROR).containsEntry("file[fine]", Status.OK);
+        assertThat(out.resources()).filteredOn(r -> r.id().equals("file[apply-bug]")).singleElement()
+                .satisfies(r -> assertThat(r.reason()).isEqualTo("apply content (persisted): internal error: IllegalArgumentException: a bug in apply"));
+        assertThat(out.internalFaults()).extracting(InternalFault::resourceId, InternalFault::during)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("file[probe-bug]", "probe"),
+                        org.assertj.core.groups.Tuple.tuple("file[apply-bug]", "apply"));
+    }
+
+    @Test
+    void aKnownFailureIsNoInternalError() throws Exception {
+        assertThat(InternalFault.reasonOf(new ResourceException("cannot write /etc/x: read-only file system")))
+                .isEqualTo("cannot write /etc/x: read-only file system");
+        assertThat(InternalFault.reasonOf(new NullPointerException())).isEqualTo("internal error: NullPointerException");
     }
 }

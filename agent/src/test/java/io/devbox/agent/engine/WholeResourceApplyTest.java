@@ -143,17 +143,19 @@ class WholeResourceApplyTest {
         return new DesiredContext(new HostIdentity("dev-1", Map.of(), "dev", "/home/dev"), spec);
     }
 
-    private Applier.Outcome apply(PairKind kind, AppliedState state, Map<String, String> pairs) throws Exception {
+    private Outcome apply(PairKind kind, AppliedState state, Map<String, String> pairs) throws Exception {
         Host host = Sandboxes.host(root);
         Planner planner = new Planner(List.of(kind), host, state, id -> Optional.empty());
         Plan plan = planner.plan(context(pairs), Set.of());
-        return new Applier(planner, host, state, Clock.systemUTC()).apply(plan, Optional.empty(), "c1", () -> false);
+        Outcome out = new Applier(planner, host, Clock.systemUTC()).apply(plan, Optional.empty(), "c1", () -> false);
+        state.remember(out);
+        return out;
     }
 
     @Test
     void aFailureNamesTheChangeInHandAndKeepsWhatWasMadeBefore() throws Exception {
         AppliedState state = AppliedState.empty();
-        Applier.Outcome out = apply(new PairKind(false, false), state, Map.of("x", "one,fail"));
+        Outcome out = apply(new PairKind(false, false), state, Map.of("x", "one,fail"));
         ResourcePlan x = out.resources().get(0);
         assertThat(x.status()).isEqualTo(Status.ERROR);
         assertThat(x.reason()).isEqualTo("apply b (persisted): refused by the box");

@@ -3,7 +3,9 @@ package io.devbox.agent.hardening;
 import io.devbox.agent.kinds.Kinds;
 import io.devbox.agent.engine.AppliedState;
 import io.devbox.agent.engine.DesiredContext;
+import io.devbox.agent.engine.InternalFault;
 import io.devbox.agent.engine.KindRegistry;
+import io.devbox.agent.engine.Plan;
 import io.devbox.agent.engine.Planner;
 import io.devbox.agent.host.Commands;
 import io.devbox.agent.host.Facts;
@@ -41,7 +43,8 @@ import java.util.stream.Stream;
  * Mutation fuzzing of profiles (not in CI; {@code bench/fuzz-profiles.sh SECONDS [SEED]}): valid profiles are
  * mutated (bytes flipped, inserted, deleted; lines duplicated, swapped, re-indented; YAML and path tokens spliced in;
  * numbers made huge or negative) and each mutant is parsed, validated, composed, checked by every kind and planned
- * against a sandbox box, as {@code agent plan} does. A crash is any throwable other than {@link ProfileException};
+ * against a sandbox box, as {@code agent plan} does. A crash is any throwable other than {@link ProfileException},
+ * and so is a kind's internal error in the plan (an unexpected exception the planner turned into an error line);
  * a hang is a mutant that takes longer than 5 s. Findings are written to {@code agent/target/fuzz-findings/} and the exit code is 1.
  */
 public final class ProfileFuzzer {
@@ -113,7 +116,11 @@ public final class ProfileFuzzer {
             ComposedSpec spec = loader.load(files, id, REPO_FILES);
             Planner planner = new Planner(Kinds.registry().newRun(), host, AppliedState.empty(), r -> Optional.empty());
             planner.check(new DesiredContext(id, spec, host));
-            planner.plan(new DesiredContext(id, spec, host), Set.of());
+            Plan plan = planner.plan(new DesiredContext(id, spec, host), Set.of());
+            for (InternalFault f : plan.internalFaults()) {
+                // a kind's bug is a finding, not a handled error of the profile
+                throw new IllegalStateException("internal error in " + f.resourceId() + " (" + f.during() + ")", f.error());
+            }
             return true;
         } catch (ProfileException e) {
             for (var err : e.errors()) {

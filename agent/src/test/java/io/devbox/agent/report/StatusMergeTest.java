@@ -56,7 +56,7 @@ class StatusMergeTest {
         assertThat(status.path("resources")).hasSize(3);
         assertThat(status.path("lastRun").path("id").asString()).as("the last run is still the last run").isEqualTo("20261129T102000Z-plan-0004");
         assertThat(status.path("lastRun").path("errors").get(0).asString()).isEqualTo("bad profile");
-        String text = StatusReport.text(status);
+        String text = StatusReport.text(status, List.of());
         assertThat(text).contains("! sysctl[vm.swappiness]  drift  (run 20261129T100000Z-plan-0002", "error: bad profile",
                 "Observed 1 ok, 1 change, 1 drift");
     }

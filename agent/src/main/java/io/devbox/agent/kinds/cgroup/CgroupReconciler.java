@@ -34,6 +34,9 @@ import java.util.TreeSet;
 /**
  * Kind {@code cgroup} (spec key {@code cgroups}): creates cgroups and sets their limits on cgroup v1 or v2, and
  * where systemd is PID 1 persists a slice's limits in a drop-in. One instance serves one run.
+ *
+ * <p>Over 300 lines because it covers both cgroup versions and the systemd drop-in of a slice, whose probes must agree
+ * field by field.
  */
 public final class CgroupReconciler implements Reconciler<CgroupResource, CgroupObserved> {
     static final List<String> V1_HIERARCHIES = List.of("memory", "cpu", "blkio", "pids");

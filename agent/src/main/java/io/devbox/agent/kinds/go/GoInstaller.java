@@ -98,6 +98,8 @@ final class GoInstaller {
         if (before.exists() && !before.marker()) {
             throw new ResourceException(v.dir() + " exists but was not installed by devbox-agent; move it away or choose another go.installDir");
         }
+        // applying twice is applying once: a complete install of this version is left as it is (no second download)
+        if (before.exists() && before.marker() && before.problem() == null) return;
         String sha = v.sha256() != null ? v.sha256() : listedSha256(v.mirror(), file);
         String url = Downloader.child(v.mirror(), file);
         Path tarball = null;

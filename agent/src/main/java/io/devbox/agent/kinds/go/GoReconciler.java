@@ -31,6 +31,9 @@ import java.util.Set;
 /**
  * Go toolchains: {@code go[1.22.5]} per version under {@code installDir}, {@code go[default]} (the {@code current}
  * symlink and /etc/profile.d/devbox-go.sh), {@code go[env:KEY]} per managed key of the developer's Go env file.
+ *
+ * <p>Over 300 lines because its three resource shapes (a version, the default, an env key) share one layout of the
+ * install dir and one privilege-checked way to touch it; split per shape they would repeat it.
  */
 public final class GoReconciler implements Reconciler<GoResource, GoObserved> {
     static final String INSTALLED = "installed";

@@ -31,6 +31,9 @@ import java.util.regex.Pattern;
 /**
  * Kind {@code port} (spec key {@code ports}): Windows-to-WSL port rules. See {@link PortProxyRule} and
  * {@link LocalhostRule}.
+ *
+ * <p>Over 300 lines because its two mechanisms (a Windows portproxy with its firewall rule, and the localhost NAT
+ * rule on Linux) come from one ports entry and are probed and applied side by side.
  */
 public final class PortsReconciler implements Reconciler<PortResource, PortObserved> {
     static final String FIELD_PORTPROXY = "portproxy";

@@ -37,6 +37,9 @@ import java.util.stream.Collectors;
  * kind's {@link UnitReconciler} (one implementation of unit files, daemon-reload, enable, start and verify).
  * Upgrades and reconfigurations of a registered runner are disruptive and deferred (skipped) while a job runs,
  * unless {@code force: true}. One instance serves one run.
+ *
+ * <p>Over 300 lines because registration, package install and the busy-runner guard are one lifecycle whose order
+ * (deregister before reinstall, defer while a job runs) must be read together.
  */
 public final class RunnerReconciler implements Reconciler<RunnerResource, RunnerObserved> {
     static final String VERSION = "version";

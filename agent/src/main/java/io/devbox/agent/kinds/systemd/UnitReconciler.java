@@ -34,6 +34,9 @@ import java.util.TreeMap;
  * enablement (persisted) and running state (runtime). One daemon-reload per batch of file writes, done lazily before
  * the next enable/start/restart and at the end of the run; a running unit is restarted only when its content or
  * drop-ins changed. One instance serves one run.
+ *
+ * <p>Over 300 lines because files, enablement and running state of a unit are converged in one order with one lazy
+ * daemon-reload, which splitting would scatter.
  */
 public final class UnitReconciler implements Reconciler<UnitResource, UnitObserved> {
     static final String PROPERTIES = "LoadState,ActiveState,SubState,UnitFileState,FragmentPath,DropInPaths,NeedDaemonReload";

@@ -6,6 +6,7 @@ import io.devbox.agent.engine.DesiredContext;
 import io.devbox.agent.engine.Operation;
 import io.devbox.agent.engine.Reconciler;
 import io.devbox.agent.engine.ResourceException;
+import io.devbox.agent.engine.StatusFact;
 import io.devbox.agent.engine.ResourceSkipped;
 import io.devbox.agent.host.CommandResult;
 import io.devbox.agent.host.Host;
@@ -33,6 +34,9 @@ import java.util.Optional;
  * Kind {@code wsl} (spec key {@code wsl}): keys of /etc/wsl.conf ({@code wsl.conf[boot.systemd]}) and of the
  * Windows user's .wslconfig ({@code wslconfig[wsl2.memory]}), edited in place by {@link IniDocument}. A key
  * dropped from the profiles is left as it is in the user's file (no removal).
+ *
+ * <p>Over 300 lines because its two files (/etc/wsl.conf and the Windows user's .wslconfig) share probe, diff and apply
+ * and differ only in where and as whom they are read and written.
  */
 public final class WslReconciler implements Reconciler<WslSetting, WslObserved> {
     static final String FIELD = "value";
@@ -284,6 +288,14 @@ public final class WslReconciler implements Reconciler<WslSetting, WslObserved> 
 
     private static String wanted(WslSetting d, String current) {
         return d.ensureSysctlSystem() ? PersistSysctls.withSysctlSystem(current) : d.value();
+    }
+
+    /** Whether a WSL restart is pending: WSL settings changed in this boot ({@link RestartPending}). */
+    @Override
+    public List<StatusFact> statusFacts(Host host) {
+        String boot = host.facts() == null ? null : host.facts().bootId();
+        boolean pending = boot != null && RestartPending.details(host.stateDir(), boot).isPresent();
+        return List.of(new StatusFact("restartPending", pending, "a WSL restart is pending (wsl --shutdown) for changed WSL settings"));
     }
 
     // ---------------------------------------------------------------- apply

@@ -1,0 +1,77 @@
+package io.devbox.agent.architecture;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+/**
+ * The package rules of the design, read from the compiled main classes: the engine knows kinds only through its SPI
+ * (a kind is one package and a line in {@code kinds/Kinds}, nothing in the engine), dependencies point down, and
+ * the packages form no cycle.
+ */
+class LayeringTest {
+    private static final String AGENT = "io.devbox.agent";
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importMainClasses() {
+        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages(AGENT);
+    }
+
+    @Test
+    void theRulesSeeTheRealDependencies() {
+        assertThat(classes.contain("io.devbox.agent.engine.Planner")).isTrue();
+        assertThat(classes.contain("io.devbox.agent.kinds.Kinds")).isTrue();
+        ArchRule kindsUseTheEngine = noClasses().that().resideInAPackage(AGENT + ".kinds..")
+                .should().dependOnClassesThat().resideInAPackage(AGENT + ".engine..");
+        assertThat(kindsUseTheEngine.evaluate(classes).hasViolation()).as("a rule that must fail does").isTrue();
+    }
+
+    @Test
+    void theEngineImportsNoKindAndNothingThatDrivesIt() {
+        ArchRule rule = noClasses().that().resideInAPackage(AGENT + ".engine..")
+                .should().dependOnClassesThat().resideInAnyPackage(AGENT + ".kinds..", AGENT + ".cli..", AGENT + ".run..",
+                        AGENT + ".watch..", AGENT + ".enrol..", AGENT + ".report..", AGENT + ".fleet..", AGENT + ".source..",
+                        AGENT + ".config..", AGENT + ".metrics..")
+                .because("the engine knows kinds only through the Reconciler SPI, and runs, commands and reports use the engine, not the other way round");
+        rule.check(classes);
+    }
+
+    @Test
+    void kindsUseOnlyTheSpiTheBoxAndTheProfileModel() {
+        ArchRule rule = noClasses().that().resideInAPackage(AGENT + ".kinds..")
+                .should().dependOnClassesThat().resideInAnyPackage(AGENT + ".cli..", AGENT + ".run..", AGENT + ".watch..",
+                        AGENT + ".enrol..", AGENT + ".report..", AGENT + ".fleet..", AGENT + ".source..", AGENT + ".config..",
+                        AGENT + ".metrics..")
+                .because("a kind is reached through its descriptor and talks to the box through host");
+        rule.check(classes);
+    }
+
+    @Test
+    void theHostIsTheBottomLayer() {
+        ArchRule rule = noClasses().that().resideInAPackage(AGENT + ".host..")
+                .should().dependOnClassesThat().resideInAnyPackage(AGENT + ".cli..", AGENT + ".run..", AGENT + ".engine..",
+                        AGENT + ".kinds..", AGENT + ".profile..", AGENT + ".source..", AGENT + ".report..", AGENT + ".watch..",
+                        AGENT + ".enrol..", AGENT + ".fleet..", AGENT + ".config..", AGENT + ".metrics..");
+        rule.check(classes);
+    }
+
+    @Test
+    void nothingButTheCommandLineUsesTheCommandLine() {
+        ArchRule rule = noClasses().that().resideOutsideOfPackage(AGENT + ".cli..")
+                .should().dependOnClassesThat().resideInAPackage(AGENT + ".cli..");
+        rule.check(classes);
+    }
+
+    @Test
+    void thePackagesFormNoCycle() {
+        slices().matching(AGENT + ".(*)..").should().beFreeOfCycles().check(classes);
+    }
+}

@@ -1,0 +1,297 @@
+package io.devbox.agent.kinds.contract;
+
+import io.devbox.agent.engine.Reconciler;
+import io.devbox.agent.host.Commands;
+import io.devbox.agent.host.Downloader;
+import io.devbox.agent.host.Facts;
+import io.devbox.agent.host.Host;
+import io.devbox.agent.host.TarGzExtractor;
+import io.devbox.agent.kinds.cgroup.CgroupReconciler;
+import io.devbox.agent.kinds.go.GoLayout;
+import io.devbox.agent.kinds.go.GoReconciler;
+import io.devbox.agent.kinds.hooks.HooksReconciler;
+import io.devbox.agent.kinds.ports.PortsReconciler;
+import io.devbox.agent.kinds.runner.FakeRunnerPackage;
+import io.devbox.agent.kinds.runner.RunnerLayout;
+import io.devbox.agent.kinds.runner.RunnerReconciler;
+import io.devbox.agent.kinds.sysctl.SysctlReconciler;
+import io.devbox.agent.kinds.systemd.UnitReconciler;
+import io.devbox.agent.kinds.testing.WindowsStandIns;
+import io.devbox.agent.kinds.wsl.WslEnvironment;
+import io.devbox.agent.kinds.wsl.WslReconciler;
+import io.devbox.agent.testing.GitRepos;
+import io.devbox.agent.testing.LoopbackServer;
+import io.devbox.agent.testing.Sandboxes;
+import io.devbox.agent.testing.Tarballs;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+
+/**
+ * Each kind's fixture for the {@link KindContractTest}: random desired and actual states from a seeded {@link Random}
+ * (the seed is in every failure message), on a box where the kind really works. A new kind adds its fixture here.
+ */
+final class KindFixtures {
+    private KindFixtures() {
+    }
+
+    /** The fixture of {@code kind}; empty for a kind that has none yet. */
+    static java.util.Optional<KindFixture> of(String kind, Path tmp, Random r) throws Exception {
+        return java.util.Optional.ofNullable(switch (kind) {
+            case "sysctl" -> sysctl(tmp, r);
+            case "cgroup" -> cgroup(tmp, r);
+            case "unit" -> unit(tmp, r);
+            case "port" -> ports(tmp, r);
+            case "wsl" -> wsl(tmp, r);
+            case "go" -> go(tmp, r);
+            case "hook" -> hooks(tmp, r);
+            case "runner" -> runner(tmp, r);
+            default -> null;
+        });
+    }
+
+    /** A fixture made of its parts. */
+    record Parts(Supplier<Reconciler<?, ?>> reconcilers, Host host, Path tree, String section, Set<String> notTheBox,
+                 Set<String> keptByPrune, boolean prunes, AutoCloseable resources, Set<String> restoredExactly) implements KindFixture {
+        Parts(Supplier<Reconciler<?, ?>> reconcilers, Host host, Path tree, String section, Set<String> notTheBox,
+              Set<String> keptByPrune, boolean prunes, AutoCloseable resources) {
+            this(reconcilers, host, tree, section, notTheBox, keptByPrune, prunes, resources, Set.of());
+        }
+
+        Parts(Supplier<Reconciler<?, ?>> reconcilers, Host host, Path tree, String section) {
+            this(reconcilers, host, tree, section, Set.of(), Set.of(), true, () -> {
+            });
+        }
+
+        @Override
+        public Reconciler<?, ?> reconciler() {
+            return reconcilers.get();
+        }
+
+        @Override
+        public void close() {
+            try {
+                resources.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    static void write(Path p, String content) throws IOException {
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, content);
+    }
+
+    /** Kernel parameters in a fake /proc/sys (the way the kernel prints them), some already as wanted. */
+    static KindFixture sysctl(Path tmp, Random r) throws IOException {
+        Path root = tmp.resolve("box");
+        for (int i = 0; i < 8; i++) {
+            write(root.resolve("proc/sys/net/fake/k" + i), r.nextBoolean() ? r.nextInt(100) + "\n" : r.nextInt(9) + "\t" + r.nextInt(9) + "\n");
+        }
+        Files.createDirectories(root.resolve("etc/sysctl.d"));
+        boolean stale = r.nextBoolean();
+        if (stale) write(root.resolve("etc/sysctl.d/90-devbox-agent.conf"), "# stale\nnet.fake.k7 = 1\nnet.fake.k0=2\n");
+        StringBuilder spec = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i > 0 && r.nextInt(3) == 0) continue;
+            String v = r.nextBoolean() ? String.valueOf(r.nextInt(100)) : "\"" + r.nextInt(9) + " ".repeat(1 + r.nextInt(3)) + r.nextInt(9) + "\"";
+            spec.append("net").append(r.nextBoolean() ? ".fake." : "/fake/").append('k').append(i).append(": ").append(v).append('\n');
+        }
+        Host host = Sandboxes.host(root);
+        // a prune stops managing a kernel's live value: the value before the agent set it is not known to restore; and
+        // a stale agent file from before is the agent's own, rewritten without the pruned keys rather than restored
+        Set<String> kept = stale ? Set.of("proc/sys", "etc/sysctl.d/90-devbox-agent.conf") : Set.of("proc/sys");
+        return new Parts(SysctlReconciler::new, host, root, spec.toString(), Set.of(), kept, true, () -> {
+        });
+    }
+
+    /** A fake cgroup v2 tree whose subtree_control acts like the kernel's; no systemd, so no slice drop-ins. */
+    static KindFixture cgroup(Path tmp, Random r) throws IOException {
+        Path root = tmp.resolve("box");
+        Path cg = root.resolve("sys/fs/cgroup");
+        write(cg.resolve("cgroup.controllers"), "cpuset cpu io memory hugetlb pids rdma misc\n");
+        Set<String> enabled = new TreeSet<>();
+        for (String c : List.of("cpu", "io", "memory", "pids")) if (r.nextBoolean()) enabled.add(c);
+        write(cg.resolve("cgroup.subtree_control"), String.join(" ", enabled) + "\n");
+        StringBuilder spec = new StringBuilder();
+        int n = 1 + r.nextInt(3);
+        for (int i = 0; i < n; i++) {
+            String path = r.nextBoolean() ? "a" + i + ".slice" : "work.slice/j" + i;
+            spec.append(path).append(":\n");
+            if (r.nextBoolean()) spec.append("  pids: {max: ").append(r.nextBoolean() ? String.valueOf(1 + r.nextInt(5000)) : "max").append("}\n");
+            if (r.nextBoolean()) spec.append("  memory: {max: ").append(64 + r.nextInt(4000)).append("M}\n");
+            if (r.nextBoolean()) spec.append("  cpu: {weight: ").append(1 + r.nextInt(10000)).append("}\n");
+            spec.append("  io: {weight: ").append(1 + r.nextInt(10000)).append("}\n");
+        }
+        FakeCgroupV2Kernel kernel = new FakeCgroupV2Kernel(cg);
+        // an intermediate cgroup made for a child (work.slice for work.slice/j0) is no resource of its own: it stays,
+        // as do the controllers enabled for children in the parents (others may use them)
+        return new Parts(() -> new Settling<>(new CgroupReconciler(), kernel), Sandboxes.host(root), root, spec.toString(),
+                Set.of(), Set.of("sys/fs/cgroup/work.slice", "sys/fs/cgroup/cgroup.subtree_control"), true, () -> {
+        });
+    }
+
+    /** Unit files and drop-ins under a sandbox's /etc/systemd/system, some there before; no systemd running. */
+    static KindFixture unit(Path tmp, Random r) throws IOException {
+        Path root = tmp.resolve("box");
+        Files.createDirectories(root.resolve("etc/systemd/system"));
+        for (int i = 0; i < 5; i++) {
+            if (r.nextBoolean()) write(root.resolve("etc/systemd/system/u" + i + ".service"), "[Unit]\nDescription=old " + r.nextInt() + "\n");
+            if (r.nextInt(4) == 0) write(root.resolve("etc/systemd/system/u" + i + ".service.d/10-x.conf"), "[Service]\nNice=" + r.nextInt(20) + "\n");
+        }
+        StringBuilder spec = new StringBuilder("units:\n");
+        int n = 0;
+        for (int i = 0; i < 5; i++) {
+            if (r.nextInt(3) == 0) continue;
+            n++;
+            spec.append("  u").append(i).append(".service:\n    content: \"[Unit]\\nDescription=unit ").append(r.nextInt(1000))
+                    .append("\\n\\n[Service]\\nExecStart=/bin/true\\n\"\n");
+            if (r.nextBoolean()) {
+                spec.append("    dropins:\n");
+                for (int d = 0; d <= r.nextInt(2); d++) {
+                    spec.append("      ").append(10 + d).append("-x.conf: \"[Service]\\nNice=").append(r.nextInt(20)).append("\\n\"\n");
+                }
+            }
+        }
+        if (n == 0) spec.append("  only.service: {content: \"[Unit]\\n\"}\n");
+        // finding, left to the unit kind's owner: a pruned unit's "restart pending" record stays in the state directory
+        return new Parts(UnitReconciler::new, Sandboxes.host(root), root, spec.toString(), Set.of(),
+                Set.of("var/lib/devbox-agent/unit/restart-pending"), true, () -> {
+        });
+    }
+
+    /**
+     * Windows port proxies through stand-ins of netsh.exe and friends; the agent's state in the temp directory (its
+     * record of the rules it owns, {@code state/ports}, stays after a prune); the Windows rules are restored exactly.
+     */
+    static KindFixture ports(Path tmp, Random r) throws IOException {
+        WindowsStandIns win = WindowsStandIns.install(tmp.resolve("win"));
+        Files.createDirectories(tmp.resolve("state"));
+        Host host = new Host(Path.of("/"), Path.of("/proc/sys"), Path.of("/sys/fs/cgroup"), tmp.resolve("state"),
+                new Facts("dev-1", "boot-1", true, false, "dev", "/home/dev", true), new Commands());
+        int base = 8000 + r.nextInt(1000);
+        StringBuilder spec = new StringBuilder("- {port: " + base + ", interface: lo}\n");
+        if (r.nextBoolean()) spec.append("- {port: ").append(base + 1 + r.nextInt(50)).append(", targetPort: ").append(9000 + r.nextInt(99))
+                .append(", interface: lo, firewall: ").append(r.nextBoolean()).append("}\n");
+        // the Windows side as the stand-ins keep it: an empty list of proxies and firewall rules, or someone else's rule
+        win.write("v4tov4", r.nextBoolean() ? "0.0.0.0/7000 127.0.0.1/7000\n" : "");
+        win.write("firewall", "");
+        return new Parts(() -> new PortsReconciler(new WslEnvironment(win.wslEnv())), host, tmp, spec.toString(),
+                Set.of("win/bin", "win/state/netsh.log", "win/state/reg.log"), Set.of("state/ports"), true, () -> {
+        }, Set.of("win/state/v4tov4", "win/state/firewall"));
+    }
+
+    /** /etc/wsl.conf with the developer's own notes and keys, in a WSL environment of stand-ins. */
+    static KindFixture wsl(Path tmp, Random r) throws IOException {
+        Path root = tmp.resolve("box");
+        WindowsStandIns win = WindowsStandIns.install(tmp.resolve("windows"));
+        Files.createDirectories(root.resolve("mnt/c/Users/dev"));
+        boolean systemd = r.nextBoolean();
+        StringBuilder before = new StringBuilder(r.nextBoolean() ? "# the developer's notes\n" : "");
+        if (r.nextBoolean()) before.append("[boot]\nsystemd=").append(!systemd).append('\n');
+        if (r.nextBoolean()) before.append("[network]\nhostname = old-").append(r.nextInt(99)).append("\ngenerateHosts=true\n");
+        if (r.nextBoolean()) before.append("[interop]\n; comment\nenabled=false\nunknownKey=1\n");
+        write(root.resolve("etc/wsl.conf"), before.toString());
+        StringBuilder spec = new StringBuilder("conf:\n");
+        spec.append("  boot: {systemd: ").append(systemd).append("}\n");
+        if (r.nextBoolean()) spec.append("  network: {hostname: box-").append(r.nextInt(99)).append(", generateResolvConf: ").append(r.nextBoolean()).append("}\n");
+        if (r.nextBoolean()) spec.append("  interop: {enabled: ").append(r.nextBoolean()).append(", appendWindowsPath: ").append(r.nextBoolean()).append("}\n");
+        if (r.nextBoolean()) spec.append("  user: {default: dev}\n");
+        // a key dropped from the profiles stays as it is in the user's file (the kind has no removal)
+        return new Parts(() -> new WslReconciler(new WslEnvironment(win.wslEnv())), Sandboxes.host(root, true, false), root,
+                spec.toString(), Set.of(), Set.of(), false, () -> {
+        });
+    }
+
+    /** Go toolchains from a loopback mirror into a sandbox's install dir, a default and the developer's Go env. */
+    static KindFixture go(Path tmp, Random r) throws IOException {
+        Path root = tmp.resolve("box");
+        LoopbackServer server = new LoopbackServer();
+        StringBuilder listing = new StringBuilder("[");
+        for (String v : List.of("1.22.5", "1.21.12")) {
+            byte[] tgz = Tarballs.goToolchain(v).tarGz();
+            String name = GoLayout.tarball(v);
+            server.put("/dl/" + name, tgz);
+            listing.append(listing.length() > 1 ? "," : "").append("{\"version\":\"go").append(v).append("\",\"stable\":true,\"files\":[{\"filename\":\"")
+                    .append(name).append("\",\"os\":\"linux\",\"arch\":\"").append(GoLayout.arch()).append("\",\"sha256\":\"").append(sha256(tgz))
+                    .append("\",\"size\":1,\"kind\":\"archive\"}]}");
+        }
+        server.put("/dl/?mode=json&include=all", listing.append("]").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        if (r.nextBoolean()) write(root.resolve("home/dev/.config/go/env"), "GOPROXY=https://proxy.example.com\nGOPRIVATE=old.example.com\n");
+        String versions = r.nextBoolean() ? "[\"1.22.5\", \"1.21.12\"]" : "[\"1.22.5\"]";
+        String spec = "versions: " + versions + "\ndefault: \"1.22.5\"\nmirror: " + server.url("/dl/") + "\ninsecure: true\nprune: true\n"
+                + (r.nextBoolean() ? "env: {GOPRIVATE: \"git.example.com/*\"}\n" : "env: {GOFLAGS: \"-mod=mod\"}\n");
+        Supplier<Reconciler<?, ?>> kinds = () -> new GoReconciler(new Downloader(HttpClient.newHttpClient(), Duration.ofSeconds(5), null),
+                TarGzExtractor.standard());
+        // the developer's Go env file stays (emptied of the agent's keys) when the agent made it; toolchains are pruned
+        // only by a go section that says prune: true, so dropping the whole section leaves them
+        return new Parts(kinds, Sandboxes.host(root), root, spec, Set.of(), Set.of("home/dev/.config/go/env", "usr/local/go-versions"),
+                true, server);
+    }
+
+    /** Git repositories in the developer's home, some with hooks of the developer's own. */
+    static KindFixture hooks(Path tmp, Random r) throws Exception {
+        Path root = tmp.resolve("box");
+        write(root.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/bash\ndev:x:1000:1000:Dev:/home/dev:/bin/bash\n");
+        List<String> names = List.of("pre-commit", "commit-msg", "pre-push");
+        int repos = 1 + r.nextInt(3);
+        for (int i = 0; i < repos; i++) {
+            Path repo = GitRepos.init(root.resolve("home/dev/src/r" + i));
+            for (String h : names) {
+                if (r.nextInt(3) == 0) {
+                    Path hook = repo.resolve(".git/hooks").resolve(h);
+                    write(hook, "#!/bin/sh\n# the developer's own " + r.nextInt() + "\nexit 0\n");
+                    Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwxr-xr-x"));
+                }
+            }
+        }
+        StringBuilder spec = new StringBuilder("repos: [\"/home/dev/src/*\"]\nhooks:\n");
+        Set<String> chosen = new TreeSet<>();
+        for (String h : names) if (r.nextBoolean()) chosen.add(h);
+        if (chosen.isEmpty()) chosen.add("pre-commit");
+        for (String h : chosen) spec.append("  ").append(h).append(": {content: \"#!/bin/sh\\n# ").append(r.nextInt(1000)).append("\\nexit 0\\n\"}\n");
+        return new Parts(HooksReconciler::new, Sandboxes.host(root), root, spec.toString());
+    }
+
+    /** A runner package from a loopback mirror whose config.sh stand-in records what GitHub would have been told. */
+    static KindFixture runner(Path tmp, Random r) throws IOException {
+        Path root = tmp.resolve("box");
+        LoopbackServer server = new LoopbackServer();
+        String version = r.nextBoolean() ? "2.330.0" : "2.331.0";
+        byte[] tgz = FakeRunnerPackage.tarGz(version);
+        server.put("/releases/v" + version + "/" + RunnerLayout.tarball(version), tgz);
+        String token = "AZQ3RUNNERREGTOKEN7F3C9E2D1B";
+        Path tokenFile = root.resolve("etc/devbox-agent/runner-token");
+        write(tokenFile, token + "\n");
+        Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-------"));
+        String spec = "url: https://github.com/acme/api\nname: dev-42\nlabels: [wsl2" + (r.nextBoolean() ? ", go" : "") + "]\nversion: \""
+                + version + "\"\nsha256: " + FakeRunnerPackage.sha256(tgz) + "\nmirror: " + server.url("/releases/")
+                + "\ninstallDir: /opt/actions-runner\ntokenFile: /etc/devbox-agent/runner-token\n";
+        Supplier<Reconciler<?, ?>> kinds = () -> new RunnerReconciler(new Downloader(HttpClient.newHttpClient(), Duration.ofSeconds(5), null),
+                TarGzExtractor.standard(), Map.of("CI_RUNNER_TOKEN", token), Path.of("/proc"), new UnitReconciler());
+        // finding, left to the unit kind's owner: a pruned unit's "restart pending" record stays in the state directory
+        return new Parts(kinds, Sandboxes.host(root), root, spec, Set.of("opt/runner-standin"),
+                Set.of("var/lib/devbox-agent/unit/restart-pending"), true, server);
+    }
+
+    private static String sha256(byte[] b) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
