@@ -37,9 +37,8 @@ class LayeringTest {
     @Test
     void theEngineImportsNoKindAndNothingThatDrivesIt() {
         ArchRule rule = noClasses().that().resideInAPackage(AGENT + ".engine..")
-                .should().dependOnClassesThat().resideInAnyPackage(AGENT + ".kinds..", AGENT + ".cli..", AGENT + ".run..",
-                        AGENT + ".watch..", AGENT + ".enrol..", AGENT + ".report..", AGENT + ".fleet..", AGENT + ".source..",
-                        AGENT + ".config..", AGENT + ".metrics..")
+                .should().dependOnClassesThat().resideInAnyPackage(packages("kinds", "cli", "run", "watch", "enrol", "report",
+                        "fleet", "source", "config", "metrics"))
                 .because("the engine knows kinds only through the Reconciler SPI, and runs, commands and reports use the engine, not the other way round");
         rule.check(classes);
     }
@@ -47,9 +46,8 @@ class LayeringTest {
     @Test
     void kindsUseOnlyTheSpiTheBoxAndTheProfileModel() {
         ArchRule rule = noClasses().that().resideInAPackage(AGENT + ".kinds..")
-                .should().dependOnClassesThat().resideInAnyPackage(AGENT + ".cli..", AGENT + ".run..", AGENT + ".watch..",
-                        AGENT + ".enrol..", AGENT + ".report..", AGENT + ".fleet..", AGENT + ".source..", AGENT + ".config..",
-                        AGENT + ".metrics..")
+                .should().dependOnClassesThat().resideInAnyPackage(packages("cli", "run", "watch", "enrol", "report", "fleet",
+                        "source", "config", "metrics"))
                 .because("a kind is reached through its descriptor and talks to the box through host");
         rule.check(classes);
     }
@@ -57,9 +55,8 @@ class LayeringTest {
     @Test
     void theHostIsTheBottomLayer() {
         ArchRule rule = noClasses().that().resideInAPackage(AGENT + ".host..")
-                .should().dependOnClassesThat().resideInAnyPackage(AGENT + ".cli..", AGENT + ".run..", AGENT + ".engine..",
-                        AGENT + ".kinds..", AGENT + ".profile..", AGENT + ".source..", AGENT + ".report..", AGENT + ".watch..",
-                        AGENT + ".enrol..", AGENT + ".fleet..", AGENT + ".config..", AGENT + ".metrics..");
+                .should().dependOnClassesThat().resideInAnyPackage(packages("cli", "run", "engine", "kinds", "profile", "source",
+                        "report", "watch", "enrol", "fleet", "config", "metrics"));
         rule.check(classes);
     }
 
@@ -68,6 +65,11 @@ class LayeringTest {
         ArchRule rule = noClasses().that().resideOutsideOfPackage(AGENT + ".cli..")
                 .should().dependOnClassesThat().resideInAPackage(AGENT + ".cli..");
         rule.check(classes);
+    }
+
+    /** The agent's packages of these names, with their subpackages. */
+    private static String[] packages(String... names) {
+        return java.util.Arrays.stream(names).map(n -> AGENT + "." + n + "..").toArray(String[]::new);
     }
 
     @Test

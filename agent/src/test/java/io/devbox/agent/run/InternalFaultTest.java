@@ -1,12 +1,7 @@
 package io.devbox.agent.run;
 
-import io.devbox.agent.engine.Change;
-import io.devbox.agent.engine.DesiredContext;
-import io.devbox.agent.engine.Reconciler;
 import io.devbox.agent.engine.ResourceException;
 import io.devbox.agent.kinds.sysctl.SysctlObserved;
-import io.devbox.agent.profile.Node;
-import io.devbox.agent.profile.ProfileException;
 import io.devbox.agent.engine.InternalFault;
 import io.devbox.agent.engine.KindRegistry;
 import io.devbox.agent.engine.ResourcePlan;
@@ -15,6 +10,7 @@ import io.devbox.agent.host.Host;
 import io.devbox.agent.kinds.sysctl.SysctlReconciler;
 import io.devbox.agent.kinds.sysctl.SysctlSetting;
 import io.devbox.agent.report.RunInfo;
+import io.devbox.agent.testing.ForwardingReconciler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,43 +36,15 @@ class InternalFaultTest {
     Path tmp;
 
     /** The sysctl kind with a bug: probing one key throws. */
-    static final class BuggySysctl implements Reconciler<SysctlSetting, SysctlObserved> {
-        private final SysctlReconciler kind = new SysctlReconciler();
-
-        @Override
-        public String kind() {
-            return kind.kind();
-        }
-
-        @Override
-        public String specKey() {
-            return kind.specKey();
-        }
-
-        @Override
-        public List<SysctlSetting> desired(Node section, DesiredContext context) throws ProfileException {
-            return kind.desired(section, context);
+    static final class BuggySysctl extends ForwardingReconciler<SysctlSetting, SysctlObserved> {
+        BuggySysctl() {
+            super(new SysctlReconciler());
         }
 
         @Override
         public SysctlObserved probe(SysctlSetting desired, Host host) throws ResourceException {
             if (desired.id().equals("sysctl[net.fake.bug]")) throw new IllegalStateException("index 3 out of bounds");
             return kind.probe(desired, host);
-        }
-
-        @Override
-        public List<Change> diff(SysctlSetting desired, SysctlObserved observed) {
-            return kind.diff(desired, observed);
-        }
-
-        @Override
-        public void apply(SysctlSetting desired, Change change, Host host) throws ResourceException {
-            kind.apply(desired, change, host);
-        }
-
-        @Override
-        public void finish(Host host) throws ResourceException {
-            kind.finish(host);
         }
     }
 
