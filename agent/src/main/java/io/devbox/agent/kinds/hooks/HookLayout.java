@@ -72,30 +72,30 @@ final class HookLayout {
         if (h == null) {
             if (f.payload() == null && (l == null || !l.agent())) return null;
             why.add(l != null && l.agent() && pos == Position.HOOK
-                    ? "the agent's hook " + n + ".legacy no longer runs (pre-commit's script " + n + " is gone)"
-                    : "the agent's hook " + n + " is missing");
+                    ? "pre-commit's script is gone; the agent's hook at " + n + ".legacy no longer runs"
+                    : "the agent's hook is missing");
         } else if (h.is(HookOwner.PRE_COMMIT)) {
             if (l == null) {
-                why.add(f.payload() != null ? "pre-commit install -f removed the agent's hook " + n + ".legacy"
-                        : "pre-commit's script (" + h.shown() + "), to run the agent's hook as " + n + ".legacy");
+                why.add(f.payload() != null ? n + ".legacy removed by pre-commit install -f"
+                        : "pre-commit's script: the agent's hook goes to " + n + ".legacy");
             } else if (!l.agent()) {
-                why.add("pre-commit's script runs " + n + ".legacy (" + l.shown() + "), to be kept as " + n + HookScripts.KEPT_SUFFIX
-                        + "; the agent's hook to run as " + n + ".legacy");
+                why.add(n + ".legacy (" + l.shown() + ") to be kept; pre-commit's script is to run the agent's hook as "
+                        + n + ".legacy and it as " + n + HookScripts.KEPT_SUFFIX);
             } else if (l.is(HookOwner.AGENT_V1)) {
-                why.add("an earlier devbox-agent's hook without a recursion guard at " + n + ".legacy");
+                why.add("an earlier devbox-agent's hook (no recursion guard) at " + n + ".legacy");
             } else if (l.sha().equals(wrapperSha(n, global, Position.HOOK))) {
-                why.add("pre-commit install moved the agent's hook to " + n + ".legacy");
+                why.add("moved to " + n + ".legacy by pre-commit install");
             }
         } else if (h.is(HookOwner.LEFTHOOK) || h.is(HookOwner.HUSKY)) {
             String who = h.owner().who();
-            why.add(f.payload() != null ? (h.is(HookOwner.LEFTHOOK) ? "lefthook install" : "husky") + " replaced the agent's hook " + n + " with " + who + "'s script"
-                    : who + "'s script (" + h.shown() + "), to run after the agent's hook as " + n + HookScripts.MANAGER_SUFFIX);
+            why.add(f.payload() != null ? "replaced by " + (h.is(HookOwner.LEFTHOOK) ? "lefthook install" : "husky") + " with " + who + "'s script"
+                    : who + "'s script (" + h.shown() + ") to run last, as " + n + HookScripts.MANAGER_SUFFIX);
         } else if (!h.agent()) {
-            why.add("foreign hook (" + h.shown() + "), to be kept as " + n + HookScripts.KEPT_SUFFIX);
+            why.add("foreign hook (" + h.shown() + ") to be kept as " + n + HookScripts.KEPT_SUFFIX);
         } else {
-            if (h.is(HookOwner.AGENT_V1)) why.add("an earlier devbox-agent's hook without a recursion guard");
+            if (h.is(HookOwner.AGENT_V1)) why.add("an earlier devbox-agent's hook (no recursion guard)");
             if (l != null && l.is(HookOwner.PRE_COMMIT)) {
-                why.add("pre-commit's script is at " + n + ".legacy, where it would run itself: back to " + n
+                why.add("pre-commit's script at " + n + ".legacy runs itself: back to " + n
                         + ", the agent's hook to run as " + n + ".legacy");
             } else if (l != null && !l.agent() && h.is(HookOwner.AGENT_V1)) {
                 why.add("the hook an earlier devbox-agent kept as " + n + ".legacy, to be kept as " + n + HookScripts.KEPT_SUFFIX);
@@ -103,7 +103,7 @@ final class HookLayout {
                 why.add("a second copy of the agent's hook at " + n + ".legacy");
             }
             if (pos == Position.HOOK && h.sha() != null && h.sha().equals(wrapperSha(n, global, Position.PRE_COMMIT_LEGACY))) {
-                why.add("pre-commit uninstall moved the agent's hook back to " + n);
+                why.add("moved back to " + n + " by pre-commit uninstall");
             }
         }
         try {
@@ -140,6 +140,8 @@ final class HookLayout {
             if (l != null && !l.agent()) keep(f, l, legacy, steps);
         } else {
             if (h != null && (h.is(HookOwner.LEFTHOOK) || h.is(HookOwner.HUSKY))) {
+                // a copy the agent moved earlier, before the manager installed itself again: the new script replaces it
+                if (f.manager() != null) steps.add(new Step.Delete(n + HookScripts.MANAGER_SUFFIX, true));
                 steps.add(new Step.Move(n, n + HookScripts.MANAGER_SUFFIX));
             } else if (h != null && !h.agent()) {
                 keep(f, h, n, steps);

@@ -154,8 +154,8 @@ public final class HooksReconciler implements Reconciler<HookResource, HookObser
         boolean leftover = s.fallback() != null && s.fallback().agentTouched();
         String from = HookLayout.observed(s.files(), h.global());
         if (leftover) {
-            String note = "the agent's hook in " + Printable.escape(s.fallback().dir()) + " no longer runs (core.hooksPath is "
-                    + Printable.escape(s.files().dir()) + ")" + (h.content() != null ? "" : ", to be removed there");
+            String note = "the agent's hook left in " + Printable.escape(s.fallback().dir()) + " no longer runs (core.hooksPath is "
+                    + Printable.escape(s.files().dir()) + "): to be removed there";
             from = from == null ? note : from + "; " + note;
         }
         if (h.content() != null) {

@@ -136,7 +136,7 @@ class HooksReconcilerTest {
         List<HookResource> res = desired(blockerSpec(), RepoFiles.NONE, host);
         HookResource api = res.get(0);
         assertThat(reconciler.diff(api, reconciler.probe(api, host))).singleElement()
-                .extracting(Change::from).asString().startsWith("foreign hook (sha256 ").endsWith("to be kept as pre-commit.devbox-agent-kept");
+                .extracting(Change::from).asString().startsWith("foreign hook (sha256 ").endsWith(") to be kept as pre-commit.devbox-agent-kept");
         converge(res, host);
         assertThat(Files.readString(repo.resolve(".git/hooks/pre-commit.devbox-agent-kept"))).isEqualTo(original);
         assertThat(repo.resolve(".git/hooks/pre-commit.legacy")).doesNotExist();
