@@ -177,6 +177,14 @@ class HookManagersSystemTest {
      * Returns the hooks that ran, in order.
      */
     private List<String> commit(Path repo) throws Exception {
+        SystemTests.Result r = limitedCommit(repo);
+        assertThat(r.exitCode()).as("git commit in %s: %s", repo, r.all()).isZero();
+        Path markFile = box.home.resolve("marks/" + repo.getFileName());
+        return Files.exists(markFile) ? Files.readAllLines(markFile) : List.of();
+    }
+
+    /** A commit in the pids-limited cgroup, which must end within 20 s whatever its hooks do. */
+    private SystemTests.Result limitedCommit(Path repo) throws Exception {
         Path markFile = box.home.resolve("marks/" + repo.getFileName());
         Files.deleteIfExists(markFile);
         writeAsDev(repo.resolve("file-" + System.nanoTime() + ".txt"), "change\n");
@@ -189,8 +197,7 @@ class HookManagersSystemTest {
         } finally {
             killAllIn(cgroup);
         }
-        assertThat(r.exitCode()).as("git commit in %s: %s", repo, r.all()).isZero();
-        return Files.exists(markFile) ? Files.readAllLines(markFile) : List.of();
+        return r;
     }
 
     private SystemTests.Result agent(String... args) throws Exception {
@@ -303,5 +310,34 @@ class HookManagersSystemTest {
         removeHookFromProfile();
         assertThat(hooks(repo)).isEqualTo(ref.hooks());
         assertThat(commit(repo)).isEqualTo(ref.marks());
+    }
+
+    /** The wrapper of the agent before this change (marker v1): it ran {@code <hook>.legacy} without a guard. */
+    static final String V1_WRAPPER = "#!/bin/sh\n# devbox-agent-managed-hook: v1\n"
+            + "# Written by devbox-agent from the team's profiles. Local edits are reported as drift and undone by\n"
+            + "# the next apply; a hook that was here before is kept as pre-commit.legacy and runs first.\n"
+            + "hookdir=$(dirname -- \"$0\")\nrun() { \"$@\"; }\n"
+            + "if [ -x \"$hookdir/pre-commit.legacy\" ]; then\n  run \"$hookdir/pre-commit.legacy\" \"$@\" || exit $?\nfi\n"
+            + "run \"$hookdir/pre-commit.devbox-agent\" \"$@\"\n";
+
+    @Test
+    void theRecursionAnEarlierAgentLeftIsContainedByTheLimitAndRepairedByApply() throws Exception {
+        Path repo = repo(box.home.resolve("src"), "app", Manager.PRE_COMMIT);
+        Path hooks = repo.resolve(".git/hooks");
+        // the second case: the earlier agent's hook, then `pre-commit install` moves it to .legacy, where it runs itself
+        writeAsDev(hooks.resolve("pre-commit"), V1_WRAPPER);
+        writeAsDev(hooks.resolve("pre-commit.devbox-agent"), "#!/bin/sh\necho agent >> \"$MARKS\"\n");
+        box.asUser("chmod", "755", hooks.resolve("pre-commit").toString(), hooks.resolve("pre-commit.devbox-agent").toString());
+        install(repo, Manager.PRE_COMMIT);
+        assertThat(Files.readString(hooks.resolve("pre-commit.legacy"))).isEqualTo(V1_WRAPPER);
+        SystemTests.Result bomb = limitedCommit(repo);
+        assertThat(bomb.exitCode()).as("the recursing hook fails the commit (within 20 s, in 200 tasks)").isNotZero();
+
+        box.profile("hooks", PROFILE);
+        SystemTests.Result plan = agent("plan", "--json");
+        assertThat(plan.stdout()).contains("an earlier devbox-agent's hook (no recursion guard) at pre-commit.legacy");
+        apply();
+        assertThat(commit(repo)).containsExactly("agent", "pre-commit");
+        assertThat(Files.readString(hooks.resolve("pre-commit.legacy"))).contains(HookScripts.MARKER, HookScripts.GUARD_ENV);
     }
 }
