@@ -340,4 +340,35 @@ class HookManagersSystemTest {
         assertThat(commit(repo)).containsExactly("agent", "pre-commit");
         assertThat(Files.readString(hooks.resolve("pre-commit.legacy"))).contains(HookScripts.MARKER, HookScripts.GUARD_ENV);
     }
+
+    @Test
+    void commitMsgAndPrePushReachTheAgentsHookAndHuskysIntact() throws Exception {
+        Path repo = repo(box.home.resolve("src"), "app", Manager.HUSKY);
+        Path out = box.home.resolve("marks");
+        writeAsDev(repo.resolve(".husky/commit-msg"), "cp \"$1\" \"$HOME/marks/husky-msg\"\n");
+        writeAsDev(repo.resolve(".husky/pre-push"), "{ echo \"$*\"; cat; } > \"$HOME/marks/husky-push\"\n");
+        install(repo, Manager.HUSKY);
+        box.profile("hooks", "hooks:\n  repos: [\"${home}/src/*\"]\n  hooks:\n"
+                + "    commit-msg:\n      content: |\n        #!/bin/sh\n        cp \"$1\" \"$HOME/marks/agent-msg\"\n"
+                + "    pre-push:\n      content: |\n        #!/bin/sh\n        { echo \"$*\"; cat; } > \"$HOME/marks/agent-push\"\n");
+        apply();
+        assertThat(commit(repo)).containsExactly("husky"); // husky's pre-commit, untouched by a profile without one
+        String message = "Subject with 'quotes' and $dollars\n\nBody line\n";
+        Path msgFile = out.resolve("message.txt");
+        writeAsDev(msgFile, message);
+        writeAsDev(repo.resolve("more.txt"), "more\n");
+        devOk(repo, "git", "add", "-A");
+        devOk(repo, "git", "commit", "-q", "--cleanup=verbatim", "-F", msgFile.toString());
+        assertThat(Files.readString(out.resolve("agent-msg"))).isEqualTo(message);
+        assertThat(Files.readString(out.resolve("husky-msg"))).isEqualTo(message);
+
+        Path bare = box.home.resolve("ref/bare.git");
+        box.asUser("git", "init", "-q", "--bare", bare.toString());
+        devOk(repo, "git", "remote", "add", "origin", bare.toString());
+        devOk(repo, "git", "push", "-q", "origin", "HEAD:refs/heads/main");
+        String head = dev(repo, "git", "rev-parse", "HEAD").stdout().strip();
+        String expected = "origin " + bare + "\nHEAD " + head + " refs/heads/main " + "0".repeat(40) + "\n";
+        assertThat(Files.readString(out.resolve("agent-push"))).isEqualTo(expected);
+        assertThat(Files.readString(out.resolve("husky-push"))).isEqualTo(expected);
+    }
 }
