@@ -84,7 +84,8 @@ public final class HookScripts {
             // lefthook replaces a hook naming it instead of moving it to <hook>.old, where a second move would fail
             s.append("# LEFTHOOK: `lefthook install` replaces this file with its own script; devbox-agent then runs that script from here.\n");
         }
-        s.append("hookdir=$(cd -P -- \"$(dirname -- \"$0\")\" && pwd -P) || exit 1\n")
+        // CDPATH would make cd print the directory; git may give $0 relative (.git/hooks/pre-commit)
+        s.append("hookdir=$(CDPATH='' cd -P -- \"$(dirname -- \"$0\")\" && pwd -P) || exit 1\n")
                 .append("guard=\"$hookdir/").append(name).append("\"\n")
                 .append("nl='\n'\n")
                 .append("case \"$nl${").append(GUARD_ENV).append("-}$nl\" in\n")

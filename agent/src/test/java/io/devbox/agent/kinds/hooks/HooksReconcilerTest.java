@@ -299,8 +299,9 @@ class HooksReconcilerTest {
         for (String f : List.of("pre-push", "pre-push.devbox-agent-kept", "pre-push.devbox-agent")) {
             Files.setPosixFilePermissions(dir.resolve(f), PosixFilePermissions.fromString("rwxr-xr-x"));
         }
-        SystemTests.Result r = SystemTests.run(List.of("sh", "-c", "printf 'refs/heads/main 1 refs/heads/main 2\\n' | " + dir.resolve("pre-push") + " origin url"),
-                Map.of(), null, Duration.ofSeconds(10));
+        // run as git may (a relative $0), with a CDPATH that would make a plain cd print the directory
+        SystemTests.Result r = SystemTests.run(List.of("sh", "-c", "printf 'refs/heads/main 1 refs/heads/main 2\\n' | hooks/pre-push origin url"),
+                Map.of("CDPATH", root.toString()), root, Duration.ofSeconds(10));
         assertThat(r.exitCode()).isZero();
         assertThat(r.stderr()).isEqualTo("kept origin url: refs/heads/main 1 refs/heads/main 2\n"
                 + "agent origin url: refs/heads/main 1 refs/heads/main 2\n"
