@@ -371,4 +371,21 @@ class HookManagersSystemTest {
         assertThat(Files.readString(out.resolve("agent-push"))).isEqualTo(expected);
         assertThat(Files.readString(out.resolve("husky-push"))).isEqualTo(expected);
     }
+
+    @Test
+    void lefthookUninstallTakesItsScriptsAlongAndTheNextApplyKeepsTheHookItPutBack() throws Exception {
+        Path repo = repo(box.home.resolve("src"), "app", Manager.LEFTHOOK);
+        install(repo, Manager.LEFTHOOK); // the developer's hook goes to lefthook's .old
+        box.profile("hooks", PROFILE);
+        apply();
+        assertThat(commit(repo)).containsExactly("agent", "lefthook");
+        // lefthook removes every file naming LEFTHOOK (the wrapper, the agent's copy of its script) and puts .old back
+        devOk(repo, nodeBin.resolve("lefthook").toString(), "uninstall");
+        Path hooks = repo.resolve(".git/hooks");
+        assertThat(hooks.resolve("pre-commit.devbox-agent-manager")).doesNotExist();
+        assertThat(Files.readString(hooks.resolve("pre-commit"))).isEqualTo(DEV_HOOK);
+        assertThat(commit(repo)).containsExactly("dev");
+        apply();
+        assertThat(commit(repo)).containsExactly("dev", "agent");
+    }
 }
