@@ -152,7 +152,13 @@ class OwnSurfacesSystemTest {
     @Test
     void aBoxLockPlantedInATreeTheUserOwnsIsNeverFollowed() throws Exception {
         String victim = TreeHash.of(outside);
-        // root asked to converge a box tree that lives in the developer's home, whose run/ they prepared
+        // root asked to converge a box tree that lives in the developer's home, whose run/ they prepared; sysctls
+        // only, since a Go installDir in such a tree is itself refused at validation, before any lock is taken
+        GitRepos.commitFile(repo, "profiles/base.yaml", String.format(HostileCase.HEADER, "base") + """
+                spec:
+                  sysctl:
+                    net.core.somaxconn: 1024
+                """, "sysctls only");
         Path box = home.resolve("box");
         asUser("mkdir -p " + box.resolve("run") + " " + box.resolve("etc/sysctl.d")
                 + " && ln -s " + outside.resolve("victim") + " " + box.resolve("run/devbox-agent.lock"));
