@@ -11,7 +11,8 @@ public sealed interface HookResource extends DesiredResource {
     /**
      * One hook: {@code hook[/home/dev/src/api:pre-commit]} in a repository's effective hooks directory, or
      * {@code hook[global:pre-commit]} in the agent's managed global hooks directory ({@code repo} null).
-     * {@code content} null is the removed form: the agent's hook goes, a kept legacy hook comes back.
+     * {@code content} null is the removed form: the agent's files go, and what it kept or moved aside goes back where
+     * the developer or the hook manager would have it ({@link HookLayout#remove}).
      */
     record Hook(String repo, String name, String content, Origin origin, List<String> warnings) implements HookResource {
         public Hook {

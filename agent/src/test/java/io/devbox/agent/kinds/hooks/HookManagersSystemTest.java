@@ -36,6 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * appends its name to a marker file: a commit must run each one exactly once, in the stated order. Removing the hook
  * from the profile must leave the hooks directories byte-identical to a repository where the same steps ran without
  * the agent.
+ * <p>
+ * One class for all the scenarios (so longer than most): npm installs the tools and the cgroup is made once for them.
  */
 class HookManagersSystemTest {
     static final String HUSKY = "9.1.7";
