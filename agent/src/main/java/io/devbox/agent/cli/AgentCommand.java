@@ -1,12 +1,14 @@
 package io.devbox.agent.cli;
 
 import io.devbox.agent.host.Printable;
+import io.devbox.agent.report.RunError;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -72,6 +74,7 @@ public final class AgentCommand implements Runnable {
             root.addSubcommand(named, Specs.commandLine(SUBCOMMANDS.get(named).apply(agent.common)));
         } else {
             SUBCOMMANDS.forEach((name, spec) -> root.addSubcommand(name, Specs.commandLine(spec.apply(agent.common))));
+            root.addSubcommand("help", Specs.commandLine(HelpCommand.spec()));
         }
         CommandLine cmd = Specs.commandLine(root);
         cmd.setParameterExceptionHandler(new ParameterErrors(cmd));
@@ -95,7 +98,12 @@ public final class AgentCommand implements Runnable {
             CommandLine c = ex.getCommandLine();
             c.getErr().println("agent: " + Printable.escape(ex.getMessage()));
             if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, c.getErr())) {
-                c.getErr().println("Try '" + root.getCommandName() + " " + (c == root ? "" : c.getCommandName() + " ") + "--help'.");
+                c.getErr().println("Try '" + root.getCommandName() + " " + (c == root ? "" : JsonErrors.commandName(c) + " ") + "--help'.");
+            }
+            c.getErr().flush();
+            if (JsonErrors.wanted(args)) {
+                c.getOut().print(JsonErrors.document(JsonErrors.commandName(c), List.of(RunError.of(ex.getMessage())), List.of()));
+                c.getOut().flush();
             }
             return ExitCodes.ERROR;
         }

@@ -6,7 +6,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Options every command takes, before or after the command name (picocli inherited scope). */
@@ -22,6 +24,7 @@ public final class CommonOptions {
     Path config;
     String hostname;
     Map<String, String> labels = new LinkedHashMap<>();
+    private List<String> labelArgs = new ArrayList<>();
     String user;
     boolean noColor;
     int lockWaitSeconds;
@@ -49,13 +52,16 @@ public final class CommonOptions {
                 .option("--cgroup-dir", "DIR", Path.class, "cgroup file system (default <root>/sys/fs/cgroup).", v -> cgroupDir = v)
                 .option("--config", "FILE", Path.class, "Agent config file (default /etc/devbox-agent/agent.yaml when it exists).", v -> config = v)
                 .option("--hostname", "NAME", String.class, "This box's name for selectors and $${hostname} (default: the system's).", v -> hostname = v)
-                .option(Specs.option("--label", "A label of this box for selectors and $${label.K}; repeatable.", Map.class)
-                        .auxiliaryTypes(String.class, String.class).paramLabel("K=V"), labels, v -> labels = v)
+                .option(Specs.option("--label", "A label of this box for selectors and $${label.K}; repeatable. Kubernetes "
+                                + "label syntax: team=backend, example.com/ci=runner, gpu= (empty value).", List.class)
+                                .auxiliaryTypes(String.class).converters(new Inputs.Label()).paramLabel("K=V"), labelArgs,
+                        (List<String> v) -> labels = labelMap(v))
                 .option("--user", "NAME", String.class, "The developer user for $${user} and $${home} (default: SUDO_USER, "
                         + "else the first user with uid >= 1000).", v -> user = v)
                 .flag("--no-color", "No colors (also when NO_COLOR is set or output is not a terminal).", v -> noColor = v)
                 .option(Specs.option("--lock-wait", "How long to wait for another run's lock (default: ${DEFAULT-VALUE}).", int.class)
-                        .paramLabel("SECONDS").defaultValue("5"), lockWaitSeconds, v -> lockWaitSeconds = v)
+                        .paramLabel("SECONDS").defaultValue("5").converters(new Inputs.Seconds()), lockWaitSeconds,
+                        v -> lockWaitSeconds = v)
                 .flag("--verify-commits", "The pinned commit must carry a valid signature by a key of --allowed-signers "
                         + "or --gpg-keys.", v -> verifyCommits = v)
                 .option("--allowed-signers", "FILE", Path.class, "Trusted SSH signing keys (git's allowed-signers format).", v -> allowedSigners = v)
@@ -63,6 +69,17 @@ public final class CommonOptions {
                 .flag("--require-fast-forward", "Refuse a remote head that does not descend from the last good commit "
                         + "(force-push).", v -> requireFastForward = v)
                 .flag("--debug", "Show stack traces of internal errors.", v -> debug = v);
+    }
+
+    /** The labels given, checked by {@link Inputs.Label}; a key given twice takes the last value. */
+    private static Map<String, String> labelMap(List<String> args) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (args == null) return out;
+        for (String a : args) {
+            int eq = a.indexOf('=');
+            out.put(a.substring(0, eq), a.substring(eq + 1));
+        }
+        return out;
     }
 
     AgentOptions toAgentOptions() {

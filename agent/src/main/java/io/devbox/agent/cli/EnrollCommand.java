@@ -7,9 +7,13 @@ import io.devbox.agent.enrol.FirstCycle;
 import io.devbox.agent.enrol.Installation;
 import io.devbox.agent.enrol.Loop;
 import io.devbox.agent.enrol.ManualLoop;
+import io.devbox.agent.host.IoErrors;
+import io.devbox.agent.host.Printable;
 import io.devbox.agent.host.Redactor;
+import io.devbox.agent.host.Times;
 import io.devbox.agent.kinds.wsl.WslEnvironment;
 import io.devbox.agent.report.History;
+import io.devbox.agent.report.RunError;
 import io.devbox.agent.report.RunInfo;
 import io.devbox.agent.report.TextRenderer;
 import io.devbox.agent.run.GitOptions;
@@ -22,7 +26,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -61,12 +64,13 @@ final class EnrollCommand implements Callable<Integer> {
                                 + "but nothing here starts the agent (the command to run is printed).")
                 .option("--mode", "MODE", Mode.class, "apply: converge the box; report: only plan and record (default "
                         + "apply).", v -> c.mode = v)
-                .option(Specs.option("--interval", "How often the agent fetches the repository (default 60s).", Duration.class)
-                        .paramLabel("D").converters(new DurationConverter()), c.interval, v -> c.interval = v)
+                .option(Specs.option("--interval", "How often the agent fetches the repository (default 60s; at least "
+                                + "100ms, as watch --interval).", Duration.class)
+                        .paramLabel("D").converters(new DurationConverter(Duration.ofMillis(100), null)), c.interval, v -> c.interval = v)
                 .flag("--dry-run", "Only check the repository and show the plan; change nothing.", v -> c.dryRun = v)
                 .flag("--force", "Replace another enrolment (a config naming other settings).", v -> c.force = v)
                 .option(Specs.option("--wait", "How long to wait for the first cycle (default 5m).", Duration.class)
-                        .paramLabel("D").converters(new DurationConverter()), c.waitFor, v -> c.waitFor = v)
+                        .paramLabel("D").converters(new DurationConverter(Duration.ofSeconds(1), null)), c.waitFor, v -> c.waitFor = v)
                 .build();
         return c.spec;
     }
@@ -103,7 +107,7 @@ final class EnrollCommand implements Callable<Integer> {
         out.print(text.resources(plan.resources(), false));
         out.print(text.planSummary(plan.summary()));
         if (!plan.errors().isEmpty()) {
-            for (String e : plan.errors()) err.println("error: " + e);
+            for (RunError e : plan.errors()) err.println("error: " + e.render());
             err.println("agent: not enrolled: the repository cannot be used as it is; nothing was changed");
             return ExitCodes.ERROR;
         }
@@ -118,39 +122,39 @@ final class EnrollCommand implements Callable<Integer> {
         Loop loop = Loop.detect(session.host(), installation, file.path(), stateDir, WslEnvironment.current());
         Optional<String> missing = loop.missing();
         if (missing.isPresent()) {
-            err.println("agent: not enrolled: " + missing.get() + "; nothing was changed");
+            err.println("agent: not enrolled: " + Printable.escape(missing.get()) + "; nothing was changed");
             return ExitCodes.ERROR;
         }
-        EnrolmentFile.Outcome written = file.enrol(wanted, force, program, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        EnrolmentFile.Outcome written = file.enrol(wanted, force, program, Times.iso(Instant.now()));
         if (written instanceof EnrolmentFile.Outcome.Invalid invalid) {
-            err.println(invalid.errors());
-            err.println("agent: " + file.path() + " is invalid; fix it, or replace it with --force");
+            err.println(Printable.escapeKeepingLines(invalid.errors()));
+            err.println("agent: " + Printable.escape(file.path()) + " is invalid; fix it, or replace it with --force");
             return ExitCodes.ERROR;
         }
         if (written instanceof EnrolmentFile.Outcome.Refused refusedBy) {
-            err.println("agent: this box is already enrolled (" + file.path() + "); replacing that needs --force:");
-            for (String d : refusedBy.differences()) err.println("  " + d);
+            err.println("agent: this box is already enrolled (" + Printable.escape(file.path()) + "); replacing that needs --force:");
+            for (String d : refusedBy.differences()) err.println("  " + Printable.escape(d));
             return ExitCodes.ERROR;
         }
         boolean changed = written instanceof EnrolmentFile.Outcome.Written;
         out.println();
         if (written instanceof EnrolmentFile.Outcome.Written w) {
-            out.println((w.replaced() ? "Replaced the enrolment in " : "Enrolled: wrote ") + file.path() + " (root-owned, 0644)");
+            out.println((w.replaced() ? "Replaced the enrolment in " : "Enrolled: wrote ") + Printable.escape(file.path()) + " (root-owned, 0644)");
         }
 
         // 3. the loop
         if (loop instanceof ManualLoop manual) {
-            if (!changed) out.println("Nothing changed: this box is already enrolled in " + wanted.repo() + ".");
-            out.println(manual.instructions());
+            if (!changed) out.println("Nothing changed: this box is already enrolled in " + Printable.escape(wanted.repo()) + ".");
+            out.println(Printable.escapeKeepingLines(manual.instructions()));
             return ExitCodes.PENDING;
         }
         FirstCycle cycle = new FirstCycle(stateDir);
         List<String> did = loop.start(changed);
-        for (String d : did) out.println(capitalised(d));
+        for (String d : did) out.println(Printable.escape(capitalised(d)));
 
         // 4. the first cycle
         if (!changed && did.isEmpty()) {
-            out.println("Nothing changed: this box is already enrolled in " + wanted.repo() + " and " + loop.describe()
+            out.println("Nothing changed: this box is already enrolled in " + Printable.escape(wanted.repo()) + " and " + Printable.escape(loop.describe())
                     + " runs the agent.");
             Optional<JsonNode> last = cycle.lastRun();
             if (last.isPresent()) {
@@ -166,7 +170,7 @@ final class EnrollCommand implements Callable<Integer> {
         try {
             first = cycle.await(loop, waitFor);
         } catch (IOException e) {
-            err.println("agent: enrolled, but " + e.getMessage());
+            err.println("agent: enrolled, but " + Printable.escape(IoErrors.describe(e)));
             return ExitCodes.ERROR;
         }
         out.println();
@@ -176,7 +180,7 @@ final class EnrollCommand implements Callable<Integer> {
                     + "every interval");
             return ExitCodes.ERROR;
         }
-        out.println("\nThis box follows " + wanted.repo() + ". Status: " + program + " status; leave: " + program + " leave.");
+        out.println("\nThis box follows " + Printable.escape(wanted.repo()) + ". Status: " + program + " status; leave: " + program + " leave.");
         return ExitCodes.OK;
     }
 

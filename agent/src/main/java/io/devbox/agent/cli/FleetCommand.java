@@ -38,7 +38,7 @@ final class FleetCommand implements Callable<Integer> {
                 .option("--html", "FILE", Path.class, "Also write a self-contained page (no network) with filters by label "
                         + "and status, the resources that drift on most boxes and the rollout of the latest commits.", v -> c.html = v)
                 .option(Specs.option("--stale", "Mark boxes not seen for longer than this (default 3h).", Duration.class)
-                        .paramLabel("D").converters(new DurationConverter()), c.stale, v -> c.stale = v)
+                        .paramLabel("D").converters(new DurationConverter(Duration.ofSeconds(1), null)), c.stale, v -> c.stale = v)
                 .build();
         return c.spec;
     }

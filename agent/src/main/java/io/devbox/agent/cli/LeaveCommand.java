@@ -5,7 +5,9 @@ import io.devbox.agent.config.ConfigException;
 import io.devbox.agent.enrol.EnrolmentFile;
 import io.devbox.agent.enrol.Installation;
 import io.devbox.agent.enrol.Loop;
+import io.devbox.agent.host.Printable;
 import io.devbox.agent.kinds.wsl.WslEnvironment;
+import io.devbox.agent.report.RunError;
 import io.devbox.agent.report.RunInfo;
 import io.devbox.agent.report.TextRenderer;
 import io.devbox.agent.run.Session;
@@ -62,7 +64,7 @@ final class LeaveCommand implements Callable<Integer> {
         try {
             config = file.config();
         } catch (ConfigException e) {
-            err.println("warning: " + file.path() + " is invalid; it is replaced all the same");
+            err.println("warning: " + Printable.escape(file.path()) + " is invalid; it is replaced all the same");
             config = AgentConfig.NONE;
         }
         Session session = Sessions.open(common, config, config.overlay(common.toGitOptions()));
@@ -86,9 +88,9 @@ final class LeaveCommand implements Callable<Integer> {
         boolean failed = false;
         if (prunePending) {
             Session.ApplyResult result = session.prune(true, () -> false);
-            out.print(text.resources(result.run().resources(), false));
-            for (String e : result.run().errors()) out.println("error: " + e);
-            out.print(text.applySummary(result.run().summary(), result.applied()));
+            out.print(text.applyResults(result.run().resources()));
+            for (RunError e : result.run().errors()) out.println("error: " + e.render());
+            out.print(text.applySummary(result.run().resources()));
             failed = Session.failed(result.run());
             did.add("removed what the agent applied (" + result.applied() + (result.applied() == 1 ? " resource)" : " resources)"));
         }
@@ -98,7 +100,7 @@ final class LeaveCommand implements Callable<Integer> {
                     + (prune ? " and the agent applied nothing." : "."));
             return ExitCodes.OK;
         }
-        for (String d : did) out.println(Character.toUpperCase(d.charAt(0)) + d.substring(1));
+        for (String d : did) out.println(Printable.escape(Character.toUpperCase(d.charAt(0)) + d.substring(1)));
         if (failed) {
             err.println("agent: left, but pruning failed for some resources (see above); run `" + Installation.current().program()
                     + " leave --prune` again once they are fixed");

@@ -1,7 +1,7 @@
 package io.devbox.agent.cli;
 
 import io.devbox.agent.host.Printable;
-
+import io.devbox.agent.host.Times;
 import io.devbox.agent.run.Overrides;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 final class OverrideCommand implements Callable<Integer> {
@@ -34,7 +35,7 @@ final class OverrideCommand implements Callable<Integer> {
                 .positional(Specs.positional("RESOURCE", "0..1", "A resource id, e.g. sysctl[vm.swappiness].", String.class),
                         (String v) -> c.resource = v)
                 .option(Specs.option("--for", "How long (e.g. 30m, 8h, 2d; at most 90d).", Duration.class)
-                        .paramLabel("D").converters(new DurationConverter()), c.duration, v -> c.duration = v)
+                        .paramLabel("D").converters(new DurationConverter(Duration.ofSeconds(1), Duration.ofDays(90))), c.duration, v -> c.duration = v)
                 .option("--reason", "TEXT", String.class, "Why the box may differ (required; shown in plans and reports).",
                         v -> c.reason = v)
                 .flag("--list", "List the active overrides.", v -> c.list = v)
@@ -51,12 +52,12 @@ final class OverrideCommand implements Callable<Integer> {
         var session = Sessions.open(common);
         Overrides overrides = session.overrides();
         if (!list) session.state().prepare();
-        Instant now = Instant.now();
+        Instant now = Times.seconds(Instant.now());
         if (list && clear == null && resource == null) {
             List<Overrides.Entry> active = overrides.active(now);
             if (active.isEmpty()) o.println("No active overrides.");
             for (Overrides.Entry e : active) {
-                o.println(Printable.escape(e.resource()) + "  until " + e.expiresAt() + " (" + left(now, e) + " left)  by "
+                o.println(Printable.escape(e.resource()) + "  until " + Times.iso(e.expiresAt()) + " (" + left(now, e) + " left)  by "
                         + Printable.escape(e.by()) + ": " + Printable.escape(e.reason()));
             }
             o.flush();
@@ -69,7 +70,14 @@ final class OverrideCommand implements Callable<Integer> {
                 return ExitCodes.ERROR;
             }
             List<Overrides.Entry> removed = overrides.clear(target, now);
-            if (removed.isEmpty()) o.println(target == null ? "No active overrides." : "No active override of " + Printable.escape(target) + ".");
+            if (removed.isEmpty() && target != null) {
+                Set<String> active = new java.util.TreeSet<>();
+                overrides.active(now).forEach(e -> active.add(e.resource()));
+                err.println("agent: " + Printable.escape("no active override of " + target + Spelling.suggestion(target, active)
+                        + (active.isEmpty() ? " (there are none)" : " (active: " + String.join(", ", active) + ")")));
+                return ExitCodes.ERROR;
+            }
+            if (removed.isEmpty()) o.println("No active overrides.");
             for (Overrides.Entry e : removed) o.println("Cleared the override of " + Printable.escape(e.resource()) + "; the agent corrects it again.");
             o.flush();
             return ExitCodes.OK;
@@ -86,9 +94,17 @@ final class OverrideCommand implements Callable<Integer> {
             err.println("agent: an override needs --for D (e.g. 8h) and --reason TEXT");
             return ExitCodes.ERROR;
         }
+        // an override of a misspelt id would be listed and counted while the real resource keeps being corrected
+        Set<String> known = session.resourceIds();
+        if (!known.contains(resource)) {
+            err.println("agent: " + Printable.escape("no resource " + resource + " in the profiles for this box or among those "
+                    + "the agent manages" + Spelling.suggestion(resource, known)) + " (agent plan --all lists them)");
+            return ExitCodes.ERROR;
+        }
         try {
             Overrides.Entry e = overrides.set(resource, duration, reason, who(), now);
-            o.println("Override of " + Printable.escape(e.resource()) + " until " + e.expiresAt() + ": the agent reports it as `override` and leaves it alone.");
+            o.println("Override of " + Printable.escape(e.resource()) + " until " + Times.iso(e.expiresAt())
+                    + ": the agent reports it as `override` and leaves it alone.");
         } catch (IllegalArgumentException e) {
             err.println("agent: " + Printable.escape(e.getMessage()));
             return ExitCodes.ERROR;

@@ -1,10 +1,11 @@
 package io.devbox.agent.cli;
 
-import io.devbox.agent.host.Printable;
-
+import io.devbox.agent.engine.Prune;
 import io.devbox.agent.engine.Summary;
 import io.devbox.agent.host.AtomicFiles;
+import io.devbox.agent.host.Printable;
 import io.devbox.agent.report.JsonReport;
+import io.devbox.agent.report.RunError;
 import io.devbox.agent.report.RunInfo;
 import io.devbox.agent.report.TextRenderer;
 import io.devbox.agent.run.Session;
@@ -33,10 +34,10 @@ final class PlanCommand implements Callable<Integer> {
         PlanCommand c = new PlanCommand(common);
         c.spec = Specs.command(c, "plan", "Show what apply would change on this box (read-only).")
                 .flag("--detailed-exitcode", "Exit 2 when changes are pending (0 none, 1 error).", v -> c.detailedExitCode = v)
-                .flag("--json", "One JSON document instead of text.", v -> c.json = v)
+                .flag("--json", "One JSON document instead of text (also for errors).", v -> c.json = v)
                 .option("--out", "PLAN", Path.class, "Save the plan for `agent apply PLAN`.", v -> c.out = v)
-                .option(Specs.option("--only", "Plan only these kinds (e.g. sysctl).", List.class).auxiliaryTypes(String.class)
-                        .splitRegex(",").paramLabel("KIND"), c.only, v -> c.only = v)
+                .option(Specs.option("--only", "Plan only these kinds (e.g. sysctl,unit).", List.class).auxiliaryTypes(String.class)
+                        .splitRegex(",").paramLabel("KIND").converters(new Inputs.KindName()), c.only, v -> c.only = v)
                 .flag("--all", "Also list resources that are already as wanted.", v -> c.all = v)
                 .build();
         return c.spec;
@@ -58,8 +59,13 @@ final class PlanCommand implements Callable<Integer> {
             o.print(text.header(run));
             o.print(text.resources(run.resources(), all));
             if (!run.resources().isEmpty() && summary.pending() + summary.error() + summary.skipped() > 0) o.println();
-            for (String e : run.errors()) o.println("error: " + Printable.escape(e));
+            for (RunError e : run.errors()) o.println("error: " + e.render());
             o.print(text.planSummary(summary));
+            long guarded = run.resources().stream().filter(r -> r.prune() == Prune.SELECTOR && r.pending()).count();
+            if (guarded > 0) {
+                o.println(guarded + (guarded == 1 ? " removal is" : " removals are") + " caused by this box's changed hostname "
+                        + "or labels, not by the profiles: apply refuses " + (guarded == 1 ? "it" : "them") + " without --allow-prune.");
+            }
             if (out != null) o.println("Saved the plan to " + Printable.escape(out) + "; apply it with: agent apply " + Printable.escape(out));
         }
         o.flush();

@@ -124,11 +124,13 @@ final class ReportCommand implements Runnable {
     /** The overrides active on this box now, as a report lists them. */
     static List<BoxReport.Override> activeOverrides(Session session) throws IOException {
         return session.overrides().active(Instant.now()).stream()
-                .map(e -> new BoxReport.Override(e.resource(), e.reason(), e.expiresAt().toString())).toList();
+                .map(e -> new BoxReport.Override(e.resource(), e.reason(), io.devbox.agent.host.Times.iso(e.expiresAt()))).toList();
     }
 
+    /** The agent version a report names: the project version and the commit it was built from. */
     static String version() {
-        String v = ReportCommand.class.getPackage().getImplementationVersion();
-        return v == null ? "development build" : v;
+        BuildInfo b = BuildInfo.current();
+        return b.version() + (b.commit().equals("unknown") ? "" : " (" + b.commit().substring(0, Math.min(12, b.commit().length()))
+                + (b.dirty() ? "+changes" : "") + ")");
     }
 }

@@ -1,10 +1,12 @@
 package io.devbox.agent.cli;
 
+import io.devbox.agent.engine.KindRegistry;
 import io.devbox.agent.host.Printable;
-
 import io.devbox.agent.profile.SchemaDocs;
 import picocli.CommandLine.Model.CommandSpec;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 final class SchemaCommand implements Callable<Integer> {
@@ -28,12 +30,23 @@ final class SchemaCommand implements Callable<Integer> {
             spec.commandLine().getOut().print(SchemaDocs.json());
             return ExitCodes.OK;
         }
-        try {
-            spec.commandLine().getOut().print(SchemaDocs.summary(kind));
+        String k = kind.strip();
+        if (k.equalsIgnoreCase("profile")) {
+            spec.commandLine().getOut().print(SchemaDocs.summary("profile"));
             return ExitCodes.OK;
-        } catch (IllegalArgumentException e) {
-            spec.commandLine().getErr().println("agent: " + Printable.escape(e.getMessage()) + " (kinds: " + String.join(", ", SchemaDocs.specKeys()) + ")");
+        }
+        // a kind's own name (unit, port, cgroup, hook) names its section too
+        String section = KindRegistry.standard().find(k).map(KindRegistry.Names::specKey).orElse(k);
+        List<String> keys = SchemaDocs.specKeys();
+        if (!keys.contains(section)) {
+            List<String> known = new ArrayList<>(keys);
+            KindRegistry.standard().names().forEach(n -> known.add(n.kind()));
+            known.add("profile");
+            spec.commandLine().getErr().println("agent: " + Printable.escape("unknown kind '" + k + "'" + Spelling.suggestion(k, known))
+                    + " (kinds: " + String.join(", ", keys) + ", or 'profile' for the envelope)");
             return ExitCodes.ERROR;
         }
+        spec.commandLine().getOut().print(SchemaDocs.summary(section));
+        return ExitCodes.OK;
     }
 }

@@ -29,6 +29,7 @@ final class Specs {
         CommandSpec spec = CommandSpec.wrapWithoutInspection(userObject, FACTORY);
         spec.name(name);
         spec.usageMessage().description(description);
+        HelpSections.install(spec);
         return new Command(spec, ScopeType.LOCAL);
     }
 

@@ -1,13 +1,13 @@
 package io.devbox.agent.cli;
 
 import org.eclipse.jgit.errors.ConfigInvalidException;
+import org.eclipse.jgit.internal.JGitText;
+import org.eclipse.jgit.lib.Config;
 import org.eclipse.jgit.util.FS;
-import org.eclipse.jgit.util.SystemReader;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import io.devbox.agent.host.Json;
 
-import java.io.IOException;
 import java.util.List;
 import java.util.Set;
 
@@ -66,12 +66,17 @@ final class StartupWarmup {
         }
     }
 
+    /**
+     * JGit's file system detection and its message bundle, and the classes a repository opens with. Not its config
+     * files: the command first points JGit at the state directory for them (StateDirGitConfig), and reading them here
+     * would make JGit measure, and write down, the home's file system.
+     */
     private static void initialiseGit() {
         try {
             FS detected = FS.DETECTED;
-            if (detected != null) SystemReader.getInstance().getUserConfig();
-        } catch (IOException | ConfigInvalidException | RuntimeException e) {
-            // the command itself reads the same configuration and reports what is wrong with it
+            if (detected != null && JGitText.get() != null) new Config().fromText("[core]\n\tbare = false\n");
+        } catch (ConfigInvalidException | RuntimeException e) {
+            // nothing to report: the command meets the same problem and reports it
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.devbox.agent.cli;
 
+import io.devbox.agent.host.Times;
 import io.devbox.agent.report.JsonReport;
 import io.devbox.agent.report.RunRecords;
 import io.devbox.agent.report.StatusReport;
@@ -33,7 +34,7 @@ final class StatusCommand implements Callable<Integer> {
                 session.state().loadApplied());
         StatusReport.addDetails(status, session.state().path(), session.host().facts().bootId(),
                 session.overrides().active(java.time.Instant.now()).stream()
-                        .map(e -> new StatusReport.OverrideInfo(e.resource(), e.reason(), e.by(), e.expiresAt().toString())).toList());
+                        .map(e -> new StatusReport.OverrideInfo(e.resource(), e.reason(), e.by(), Times.iso(e.expiresAt()))).toList());
         spec.commandLine().getOut().print(json ? JsonReport.pretty(status) : StatusReport.text(status));
         spec.commandLine().getOut().flush();
         return ExitCodes.OK;

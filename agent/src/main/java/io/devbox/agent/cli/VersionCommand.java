@@ -13,7 +13,7 @@ final class VersionCommand implements Callable<Integer> {
 
     static CommandSpec spec() {
         VersionCommand c = new VersionCommand();
-        c.spec = Specs.command(c, "version", "Print the agent's version.").build();
+        c.spec = Specs.command(c, "version", "Print the agent's version, the git commit it was built from and the Java runtime.").build();
         return c.spec;
     }
 
@@ -26,9 +26,7 @@ final class VersionCommand implements Callable<Integer> {
     static final class Provider implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = VersionCommand.class.getPackage().getImplementationVersion();
-            return new String[]{"devbox-agent " + (v == null ? "development build" : v)
-                    + " (Java " + Runtime.version().feature() + ", " + System.getProperty("os.arch") + ")"};
+            return BuildInfo.current().lines();
         }
     }
 }

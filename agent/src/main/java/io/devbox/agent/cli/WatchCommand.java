@@ -53,15 +53,16 @@ final class WatchCommand implements Callable<Integer> {
                 .flag("--once", "Run one cycle and exit with its code (0 ok, 1 error; with --mode report 2 when changes "
                         + "are pending).", v -> c.once = v)
                 .option(Specs.option("--interval", "How often to fetch the source, jittered by 10%% (default 60s; config: "
-                        + "interval).", Duration.class).paramLabel("D").converters(new DurationConverter()),
+                        + "interval).", Duration.class).paramLabel("D").converters(new DurationConverter(Duration.ofMillis(100), null)),
                         c.interval, v -> c.interval = v)
                 .option(Specs.option("--drift-interval", "How often to probe the box and correct drift when nothing was "
                         + "committed (default 5m; config: driftInterval).", Duration.class).paramLabel("D")
-                        .converters(new DurationConverter()), c.driftInterval, v -> c.driftInterval = v)
+                        .converters(new DurationConverter(Duration.ofMillis(100), null)), c.driftInterval, v -> c.driftInterval = v)
                 .option("--mode", "MODE", Mode.class, "apply: converge; report: only plan and record (default apply; "
                         + "config: mode).", v -> c.mode = v)
-                .option("--metrics-address", "HOST:PORT", String.class, "Also serve /metrics over HTTP here (loopback; "
-                        + "config: metrics.address).", v -> c.metricsAddress = v)
+                .option(Specs.option("--metrics-address", "Also serve /metrics over HTTP here (loopback; config: "
+                        + "metrics.address).", String.class).paramLabel("HOST:PORT").converters(new Inputs.Address()),
+                        c.metricsAddress, v -> c.metricsAddress = v)
                 .flag("--metrics-allow-remote", "Allow a non-loopback --metrics-address (config: metrics.allowRemote).",
                         v -> c.metricsAllowRemote = v)
                 .option(Specs.option("--boot-id-file", "Where to read the boot id (default "

@@ -1,6 +1,7 @@
 package io.devbox.agent.engine;
 
 import io.devbox.agent.host.Host;
+import io.devbox.agent.host.Times;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -48,6 +49,15 @@ public final class Applier {
      * @param stopRequested checked between resources: a clean stop finishes the resource in hand, then returns
      */
     public Outcome apply(Plan plan, Optional<Map<String, String>> approved, String commit, BooleanSupplier stopRequested) {
+        return apply(plan, approved, commit, stopRequested, false);
+    }
+
+    /**
+     * As {@link #apply(Plan, Optional, String, BooleanSupplier)}; a prune of {@link Prune#SELECTOR} (this box's
+     * hostname or labels changed) is made only with {@code allowSelectorPrunes}, else left alone as {@code skipped}.
+     */
+    public Outcome apply(Plan plan, Optional<Map<String, String>> approved, String commit, BooleanSupplier stopRequested,
+                         boolean allowSelectorPrunes) {
         Set<String> failed = new HashSet<>();
         Set<Reconciler<?, ?>> touched = new LinkedHashSet<>();
         List<ResourcePlan> result = new ArrayList<>();
@@ -58,6 +68,11 @@ public final class Applier {
                 if (view.status() == Status.ERROR) failed.add(view.id());
                 if (item.bound.removal() && view.status() == Status.OK) applied.forget(view.id());
                 result.add(view);
+                continue;
+            }
+            if (view.prune() == Prune.SELECTOR && !allowSelectorPrunes) {
+                failed.add(view.id());
+                result.add(view.withStatus(Status.SKIPPED, "prune refused: " + view.reason()));
                 continue;
             }
             Optional<String> failedDep = view.dependsOn().stream().filter(failed::contains).findFirst();
@@ -121,14 +136,14 @@ public final class Applier {
                     + show(c.from()) + ", wanted " + show(c.to()));
         }
         if (item.bound.removal()) applied.forget(view.id());
-        return view.withChanges(Status.OK, view.changes(), "applied");
+        return view.asApplied();
     }
 
     /** Remembers the applied changes that the verifying probe no longer reports. */
     private void recordConverged(String kind, List<Change> done, ResourcePlan verify, String commit) {
         Set<String> still = new HashSet<>();
         for (Change c : verify.changes()) still.add(c.stateKey());
-        String at = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        String at = Times.iso(clock.instant());
         for (Change c : done) {
             if (verify.status() != Status.ERROR && !still.contains(c.stateKey())) applied.record(kind, c, at, commit);
         }

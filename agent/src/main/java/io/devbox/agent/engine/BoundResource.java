@@ -20,8 +20,14 @@ final class BoundResource<D extends DesiredResource, O> {
         this.removal = removal;
     }
 
-    /** The probed state of the resource: its changes and the fingerprint of what was observed. */
-    record Probed(List<Change> changes, String fingerprint) {
+    /** The probed state of the resource: its changes, whether it exists, and the fingerprint of what was observed. */
+    record Probed(List<Change> changes, boolean exists, String fingerprint) {
+        /** What the changes do: remove for a prune, else add or change as the resource exists; null without changes. */
+        Action action(boolean removal) {
+            if (changes.isEmpty()) return null;
+            if (removal) return Action.REMOVE;
+            return exists ? Action.CHANGE : Action.ADD;
+        }
     }
 
     D desired() {
@@ -39,7 +45,8 @@ final class BoundResource<D extends DesiredResource, O> {
     /** @param sha a SHA-256 digest to reuse (one per planner: thousands of resources, one lookup) */
     Probed probe(Host host, MessageDigest sha) throws ResourceException {
         O observed = reconciler.probe(desired, host);
-        return new Probed(reconciler.diff(desired, observed), fingerprint(String.valueOf(observed), sha));
+        List<Change> changes = reconciler.diff(desired, observed);
+        return new Probed(changes, reconciler.exists(desired, observed, changes), fingerprint(String.valueOf(observed), sha));
     }
 
     List<String> warnings(Host host) {

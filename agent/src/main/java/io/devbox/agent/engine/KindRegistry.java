@@ -36,6 +36,37 @@ public final class KindRegistry {
         return new KindRegistry(kinds);
     }
 
+    /** A kind's two names: the kind ({@code unit}: resource ids, --only, JSON) and its section under spec ({@code systemd}). */
+    public record Names(String kind, String specKey) {
+    }
+
+    /** The names of every kind, in registration order. */
+    public List<Names> names() {
+        return newRun().stream().map(r -> new Names(r.kind(), r.specKey())).toList();
+    }
+
+    /**
+     * The kind a name means: a kind's own name or its spec key ({@code unit} or {@code systemd}, {@code cgroup} or
+     * {@code cgroups}), case as given; empty when it names no kind.
+     */
+    public java.util.Optional<Names> find(String name) {
+        return names().stream().filter(n -> n.kind().equals(name) || n.specKey().equals(name)).findFirst();
+    }
+
+    /**
+     * The kind names {@code names} mean (a kind or its spec key: {@code systemd} is {@code unit}), sorted; empty for
+     * every kind. Throws IllegalArgumentException for a name of no kind (the command line refuses those first).
+     */
+    public List<String> kindsOf(java.util.Collection<String> names) {
+        List<String> out = new java.util.ArrayList<>();
+        for (String name : names) {
+            Names n = find(name).orElseThrow(() -> new IllegalArgumentException("unknown kind '" + name + "'"));
+            if (!out.contains(n.kind())) out.add(n.kind());
+        }
+        out.sort(null);
+        return out;
+    }
+
     /** Fresh reconcilers for one run. */
     public List<Reconciler<?, ?>> newRun() {
         return factories.stream().<Reconciler<?, ?>>map(Supplier::get).toList();

@@ -23,6 +23,7 @@ public final class Planner {
     private final Host host;
     private final AppliedState applied;
     private final Function<String, Optional<String>> activeOverride;
+    private final Function<String, Optional<String>> selectorPrune;
     private final MessageDigest sha = BoundResource.sha256();
 
     /**
@@ -30,10 +31,20 @@ public final class Planner {
      */
     public Planner(List<Reconciler<?, ?>> reconcilers, Host host, AppliedState applied,
                    Function<String, Optional<String>> activeOverride) {
+        this(reconcilers, host, applied, activeOverride, id -> Optional.empty());
+    }
+
+    /**
+     * @param selectorPrune for the id of a resource to prune, why it is pruned when the cause is this box's changed
+     *                      identity (hostname, labels) rather than the profiles: {@link Prune#SELECTOR}
+     */
+    public Planner(List<Reconciler<?, ?>> reconcilers, Host host, AppliedState applied,
+                   Function<String, Optional<String>> activeOverride, Function<String, Optional<String>> selectorPrune) {
         this.reconcilers = reconcilers;
         this.host = host;
         this.applied = applied;
         this.activeOverride = activeOverride;
+        this.selectorPrune = selectorPrune;
     }
 
     /**
@@ -52,6 +63,13 @@ public final class Planner {
         return new Plan(items);
     }
 
+    /** The ids of the resources the profiles declare in {@code context} (no removals); probes nothing. */
+    public Set<String> declaredIds(DesiredContext context) throws ProfileException {
+        Set<String> ids = new java.util.LinkedHashSet<>();
+        for (BoundResource<?, ?> b : desired(context, Set.of())) if (!b.removal()) ids.add(b.desired().id());
+        return ids;
+    }
+
     /** Checks what planning checks before probing (each kind's semantics, dependencies); touches nothing. */
     public int check(DesiredContext context) throws ProfileException {
         return DependencyOrder.sort(desired(context, Set.of())).size();
@@ -67,15 +85,19 @@ public final class Planner {
         String id = d.id();
         String kind = b.reconciler().kind();
         List<String> warnings = b.warnings(host);
+        Optional<String> selector = b.removal() ? selectorPrune.apply(id) : Optional.empty();
+        Prune prune = !b.removal() ? null : selector.isPresent() ? Prune.SELECTOR : Prune.PROFILES;
         if (unsupportedReason.isPresent()) {
             return new ResourcePlan(id, kind, ResourcePlan.nameOf(id), Status.SKIPPED, List.of(), d.origin(),
-                    unsupportedReason.get(), warnings, null, d.dependsOn(), position);
+                    unsupportedReason.get(), warnings, null, d.dependsOn(), position, null, prune, false);
         }
         try {
             BoundResource.Probed probed = b.probe(host, sha);
             List<Change> changes = probed.changes();
             Status status;
-            String reason = b.removal() ? "no longer listed (prune)" : null;
+            String reason = !b.removal() ? null
+                    : selector.map(why -> "not selected for this box any more (" + why + "); apply prunes it only with --allow-prune")
+                    .orElse("no longer listed (prune)");
             if (changes.isEmpty()) {
                 status = Status.OK;
             } else if (activeOverride.apply(id).isPresent()) {
@@ -89,13 +111,13 @@ public final class Planner {
                 status = Status.CHANGE;
             }
             return new ResourcePlan(id, kind, ResourcePlan.nameOf(id), status, changes, d.origin(), reason,
-                    warnings, probed.fingerprint(), d.dependsOn(), position);
+                    warnings, probed.fingerprint(), d.dependsOn(), position, probed.action(b.removal()), prune, false);
         } catch (ResourceSkipped e) {
             return new ResourcePlan(id, kind, ResourcePlan.nameOf(id), Status.SKIPPED, List.of(), d.origin(),
-                    e.getMessage(), warnings, null, d.dependsOn(), position);
+                    e.getMessage(), warnings, null, d.dependsOn(), position, null, prune, false);
         } catch (ResourceException | RuntimeException e) {
             return new ResourcePlan(id, kind, ResourcePlan.nameOf(id), Status.ERROR, List.of(), d.origin(),
-                    reasonOf(e), warnings, null, d.dependsOn(), position);
+                    reasonOf(e), warnings, null, d.dependsOn(), position, null, prune, false);
         }
     }
 

@@ -32,6 +32,17 @@ public interface Reconciler<D extends DesiredResource, O> {
     /** Turns the composed section into resources; semantic errors are located {@link ProfileException}s. */
     List<D> desired(Node section, DesiredContext context) throws ProfileException;
 
+    /**
+     * Whether the resource already exists on the box, as {@code observed} shows it: its plan line is then {@code ~}
+     * (change), never {@code +} (add). {@code changes} are what {@link #diff} found. By default it exists when some
+     * changed field has a value now; a kind whose resources exist before the agent acts (a kernel parameter, a unit
+     * shipped by a package) says so.
+     */
+    default boolean exists(D desired, O observed, List<Change> changes) {
+        for (Change c : changes) if (c.from() != null) return true;
+        return false;
+    }
+
     /** Reads the actual state. Throws {@link ResourceSkipped} when the box lacks the mechanism. */
     O probe(D desired, Host host) throws ResourceException;
 

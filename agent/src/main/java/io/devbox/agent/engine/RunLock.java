@@ -2,6 +2,7 @@ package io.devbox.agent.engine;
 
 import io.devbox.agent.host.AtomicFiles;
 import io.devbox.agent.host.IoErrors;
+import io.devbox.agent.host.Times;
 import io.devbox.agent.host.TrustedPaths;
 
 import java.io.IOException;
@@ -49,7 +50,7 @@ public final class RunLock implements AutoCloseable {
             while (true) {
                 FileLock l = ch.tryLock();
                 if (l != null) {
-                    String holder = "pid " + ProcessHandle.current().pid() + " (agent " + command + ", since " + Instant.now() + ")\n";
+                    String holder = "pid " + ProcessHandle.current().pid() + " (agent " + command + ", since " + Times.iso(Instant.now()) + ")\n";
                     try {
                         ch.truncate(0);
                         ch.write(ByteBuffer.wrap(holder.getBytes(StandardCharsets.UTF_8)), 0);

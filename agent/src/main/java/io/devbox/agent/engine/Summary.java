@@ -2,56 +2,44 @@ package io.devbox.agent.engine;
 
 import java.util.Collection;
 
-/** Counts of a plan or report by what the person must know. */
-public record Summary(int ok, int add, int change, int remove, int drift, int override, int skipped, int error) {
+/**
+ * Counts of a plan or report by what the person must know.
+ *
+ * <p>{@code ok}, {@code changePending}, {@code drift}, {@code override}, {@code skipped} and {@code error} count the
+ * resources by their status after the run (after an apply, what it applied is {@code ok}). {@code add},
+ * {@code change} and {@code remove} count them by what they undergo: pending in a plan; in an apply, what was applied
+ * plus what is still pending. {@code applied} counts what an apply changed.
+ *
+ * @param changePending resources with status {@code change} (pending, not drift)
+ */
+public record Summary(int ok, int changePending, int drift, int override, int skipped, int error, int add, int change,
+                      int remove, int applied) {
 
     public static Summary of(Collection<ResourcePlan> resources) {
-        int ok = 0, add = 0, change = 0, remove = 0, drift = 0, override = 0, skipped = 0, error = 0;
+        int ok = 0, changePending = 0, drift = 0, override = 0, skipped = 0, error = 0, add = 0, change = 0, remove = 0, applied = 0;
         for (ResourcePlan r : resources) {
             switch (r.status()) {
                 case OK -> ok++;
                 case OVERRIDE -> override++;
                 case SKIPPED -> skipped++;
                 case ERROR -> error++;
-                case CHANGE, DRIFT -> {
-                    if (r.status() == Status.DRIFT) drift++;
-                    switch (Action.of(r)) {
-                        case ADD -> add++;
-                        case REMOVE -> remove++;
-                        default -> change++;
-                    }
+                case CHANGE -> changePending++;
+                case DRIFT -> drift++;
+            }
+            if (r.applied()) applied++;
+            if (r.action() != null && (r.pending() || r.applied())) {
+                switch (r.action()) {
+                    case ADD -> add++;
+                    case REMOVE -> remove++;
+                    case CHANGE -> change++;
                 }
             }
         }
-        return new Summary(ok, add, change, remove, drift, override, skipped, error);
+        return new Summary(ok, changePending, drift, override, skipped, error, add, change, remove, applied);
     }
 
+    /** Resources an apply would still change (status change or drift). */
     public int pending() {
-        return add + change + remove;
-    }
-
-    /** The plan-level verb of a resource with changes: everything absent before means add, absent after means remove. */
-    public enum Action {
-        ADD, CHANGE, REMOVE;
-
-        public static Action of(ResourcePlan r) {
-            if (r.changes().isEmpty()) return CHANGE;
-            boolean allAbsentBefore = true, allAbsentAfter = true;
-            for (Change c : r.changes()) {
-                allAbsentBefore &= c.from() == null;
-                allAbsentAfter &= c.to() == null;
-            }
-            if (allAbsentBefore) return ADD;
-            if (allAbsentAfter) return REMOVE;
-            return CHANGE;
-        }
-
-        public String symbol() {
-            return switch (this) {
-                case ADD -> "+";
-                case CHANGE -> "~";
-                case REMOVE -> "-";
-            };
-        }
+        return changePending + drift;
     }
 }

@@ -1,6 +1,7 @@
 package io.devbox.agent.fleet;
 
 import io.devbox.agent.host.Json;
+import io.devbox.agent.host.Times;
 import io.devbox.agent.source.GitUrls;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -40,7 +41,7 @@ public final class BoxReport {
         ObjectNode n = Json.object();
         n.put("formatVersion", FORMAT_VERSION);
         n.put("hostname", hostname);
-        n.put("reportedAt", now.toString());
+        n.put("reportedAt", Times.iso(now));
         n.put("agentVersion", agentVersion);
         ObjectNode l = n.putObject("labels");
         new TreeMap<>(labels).forEach(l::put);

@@ -21,13 +21,20 @@ final class Composition {
         this.errors = errors;
     }
 
-    /** Layers must be sorted by priority, ascending. */
+    /** Layers must be sorted by priority, ascending. The composed sections by spec key. */
     Map<String, Node> compose(List<Layer> layers) {
+        return composeSpec(layers).entries();
+    }
+
+    /**
+     * The composed {@code spec} mapping: each key's position is that of the highest priority profile that sets it
+     * (a missing field of the composition is reported there). Layers must be sorted by priority, ascending.
+     */
+    Node.Mapping composeSpec(List<Layer> layers) {
         Slot.Map root = new Slot.Map(null, Integer.MIN_VALUE);
         for (Layer layer : layers) merge(root, layer.spec(), layer.priority(), "spec");
-        Map<String, Node> sections = new LinkedHashMap<>();
-        for (Map.Entry<String, Slot> e : root.children.entrySet()) sections.put(e.getKey(), e.getValue().toNode());
-        return sections;
+        if (root.origin == null) return new Node.Mapping(Map.of(), Map.of(), Origin.ofFile("(no profile)"));
+        return (Node.Mapping) root.toNode();
     }
 
     /** The composed tree while it is being built. */

@@ -10,10 +10,15 @@ import com.networknt.schema.path.NodePath;
 public record InstanceLocation(Node node, Node.Mapping parent, String lastKey, String path) {
 
     public static InstanceLocation resolve(Node root, NodePath loc) {
+        return resolve(root, loc, "");
+    }
+
+    /** @param prefix the dotted path of {@code root} itself in the profile ({@code spec} for a composed spec), or "" */
+    public static InstanceLocation resolve(Node root, NodePath loc, String prefix) {
         Node node = root;
         Node.Mapping parent = null;
         String lastKey = null;
-        StringBuilder path = new StringBuilder();
+        StringBuilder path = new StringBuilder(prefix);
         for (int i = 0; i < loc.getNameCount() && node != null; i++) {
             Object el = loc.getElement(i);
             if (el instanceof Integer idx && node instanceof Node.Sequence seq) {

@@ -1,19 +1,26 @@
 package io.devbox.agent.profile;
 
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
- * Reads profiles: YAML with positions, schema validation, selection for a box, {@code ${variables}}, composition.
- * Collects every error of every file and throws them together, sorted, as one {@link ProfileException}.
+ * Reads profiles: YAML with positions, schema validation of each file's shape, selection for a box,
+ * {@code ${variables}}, composition, and the composed spec's completeness ({@code #/$defs/composedSpec}). Collects
+ * every error of every file and throws them together, sorted, as one {@link ProfileException}.
+ *
+ * <p>Composition comes before completeness: a profile of higher priority may set one field of a kind and leave the
+ * others to the profiles below it; what a kind needs is required of the spec composed for a box, not of each file.
  */
 public final class ProfileLoader {
     /** All profiles of a repository together: a fleet's profiles are a few kB each. */
@@ -26,43 +33,114 @@ public final class ProfileLoader {
         this.cache = cache == null ? ValidationCache.NONE : cache;
     }
 
-    /** Parse + schema-validate every file, then select, expand variables, and compose. */
+    /** One profile read from a file whose shape is valid; {@code key} is its validation cache key (null: no cache). */
+    record Entry(Profile profile, YamlReader.Parsed parsed, String key) {
+    }
+
+    /**
+     * Every profile file of a revision, read and checked alone: the profiles of the files whose shape is valid, and
+     * the errors of all files (shape errors, and variables that no box knows). Composes for any box.
+     */
+    public static final class Profiles {
+        private final List<Entry> entries;
+        private final List<ProfileError> errors;
+
+        Profiles(List<Entry> entries, List<ProfileError> errors) {
+            this.entries = List.copyOf(entries);
+            this.errors = List.copyOf(errors);
+        }
+
+        public List<Profile> profiles() {
+            return entries.stream().map(Entry::profile).toList();
+        }
+
+        public List<ProfileError> errors() {
+            return errors;
+        }
+
+        List<Entry> entries() {
+            return entries;
+        }
+    }
+
+    /** Parse, check shapes, select for {@code host}, expand variables, compose, check the composition. */
     public ComposedSpec load(List<ProfileFile> files, HostIdentity host, RepoFiles repoFiles) throws ProfileException {
+        return compose(read(files), host, repoFiles);
+    }
+
+    /** Parse + check the shape of every file (no selection), e.g. for {@code agent validate}. */
+    public List<Profile> parse(List<ProfileFile> files) throws ProfileException {
+        Profiles read = read(files);
+        if (!read.errors().isEmpty()) throw new ProfileException(read.errors());
+        return read.profiles();
+    }
+
+    /** Every file parsed and checked for its shape; the errors are kept in the result, not thrown. */
+    public Profiles read(List<ProfileFile> files) {
         List<ProfileError> errors = new ArrayList<>();
-        List<Read> read = readAll(files, errors);
-        List<Read> selected = new ArrayList<>();
-        for (Read r : read) if (r.profile.selector().matches(host)) selected.add(r);
-        selected.sort(Comparator.comparingInt((Read r) -> r.profile.priority()).thenComparing(r -> r.profile.file()));
+        List<Entry> entries = readAll(files, errors);
+        return new Profiles(entries, errors);
+    }
+
+    /**
+     * The spec composed for {@code host} from the profiles that select it, with the errors of the files too: every
+     * error of the run in one exception. The composition's completeness is checked only when nothing else is wrong
+     * (a field missing because its file is broken is no news).
+     */
+    public ComposedSpec compose(Profiles read, HostIdentity host, RepoFiles repoFiles) throws ProfileException {
+        List<ProfileError> errors = new ArrayList<>(read.errors());
+        List<Entry> selected = new ArrayList<>();
+        for (Entry e : read.entries()) if (e.profile().selector().matches(host)) selected.add(e);
+        selected.sort(Comparator.comparingInt((Entry e) -> e.profile().priority()).thenComparing(e -> e.profile().file()));
         List<Composition.Layer> layers = new ArrayList<>(selected.size());
         List<String> names = new ArrayList<>(selected.size());
-        for (Read r : selected) {
-            Node spec = Variables.expand(r.profile.spec(), r.parsed.scalars(), host, errors);
-            layers.add(new Composition.Layer(r.profile.file(), r.profile.priority(), (Node.Mapping) spec));
-            names.add(r.profile.name());
+        Map<Node.Scalar, YamlReader.ScalarInfo> types = new IdentityHashMap<>();
+        for (Entry e : selected) {
+            Node spec = Variables.expand(e.profile().spec(), e.parsed().scalars(), host, errors);
+            layers.add(new Composition.Layer(e.profile().file(), e.profile().priority(), (Node.Mapping) spec));
+            names.add(e.profile().name());
+            types.putAll(e.parsed().scalars());
         }
-        Map<String, Node> sections = new Composition(errors).compose(layers);
+        Node.Mapping composed = new Composition(errors).composeSpec(layers);
+        if (errors.isEmpty() && !composed.entries().isEmpty()) checkComposition(composed, types, selected, host, names, errors);
         if (!errors.isEmpty()) throw new ProfileException(errors);
-        return new ComposedSpec(sections, names, repoFiles == null ? RepoFiles.NONE : repoFiles);
+        return new ComposedSpec(composed.entries(), names, repoFiles == null ? RepoFiles.NONE : repoFiles);
     }
 
-    /** Parse + validate only (all files, no selection), e.g. for {@code agent validate}. */
-    public List<Profile> parse(List<ProfileFile> files) throws ProfileException {
-        List<ProfileError> errors = new ArrayList<>();
-        List<Read> read = readAll(files, errors);
-        if (!errors.isEmpty()) throw new ProfileException(errors);
-        return read.stream().map(r -> r.profile).toList();
+    /**
+     * {@code #/$defs/composedSpec} of the composition. Remembered valid (by the selected files' own keys and the box's
+     * identity, which the variables depend on), so an unchanged repository on an unchanged box never loads the validator.
+     */
+    private void checkComposition(Node.Mapping composed, Map<Node.Scalar, YamlReader.ScalarInfo> types, List<Entry> selected,
+                                  HostIdentity host, List<String> names, List<ProfileError> errors) {
+        String key = compositionKey(selected, host);
+        if (key != null && cache.knownValid(key)) return;
+        if (SchemaValidator.validateComposed(composed, ProfileJson.toJson(composed, types), names, errors) && key != null) {
+            cache.remember(key);
+        }
     }
 
-    private record Read(Profile profile, YamlReader.Parsed parsed) {
+    private static String compositionKey(List<Entry> selected, HostIdentity host) {
+        MessageDigest d = sha256();
+        d.update("composed\0".getBytes(StandardCharsets.UTF_8));
+        for (Entry e : selected) {
+            if (e.key() == null) return null;
+            d.update((e.profile().file() + "\0" + e.key() + "\0").getBytes(StandardCharsets.UTF_8));
+        }
+        StringBuilder id = new StringBuilder();
+        id.append(host.hostname()).append('\0').append(host.user()).append('\0').append(host.home()).append('\0');
+        new TreeMap<>(host.labels()).forEach((k, v) -> id.append(k).append('=').append(v).append('\0'));
+        d.update(id.toString().getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(d.digest());
     }
 
-    private List<Read> readAll(List<ProfileFile> files, List<ProfileError> errors) {
+    private List<Entry> readAll(List<ProfileFile> files, List<ProfileError> errors) {
         List<ProfileFile> sorted = new ArrayList<>(files);
         sorted.sort(Comparator.comparing(ProfileFile::path));
         byte[] schema = cache == ValidationCache.NONE ? null : SchemaResource.bytes();
         List<String> nowValid = new ArrayList<>();
-        List<Read> result = new ArrayList<>();
-        Map<String, Profile> byName = new HashMap<>();
+        List<Entry> result = new ArrayList<>();
+        Map<String, Entry> byName = new HashMap<>();
         if (sorted.size() > MAX_FILES) {
             errors.add(new ProfileError(Origin.ofFile(sorted.get(MAX_FILES).path()), "more than " + MAX_FILES
                     + " profile files; the agent reads at most " + MAX_FILES));
@@ -106,32 +184,29 @@ public final class ProfileLoader {
             }
             int before = errors.size();
             Profile p = profile(parsed.get(), errors);
-            Variables.check(p.spec(), parsed.get().scalars(), errors);
             if (errors.size() > before) continue;
-            Profile first = byName.putIfAbsent(p.name(), p);
+            // a file whose variables are wrong is still composed: what only a box can tell (a missing label) is
+            // reported in the same run as what is wrong anywhere
+            Variables.check(p.spec(), parsed.get().scalars(), errors);
+            Entry first = byName.putIfAbsent(p.name(), new Entry(p, parsed.get(), key));
             if (first != null) {
                 Node.Mapping meta = (Node.Mapping) ((Node.Mapping) parsed.get().root()).get("metadata");
                 errors.add(new ProfileError(meta.get("name").origin(), "metadata.name: duplicate profile name '" + p.name()
-                        + "' (also " + nameOrigin(first, result) + ")"));
+                        + "' (also in " + nameOrigin(first) + ")"));
                 continue;
             }
-            result.add(new Read(p, parsed.get()));
+            result.add(byName.get(p.name()));
         }
         if (!nowValid.isEmpty()) cache.rememberAll(nowValid);
         return result;
     }
 
-    private static String nameOrigin(Profile first, List<Read> read) {
-        for (Read r : read) {
-            if (r.profile == first) {
-                Node.Mapping meta = (Node.Mapping) ((Node.Mapping) r.parsed.root()).get("metadata");
-                return "in " + meta.get("name").origin().shortForm();
-            }
-        }
-        return "in " + first.file();
+    private static String nameOrigin(Entry first) {
+        Node.Mapping meta = (Node.Mapping) ((Node.Mapping) first.parsed().root()).get("metadata");
+        return meta.get("name").origin().shortForm();
     }
 
-    /** The profile of a schema-valid file (the schema guarantees the shapes read here). */
+    /** The profile of a file whose shape is valid (the schema guarantees the shapes read here). */
     private static Profile profile(YamlReader.Parsed parsed, List<ProfileError> errors) {
         Node.Mapping root = (Node.Mapping) parsed.root();
         Node.Mapping meta = (Node.Mapping) root.get("metadata");
@@ -165,11 +240,15 @@ public final class ProfileLoader {
     }
 
     private static String key(byte[] schema, byte[] content) {
+        MessageDigest d = sha256();
+        d.update(schema);
+        d.update(content);
+        return HexFormat.of().formatHex(d.digest());
+    }
+
+    private static MessageDigest sha256() {
         try {
-            MessageDigest d = MessageDigest.getInstance("SHA-256");
-            d.update(schema);
-            d.update(content);
-            return HexFormat.of().formatHex(d.digest());
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -42,11 +42,53 @@ final class SchemaValidator {
         }
     }
 
+    /**
+     * The schema of a composed spec: the profile schema's {@code $defs} with {@code #/$defs/composedSpec} as its root
+     * (what a box's spec must hold beyond each file's shape: required fields a single profile may leave to another).
+     */
+    private static final class ComposedHolder {
+        static final Schema SCHEMA = load();
+
+        private static Schema load() {
+            ObjectNode full = (ObjectNode) Holder.SCHEMA.getSchemaNode();
+            ObjectNode composed = JsonNodeFactory.instance.objectNode();
+            composed.set("$schema", full.get("$schema"));
+            composed.put("$id", "https://devbox.io/schema/profile.schema.json/composed");
+            composed.put("$ref", "#/$defs/composedSpec");
+            composed.set("$defs", full.get("$defs"));
+            SchemaRegistryConfig config = SchemaRegistryConfig.builder()
+                    .errorMessageKeyword("errorMessage")
+                    .formatAssertionsEnabled(false)
+                    .build();
+            SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
+                    b -> b.schemaRegistryConfig(config));
+            return registry.getSchema(composed);
+        }
+    }
+
+    /**
+     * Adds the violations of {@code #/$defs/composedSpec} by the spec composed for a box to {@code errors}, located in
+     * the composed tree (a missing field at the key of the highest priority profile that sets its parent); returns
+     * whether there were none.
+     *
+     * @param profiles the names of the composed profiles, for the messages
+     */
+    static boolean validateComposed(Node.Mapping spec, JsonNode json, List<String> profiles, List<ProfileError> errors) {
+        List<com.networknt.schema.Error> found = ComposedHolder.SCHEMA.validate(json);
+        YamlReader.Parsed asFile = new YamlReader.Parsed(spec.origin().file(), spec, Map.of(), 0);
+        String composedOf = " (in the spec composed from " + (profiles.isEmpty() ? "no profile" : String.join(", ", profiles)) + ")";
+        for (com.networknt.schema.Error e : found) {
+            ProfileError located = locate(asFile, e, "spec");
+            errors.add(new ProfileError(located.origin(), located.message() + composedOf));
+        }
+        return found.isEmpty();
+    }
+
     /** Adds the file's schema violations to {@code errors}; returns whether there were none. */
     static boolean validate(YamlReader.Parsed parsed, List<ProfileError> errors) {
-        JsonNode json = toJson(parsed.root(), parsed.scalars());
+        JsonNode json = ProfileJson.toJson(parsed.root(), parsed.scalars());
         List<com.networknt.schema.Error> found = Holder.SCHEMA.validate(json);
-        for (com.networknt.schema.Error e : found) errors.add(locate(parsed, e));
+        for (com.networknt.schema.Error e : found) errors.add(locate(parsed, e, ""));
         return found.isEmpty();
     }
 
@@ -56,47 +98,9 @@ final class SchemaValidator {
         return new ArrayList<>(new TreeSet<>(props.propertyNames()));
     }
 
-    static JsonNode toJson(Node node, Map<Node.Scalar, YamlReader.ScalarInfo> scalars) {
-        JsonNodeFactory f = JsonNodeFactory.instance;
-        if (node instanceof Node.Scalar s) {
-            YamlReader.ScalarInfo info = scalars.get(s);
-            YamlReader.ScalarInfo.Type type = info == null ? YamlReader.ScalarInfo.Type.STR : info.type();
-            if (s.isNull()) return f.nullNode();
-            switch (type) {
-                case INT:
-                    BigInteger b = new BigInteger(s.text());
-                    return b.bitLength() < 64 ? f.numberNode(b.longValue()) : f.numberNode(b);
-                case FLOAT:
-                    return f.numberNode(parseFloat(s.text()));
-                case BOOL:
-                    return f.booleanNode(s.text().equalsIgnoreCase("true"));
-                case NULL:
-                    return f.nullNode();
-                default:
-                    return f.stringNode(s.text());
-            }
-        }
-        if (node instanceof Node.Sequence seq) {
-            ArrayNode a = f.arrayNode(seq.items().size());
-            for (Node item : seq.items()) a.add(toJson(item, scalars));
-            return a;
-        }
-        ObjectNode o = f.objectNode();
-        for (Map.Entry<String, Node> e : ((Node.Mapping) node).entries().entrySet()) {
-            o.set(e.getKey(), toJson(e.getValue(), scalars));
-        }
-        return o;
-    }
-
-    private static double parseFloat(String text) {
-        String t = text.toLowerCase(java.util.Locale.ROOT);
-        if (t.endsWith(".nan")) return Double.NaN;
-        if (t.endsWith(".inf")) return t.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
-        return Double.parseDouble(text);
-    }
-
-    private static ProfileError locate(YamlReader.Parsed parsed, com.networknt.schema.Error e) {
-        InstanceLocation l = InstanceLocation.resolve(parsed.root(), e.getInstanceLocation());
+    /** @param prefix the path of the validated instance in the profile ("" for a whole file, "spec" for a composed spec) */
+    private static ProfileError locate(YamlReader.Parsed parsed, com.networknt.schema.Error e, String prefix) {
+        InstanceLocation l = InstanceLocation.resolve(parsed.root(), e.getInstanceLocation(), prefix);
         Node node = l.node();
         Node.Mapping parent = l.parent();
         String lastKey = l.lastKey();
@@ -117,7 +121,29 @@ final class SchemaValidator {
         }
         Origin at = node != null ? node.origin() : fallback;
         String where = path.isEmpty() ? "profile" : path;
-        return new ProfileError(at, where + ": " + valueMessage(keyword, e));
+        String message = valueMessage(keyword, e);
+        if (keyword.equals("type") && node instanceof Node.Scalar s && !s.isNull() && !e.isCustomMessage()) {
+            message += typeHint(e.getSchemaNode(), e.getInstanceNode(), s.text());
+        }
+        return new ProfileError(at, where + ": " + message);
+    }
+
+    /**
+     * Why a YAML scalar has the wrong type, for the two ways YAML surprises people: a number where text is wanted
+     * ({@code version: 1.20} is the number 1.2) and a fraction where a whole number is wanted.
+     */
+    private static String typeHint(JsonNode expected, JsonNode instance, String yamlText) {
+        List<String> types = new ArrayList<>();
+        if (expected != null && expected.isArray()) expected.forEach(t -> types.add(t.asString()));
+        else if (expected != null) types.add(expected.asString());
+        if (instance == null) return "";
+        if (instance.isNumber() && !instance.isIntegralNumber() && types.contains("integer")) {
+            return " (" + yamlText + " is not a whole number; a number without a fraction, like 5 or 5.0, is an integer)";
+        }
+        if ((instance.isNumber() || instance.isBoolean()) && types.contains("string") && !types.contains("integer")) {
+            return " (YAML reads " + yamlText + " as a " + typeName(instance) + "; quote it for text: \"" + yamlText + "\")";
+        }
+        return "";
     }
 
     private static String keyMessage(String keyword, String property, String parentPath, com.networknt.schema.Error e) {

@@ -4,14 +4,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
+import java.util.Optional;
 
 /**
  * {@code ${hostname}}, {@code ${user}}, {@code ${home}} and {@code ${label.NAME}} in the scalar values of a spec;
  * {@code $${} is a literal {@code ${}. Keys are not expanded (they identify resources across profiles).
  */
 final class Variables {
-    private static final Pattern LABEL_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9_.-]*[A-Za-z0-9])?");
 
     private Variables() {
     }
@@ -99,8 +98,9 @@ final class Variables {
         }
         if (name.startsWith("label.")) {
             String label = name.substring("label.".length());
-            if (!LABEL_NAME.matcher(label).matches()) {
-                errors.add(new ProfileError(at, "invalid label name in ${" + name + "}"));
+            Optional<String> problem = Labels.keyProblem(label);
+            if (problem.isPresent()) {
+                errors.add(new ProfileError(at, "invalid label in ${" + name + "}: " + problem.get()));
                 return null;
             }
             if (host == null) return null;

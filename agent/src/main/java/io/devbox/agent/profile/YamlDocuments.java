@@ -20,6 +20,6 @@ public final class YamlDocuments {
     /** The document, or empty after adding its located errors to {@code errors}. */
     public static Optional<Document> read(String file, byte[] bytes, List<ProfileError> errors) {
         return YamlReader.read(file, bytes, errors)
-                .map(p -> new Document(p.root(), SchemaValidator.toJson(p.root(), p.scalars())));
+                .map(p -> new Document(p.root(), ProfileJson.toJson(p.root(), p.scalars())));
     }
 }

@@ -18,6 +18,7 @@ import org.snakeyaml.engine.v2.parser.ParserImpl;
 import org.snakeyaml.engine.v2.scanner.StreamReader;
 import org.snakeyaml.engine.v2.schema.CoreSchema;
 
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -44,6 +45,8 @@ final class YamlReader {
     static final int MAX_NODES = 100_000;
     /** Longest mapping key: names of sysctls, units, cgroups and the like are far shorter. */
     static final int MAX_KEY_CHARS = 4096;
+    /** Digits of the largest integer a float may stand for (a 64-bit value has 19; the kernel takes at most 20). */
+    static final int MAX_INTEGER_DIGITS = 40;
 
     /** How a scalar was typed by the YAML core schema, and the column of its first text character (0: unknown). */
     record ScalarInfo(Type type, int textColumn) {
@@ -275,7 +278,7 @@ final class YamlReader {
     }
 
     /** snakeyaml node tree to ours, checking keys and limits; errors are collected, the result is then discarded. */
-    private static final class Converter {
+    static final class Converter {
         private final String file;
         private final List<ProfileError> errors;
         final Map<Node.Scalar, ScalarInfo> scalars = new IdentityHashMap<>();
@@ -362,7 +365,18 @@ final class YamlReader {
                     text = s.getValue();
                 }
             } else if (tag.equals(Tag.FLOAT)) {
-                type = ScalarInfo.Type.FLOAT;
+                // the profile model's one rule for numbers: a float without a fractional part is the integer it equals
+                // (5.0, 1e3, -0.0); anything else stays a float, which no field accepts (a located schema error)
+                Optional<String> integral = integralFloat(text);
+                if (integral == null) {
+                    errors.add(new ProfileError(at, "number " + text + " is too large"));
+                    type = ScalarInfo.Type.FLOAT;
+                } else if (integral.isPresent()) {
+                    type = ScalarInfo.Type.INT;
+                    text = integral.get();
+                } else {
+                    type = ScalarInfo.Type.FLOAT;
+                }
             } else if (tag.equals(Tag.BOOL)) {
                 type = ScalarInfo.Type.BOOL;
             } else if (tag.equals(Tag.NULL)) {
@@ -390,6 +404,28 @@ final class YamlReader {
                 return at.column() + 1;
             }
             return 0;
+        }
+
+        /**
+         * A YAML 1.2 core float with no fractional part as an integer in decimal ({@code 5.0} is {@code 5}, {@code 1e3}
+         * is {@code 1000}, {@code -0.0} is {@code 0}); empty for one with a fractional part, infinities and NaN; null
+         * for an integer of more than {@value #MAX_INTEGER_DIGITS} digits (no field wants one, and {@code 1e999999999}
+         * must not become a billion digits).
+         */
+        static Optional<String> integralFloat(String text) {
+            String t = text.startsWith("+") ? text.substring(1) : text;
+            if (t.toLowerCase(java.util.Locale.ROOT).matches("-?\\.(inf|nan)")) return Optional.empty();
+            BigDecimal d;
+            try {
+                d = new BigDecimal(t);
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+            if (d.signum() == 0) return Optional.of("0");
+            BigDecimal stripped = d.stripTrailingZeros();
+            if (stripped.scale() > 0) return Optional.empty();
+            if ((long) stripped.precision() - stripped.scale() > MAX_INTEGER_DIGITS) return null;
+            return Optional.of(stripped.toBigIntegerExact().toString());
         }
 
         /** YAML 1.2 core integers (decimal, 0o octal, 0x hex) in decimal, so kinds see one spelling; null if not one. */

@@ -87,7 +87,7 @@ public final class History {
                 sb.append(String.format("        %-11s %s -> %s%n", text(c, "field"), value(c.path("from")), value(c.path("to"))));
             }
         }
-        for (JsonNode e : run.path("errors")) sb.append("error: ").append(esc(e.asString())).append('\n');
+        for (JsonNode e : run.path("errors")) sb.append("error: ").append(error(e)).append('\n');
         sb.append("\nResult: ").append(counts(run.path("summary"), run.path("errors").size())).append('\n');
         return sb.toString();
     }
@@ -96,6 +96,22 @@ public final class History {
         return sum.path("ok").asInt() + " ok, " + sum.path("change").asInt() + " change, " + sum.path("drift").asInt() + " drift, "
                 + sum.path("override").asInt() + " override, " + sum.path("skipped").asInt() + " skipped, "
                 + (sum.path("error").asInt() + errors) + " error";
+    }
+
+    /** A record's error for a person: {@link #errorText(JsonNode)} with control characters escaped. */
+    static String error(JsonNode e) {
+        return esc(errorText(e));
+    }
+
+    /**
+     * A record's error as one raw line (for JSON): {@code {file, line, column, message}} as {@code FILE:LINE:COL:
+     * message} (records before format 1.1 held plain strings).
+     */
+    static String errorText(JsonNode e) {
+        if (e.isString()) return e.asString();
+        String message = e.path("message").asString("");
+        String file = e.path("file").isString() ? e.path("file").asString() : null;
+        return new RunError(file, e.path("line").asInt(0), e.path("column").asInt(0), message).text();
     }
 
     private static String value(JsonNode v) {

@@ -41,16 +41,39 @@ public final class JsonReport {
         host.put("bootId", run.host().bootId());
         host.put("wsl", run.host().wsl());
         host.put("systemd", run.host().systemd());
+        ArrayNode only = root.putArray("only");
+        run.only().forEach(only::add);
+        root.put("probed", run.probed());
         ArrayNode profiles = root.putArray("profiles");
         run.profiles().forEach(profiles::add);
         root.put("profilesDigest", run.profilesDigest());
         ArrayNode resources = root.putArray("resources");
         for (ResourcePlan r : run.resources()) resources.add(resource(r));
         root.set("summary", summary(run.summary()));
-        ArrayNode errors = root.putArray("errors");
-        run.errors().forEach(errors::add);
+        errors(root, run.errors());
         return root;
     }
+
+    /** {@code "errors": [{file, line, column, message}]}: located profile errors, or run errors with null positions. */
+    public static void errors(ObjectNode root, java.util.List<RunError> list) {
+        ArrayNode errors = root.putArray("errors");
+        for (RunError e : list) {
+            ObjectNode n = errors.addObject();
+            if (e.located()) {
+                n.put("file", e.file());
+                if (e.line() > 0) n.put("line", e.line()); else n.putNull("line");
+                if (e.column() > 0) n.put("column", e.column()); else n.putNull("column");
+            } else {
+                n.putNull("file");
+                n.putNull("line");
+                n.putNull("column");
+            }
+            n.put("message", e.message());
+        }
+    }
+
+    /** Lines of a content diff a JSON change carries at most. */
+    static final int DIFF_LINES = 400;
 
     static ObjectNode resource(ResourcePlan r) {
         ObjectNode n = Json.object();
@@ -58,6 +81,11 @@ public final class JsonReport {
         n.put("kind", r.kind());
         n.put("name", r.name());
         n.put("status", r.status().label());
+        if (r.action() != null) n.put("action", r.action().name().toLowerCase(java.util.Locale.ROOT));
+        else n.putNull("action");
+        if (r.prune() != null) n.put("prune", r.prune().label());
+        else n.putNull("prune");
+        n.put("applied", r.applied());
         ArrayNode changes = n.putArray("changes");
         for (Change c : r.changes()) {
             ObjectNode cn = changes.addObject();
@@ -67,6 +95,7 @@ public final class JsonReport {
             cn.put("to", c.to());
             cn.put("disruptive", c.disruptive());
             if (c.origin() != null) cn.put("origin", c.origin().shortForm());
+            if (c.content() != null) cn.put("diff", String.join("\n", ContentDiff.lines(c.content(), DIFF_LINES)));
         }
         ObjectNode origin = n.putObject("origin");
         if (r.origin() != null) {
@@ -86,7 +115,7 @@ public final class JsonReport {
     static ObjectNode summary(Summary s) {
         ObjectNode n = Json.object();
         n.put("ok", s.ok());
-        n.put("change", s.add() + s.change() + s.remove() - s.drift());
+        n.put("change", s.changePending());
         n.put("drift", s.drift());
         n.put("override", s.override());
         n.put("skipped", s.skipped());
@@ -94,6 +123,7 @@ public final class JsonReport {
         n.put("add", s.add());
         n.put("update", s.change());
         n.put("remove", s.remove());
+        n.put("applied", s.applied());
         return n;
     }
 

@@ -24,7 +24,7 @@ public final class MarkdownReport {
         sb.append("run ").append(run.startedAt()).append(".\n\n");
         Summary s = run.summary();
         sb.append("| ok | rollout | drift | override | skipped | error |\n|---:|---:|---:|---:|---:|---:|\n");
-        sb.append("| ").append(s.ok()).append(" | ").append(s.pending() - s.drift()).append(" | ").append(s.drift())
+        sb.append("| ").append(s.ok()).append(" | ").append(s.changePending()).append(" | ").append(s.drift())
                 .append(" | ").append(s.override()).append(" | ").append(s.skipped()).append(" | ").append(s.error()).append(" |\n");
         section(sb, run, Status.DRIFT, "Drift (changed on the box behind the agent's back)");
         section(sb, run, Status.CHANGE, "Rollout (profiles changed, not applied yet)");

@@ -12,14 +12,24 @@ import java.util.List;
  * @param command   plan, apply, drift, ...
  * @param profiles  names of the profiles that apply to this box
  * @param profilesDigest digest of the profile files read, so a saved plan can tell that they changed
- * @param errors    errors that belong to no single resource
+ * @param errors    errors that belong to no single resource (profile errors of a run that could not plan)
+ * @param only      the kinds the run was limited to ({@code --only}); empty: every kind
+ * @param probed    the run got as far as probing the box (false when its profiles were invalid)
  */
 public record RunInfo(String id, String command, String startedAt, long durationMillis, SourceInfo source, Facts host,
-                      List<String> profiles, String profilesDigest, List<ResourcePlan> resources, List<String> errors) {
+                      List<String> profiles, String profilesDigest, List<ResourcePlan> resources, List<RunError> errors,
+                      List<String> only, boolean probed) {
     public RunInfo {
         profiles = List.copyOf(profiles);
         resources = List.copyOf(resources);
         errors = List.copyOf(errors);
+        only = List.copyOf(only);
+    }
+
+    /** A run that probed every kind. */
+    public RunInfo(String id, String command, String startedAt, long durationMillis, SourceInfo source, Facts host,
+                   List<String> profiles, String profilesDigest, List<ResourcePlan> resources, List<RunError> errors) {
+        this(id, command, startedAt, durationMillis, source, host, profiles, profilesDigest, resources, errors, List.of(), true);
     }
 
     public Summary summary() {

@@ -13,7 +13,10 @@ import tools.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 
 /** {@code agent status}: the box, the source and summary of the last run, its drift, what the agent manages. */
@@ -29,9 +32,9 @@ public final class StatusReport {
         h.put("bootId", host.bootId());
         h.put("wsl", host.wsl());
         h.put("systemd", host.systemd());
-        JsonNode last = lastRecord(records.list());
+        List<Path> files = records.list();
+        JsonNode last = lastRecord(files);
         ObjectNode source = root.putObject("source");
-        ArrayNode drift = root.putArray("drift");
         if (last != null) {
             source.setAll((ObjectNode) last.path("source"));
             ObjectNode lr = root.putObject("lastRun");
@@ -39,14 +42,60 @@ public final class StatusReport {
             lr.put("command", last.path("command").asString(null));
             lr.put("startedAt", last.path("startedAt").asString(null));
             lr.set("summary", last.path("summary"));
-            for (JsonNode r : last.path("resources")) {
-                if ("drift".equals(r.path("status").asString(""))) drift.add(r.path("id").asString());
-            }
+            ArrayNode errors = lr.putArray("errors");
+            for (JsonNode e : last.path("errors")) errors.add(History.errorText(e));
         } else {
             root.putNull("lastRun");
         }
+        List<Observation> observed = newestObservations(files);
+        ArrayNode drift = root.putArray("drift");
+        ArrayNode resources = root.putArray("resources");
+        ObjectNode counts = root.putObject("observed");
+        for (String st : List.of("ok", "change", "drift", "override", "skipped", "error")) counts.put(st, 0);
+        for (Observation o : observed) {
+            if (o.status().equals("drift")) drift.add(o.id());
+            counts.put(o.status(), counts.path(o.status()).asInt(0) + 1);
+            ObjectNode n = resources.addObject();
+            n.put("id", o.id());
+            n.put("kind", o.kind());
+            n.put("status", o.status());
+            n.put("reason", o.reason());
+            n.put("run", o.run());
+            n.put("observedAt", o.at());
+        }
         root.put("managedResources", applied.resources().size());
         return root;
+    }
+
+    /** One resource as the newest run that looked at it saw it. */
+    record Observation(String id, String kind, String status, String reason, String run, String at) {
+    }
+
+    /**
+     * Per resource, the newest observation of any run: a run limited to some kinds ({@code plan --only go}) speaks for
+     * those kinds only, so what an earlier full run saw of the others still stands. Runs that probed nothing (their
+     * profiles were refused) are skipped. Reads records newest first until one covered every kind.
+     */
+    static List<Observation> newestObservations(List<Path> newestFirst) throws IOException {
+        List<Observation> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        Set<String> coveredKinds = new HashSet<>();
+        for (Path p : newestFirst) {
+            JsonNode run = RunRecords.parse(p);
+            if (run == null || !run.path("probed").asBoolean(true)) continue;
+            List<String> only = new ArrayList<>();
+            for (JsonNode k : run.path("only")) only.add(k.asString());
+            for (JsonNode r : run.path("resources")) {
+                String id = r.path("id").asString("");
+                String kind = r.path("kind").asString("");
+                if (coveredKinds.contains(kind) || !seen.add(id)) continue;
+                out.add(new Observation(id, kind, r.path("status").asString(""), r.path("reason").asString(null),
+                        run.path("id").asString(RunRecords.idOf(p)), run.path("startedAt").asString(null)));
+            }
+            if (only.isEmpty()) break;
+            coveredKinds.addAll(only);
+        }
+        return out;
     }
 
     /** An active override, as status shows it. */
@@ -146,7 +195,22 @@ public final class StatusReport {
                     .append(sum.path("drift").asInt()).append(" drift, ").append(sum.path("skipped").asInt()).append(" skipped, ")
                     .append(sum.path("error").asInt()).append(" error\n");
         }
-        for (JsonNode d : status.path("drift")) sb.append("  ! ").append(esc(d.asString())).append("  drift\n");
+        for (JsonNode e : lr.path("errors")) sb.append("         error: ").append(History.error(e)).append('\n');
+        JsonNode seen = status.path("observed");
+        if (status.path("resources").size() > 0) {
+            sb.append("Observed ").append(seen.path("ok").asInt()).append(" ok, ").append(seen.path("change").asInt()).append(" change, ")
+                    .append(seen.path("drift").asInt()).append(" drift, ").append(seen.path("override").asInt()).append(" override, ")
+                    .append(seen.path("skipped").asInt()).append(" skipped, ").append(seen.path("error").asInt())
+                    .append(" error (the newest observation of each resource, from any run)\n");
+        }
+        for (JsonNode r : status.path("resources")) {
+            String st = r.path("status").asString();
+            if (!st.equals("drift") && !st.equals("error")) continue;
+            sb.append(st.equals("drift") ? "  ! " : "  x ").append(esc(r.path("id").asString())).append("  ").append(esc(st))
+                    .append("  (run ").append(esc(r.path("run").asString())).append(", ").append(esc(r.path("observedAt").asString("?"))).append(')');
+            if (st.equals("error") && r.path("reason").isString()) sb.append(": ").append(esc(r.path("reason").asString()));
+            sb.append('\n');
+        }
         for (JsonNode o : status.path("overrides")) {
             sb.append("  = ").append(esc(o.path("resource").asString())).append("  override until ").append(esc(o.path("expiresAt").asString()))
                     .append(" by ").append(esc(o.path("by").asString())).append(": ").append(esc(o.path("reason").asString())).append('\n');

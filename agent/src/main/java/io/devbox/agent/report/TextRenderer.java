@@ -1,6 +1,8 @@
 package io.devbox.agent.report;
 
+import io.devbox.agent.engine.Action;
 import io.devbox.agent.engine.Change;
+import io.devbox.agent.engine.Prune;
 import io.devbox.agent.engine.ResourcePlan;
 import io.devbox.agent.engine.Status;
 import io.devbox.agent.engine.Summary;
@@ -60,6 +62,9 @@ public final class TextRenderer {
         return sb.toString();
     }
 
+    /** Lines of a content diff the text plan shows per file-like change; the run record keeps more. */
+    static final int DIFF_LINES = 40;
+
     String resource(ResourcePlan r) {
         StringBuilder sb = new StringBuilder();
         String symbol;
@@ -67,9 +72,9 @@ public final class TextRenderer {
         String tag = "";
         switch (r.status()) {
             case CHANGE -> {
-                Summary.Action a = Summary.Action.of(r);
+                Action a = r.action() == null ? Action.CHANGE : r.action();
                 symbol = a.symbol();
-                paint = a == Summary.Action.ADD ? "32" : a == Summary.Action.REMOVE ? "31" : "33";
+                paint = a == Action.ADD ? "32" : a == Action.REMOVE ? "31" : "33";
             }
             case DRIFT -> {
                 symbol = "!";
@@ -98,15 +103,20 @@ public final class TextRenderer {
         }
         String left = "  " + symbol + " " + esc(r.id()) + tag;
         if (!r.dependsOn().isEmpty()) left += "  #" + r.position() + " after " + esc(String.join(", ", r.dependsOn()));
-        String where = esc(r.origin() != null ? r.origin().shortForm() : (r.reason() != null && r.status() != Status.ERROR ? r.reason() : ""));
+        boolean selectorPrune = r.prune() == Prune.SELECTOR;
+        String where = esc(r.origin() != null ? r.origin().shortForm()
+                : (r.reason() != null && r.status() != Status.ERROR && !selectorPrune ? r.reason() : ""));
         sb.append(paint(paint, pad(left, 50) + " " + where).stripTrailing()).append('\n');
+        if (selectorPrune && r.reason() != null && r.status() != Status.SKIPPED) {
+            sb.append("        ").append(paint("31", esc(r.reason()))).append('\n');
+        }
         for (Change c : r.changes()) {
             if (r.status() == Status.SKIPPED || r.status() == Status.ERROR) break;
-            sb.append("        ").append(pad(esc(c.field()), 11)).append(' ').append(Values.show(c.from())).append(" -> ")
-                    .append(Values.show(c.to()));
+            sb.append("        ").append(pad(esc(c.field()), 11)).append(' ').append(shownFrom(c)).append(" -> ").append(shownTo(c));
             if (c.disruptive()) sb.append("   (disruptive)");
             if (r.status() == Status.DRIFT && r.reason() != null) sb.append("   ").append(esc(r.reason()));
             sb.append('\n');
+            if (c.content() != null) diff(sb, c);
         }
         if ((r.status() == Status.SKIPPED || r.status() == Status.ERROR || r.status() == Status.OVERRIDE) && r.reason() != null) {
             // a reason of several lines (a unit's journal) stays indented under its resource, line by line
@@ -114,6 +124,27 @@ public final class TextRenderer {
         }
         for (String w : r.warnings()) sb.append("        ").append(paint("33", "warning: " + esc(w))).append('\n');
         return sb.toString();
+    }
+
+    /** A file's size in lines when its diff follows (the digests a kind compares by say nothing to a person). */
+    private static String shownFrom(Change c) {
+        return c.content() == null || c.content().before() == null ? Values.show(c.from()) : lines(c.content().before());
+    }
+
+    private static String shownTo(Change c) {
+        return c.content() == null || c.content().after() == null ? Values.show(c.to()) : lines(c.content().after());
+    }
+
+    private static String lines(String text) {
+        long n = text.lines().count();
+        return n + (n == 1 ? " line" : " lines");
+    }
+
+    private void diff(StringBuilder sb, Change c) {
+        for (String line : ContentDiff.lines(c.content(), DIFF_LINES)) {
+            String code = line.startsWith("+") ? "32" : line.startsWith("-") ? "31" : line.startsWith("@@") ? "36" : "0";
+            sb.append("            ").append(paint(code, esc(line))).append('\n');
+        }
     }
 
     public String planSummary(Summary s) {
@@ -127,13 +158,88 @@ public final class TextRenderer {
         return sb.append(".\n").toString();
     }
 
-    public String applySummary(Summary s, int applied) {
+    /**
+     * Every resource of an apply with what became of it, as {@code terraform apply} lists them: created, changed,
+     * removed, unchanged, overridden, skipped (with why), failed (with why), not applied.
+     */
+    public String applyResults(List<ResourcePlan> resources) {
+        StringBuilder sb = new StringBuilder();
+        for (ResourcePlan r : resources) {
+            String symbol;
+            String paint;
+            String result;
+            if (r.applied()) {
+                Action a = r.action() == null ? Action.CHANGE : r.action();
+                symbol = a.symbol();
+                paint = a == Action.ADD ? "32" : a == Action.REMOVE ? "31" : "33";
+                result = a.done();
+            } else {
+                switch (r.status()) {
+                    case OK -> {
+                        symbol = " ";
+                        paint = "0";
+                        result = "unchanged";
+                    }
+                    case OVERRIDE -> {
+                        symbol = "=";
+                        paint = "36";
+                        result = "overridden: " + esc(r.reason());
+                    }
+                    case SKIPPED -> {
+                        symbol = " ";
+                        paint = "2";
+                        result = "skipped: " + esc(r.reason());
+                    }
+                    case ERROR -> {
+                        symbol = "x";
+                        paint = "31";
+                        result = "failed: " + esc(r.reason());
+                    }
+                    default -> {
+                        symbol = r.status() == Status.DRIFT ? "!" : r.action() == null ? "~" : r.action().symbol();
+                        paint = "33";
+                        result = "not applied";
+                    }
+                }
+            }
+            sb.append(paint(paint, pad("  " + symbol + " " + esc(r.id()), 50) + " " + result).stripTrailing()).append('\n');
+            if (r.applied()) {
+                for (Change c : r.changes()) {
+                    sb.append("        ").append(pad(esc(c.field()), 11)).append(' ').append(shownFrom(c)).append(" -> ")
+                            .append(shownTo(c)).append('\n');
+                }
+            }
+        }
+        return sb.toString();
+    }
+
+    /** {@code Apply: 1 added, 2 changed, 0 removed, 14 unchanged, 1 skipped, 0 failed.} of what an apply did. */
+    public String applySummary(List<ResourcePlan> resources) {
+        int added = 0, changed = 0, removed = 0, unchanged = 0, overridden = 0, skipped = 0, notApplied = 0, failed = 0;
+        for (ResourcePlan r : resources) {
+            if (r.applied()) {
+                switch (r.action() == null ? Action.CHANGE : r.action()) {
+                    case ADD -> added++;
+                    case REMOVE -> removed++;
+                    case CHANGE -> changed++;
+                }
+                continue;
+            }
+            switch (r.status()) {
+                case OK -> unchanged++;
+                case OVERRIDE -> overridden++;
+                case SKIPPED -> skipped++;
+                case ERROR -> failed++;
+                case CHANGE, DRIFT -> notApplied++;
+            }
+        }
         StringBuilder sb = new StringBuilder("Apply: ");
-        sb.append(applied).append(" applied, ").append(s.ok()).append(" ok");
-        if (s.override() > 0) sb.append(", ").append(s.override()).append(" overridden");
-        if (s.skipped() > 0) sb.append(", ").append(s.skipped()).append(" skipped");
-        if (s.pending() > 0) sb.append(", ").append(s.pending()).append(" not applied");
-        sb.append(", ").append(s.error() > 0 ? paint("31", s.error() + " failed") : "0 failed");
+        sb.append(added).append(" added, ").append(changed).append(" changed, ").append(removed).append(" removed, ")
+                .append(unchanged).append(" unchanged");
+        if (overridden > 0) sb.append(", ").append(overridden).append(" overridden");
+        if (skipped > 0) sb.append(", ").append(skipped).append(" skipped");
+        if (notApplied > 0) sb.append(", ").append(notApplied).append(" not applied");
+        sb.append(", ").append(failed > 0 ? paint("31", failed + " failed") : "0 failed");
         return sb.append(".\n").toString();
     }
 

@@ -2,6 +2,7 @@ package io.devbox.agent.run;
 
 import io.devbox.agent.host.Json;
 import io.devbox.agent.host.AtomicFiles;
+import io.devbox.agent.host.Times;
 import io.devbox.agent.report.JsonReport;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -38,7 +39,7 @@ public final class Overrides {
 
         /** What plans and reports show as the resource's reason. */
         public String describe() {
-            return "override until " + expiresAt + " by " + by + ": " + reason;
+            return "override until " + Times.iso(expiresAt) + " by " + by + ": " + reason;
         }
     }
 
@@ -101,7 +102,8 @@ public final class Overrides {
         if (reason == null || reason.isBlank()) throw new IllegalArgumentException("--reason is required: say why the box may differ");
         if (duration.isZero() || duration.isNegative()) throw new IllegalArgumentException("--for must be longer than 0s");
         if (duration.compareTo(MAX) > 0) throw new IllegalArgumentException("--for may be at most 90d; an override is temporary");
-        Entry e = new Entry(resource, reason.strip(), by, now, now.plus(duration));
+        Instant at = Times.seconds(now);
+        Entry e = new Entry(resource, reason.strip(), by, at, at.plus(duration));
         List<Entry> next = new ArrayList<>(active(now).stream().filter(x -> !x.resource().equals(resource)).toList());
         next.add(e);
         save(next);
@@ -126,8 +128,8 @@ public final class Overrides {
             n.put("resource", e.resource());
             n.put("reason", e.reason());
             n.put("by", e.by());
-            n.put("createdAt", e.createdAt().toString());
-            n.put("expiresAt", e.expiresAt().toString());
+            n.put("createdAt", Times.iso(e.createdAt()));
+            n.put("expiresAt", Times.iso(e.expiresAt()));
         }
         AtomicFiles.write(file, JsonReport.pretty(root).getBytes(java.nio.charset.StandardCharsets.UTF_8), "rw-------");
     }

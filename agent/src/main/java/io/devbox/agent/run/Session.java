@@ -6,6 +6,7 @@ import io.devbox.agent.engine.DesiredContext;
 import io.devbox.agent.engine.KindRegistry;
 import io.devbox.agent.engine.Plan;
 import io.devbox.agent.engine.Planner;
+import io.devbox.agent.engine.Prune;
 import io.devbox.agent.engine.ResourcePlan;
 import io.devbox.agent.engine.RunLock;
 import io.devbox.agent.engine.StateDir;
@@ -20,6 +21,7 @@ import io.devbox.agent.profile.FileValidationCache;
 import io.devbox.agent.profile.HostIdentity;
 import io.devbox.agent.profile.ProfileException;
 import io.devbox.agent.profile.ProfileLoader;
+import io.devbox.agent.report.RunError;
 import io.devbox.agent.report.RunInfo;
 import io.devbox.agent.report.RunRecords;
 import io.devbox.agent.source.RemoteGitSource;
@@ -27,23 +29,24 @@ import io.devbox.agent.source.Snapshot;
 import io.devbox.agent.source.SourceException;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.time.Duration;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.HexFormat;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /**
  * One agent run from source to record: gathers the box's facts, pins the profiles, composes them for this box,
- * plans, applies, remembers what was applied and writes the run record.
+ * plans, applies, remembers what was applied and writes the run record. It is where the steps of a run meet (locks,
+ * source, plan, apply, record, in their order and with their failure paths), so it is longer than most classes; the
+ * steps themselves are elsewhere: pinning and reading the profiles {@link SourceReader}, the record and metrics
+ * {@link RunRecorder}, the prunes a changed identity causes {@link SelectorPrunes}, every box a repository can select
+ * {@link AllBoxes}.
  */
 public final class Session {
 
@@ -55,6 +58,7 @@ public final class Session {
     private final GitOptions git;
     private AgentMetrics metrics;
     private RunRecords.Retention retention = RunRecords.Retention.DEFAULT;
+    private SourceReader reader;
 
     private Session(AgentOptions options, GitOptions git, Clock clock, KindRegistry kinds, Host host, StateDir state) {
         this.options = options;
@@ -75,6 +79,8 @@ public final class Session {
         Path sysctl = o.sysctlDir() != null ? o.sysctlDir() : root.resolve("proc/sys");
         Path cgroup = o.cgroupDir() != null ? o.cgroupDir() : root.resolve("sys/fs/cgroup");
         Path stateDir = o.stateDir() != null ? o.stateDir() : defaultStateDir(root, facts, env);
+        // before JGit opens anything: its config files (and what it writes of them) live in the state directory
+        io.devbox.agent.source.StateDirGitConfig.install(stateDir);
         Host host = new Host(root, sysctl, cgroup, stateDir, facts, new Commands());
         return new Session(o, git, clock, kinds, host, new StateDir(stateDir));
     }
@@ -92,6 +98,10 @@ public final class Session {
 
     public StateDir state() {
         return state;
+    }
+
+    public KindRegistry kinds() {
+        return kinds;
     }
 
     /** Metrics to update after every run (default: this state directory's, written to {@code metrics.prom}). */
@@ -124,21 +134,21 @@ public final class Session {
         return new Revision(snap.commit(), Digests.profiles(snap.profiles()));
     }
 
-
     /**
      * The pinned profiles and their composition for this box.
      *
-     * @param source   what the run record says of the source (signature, fetch time, source problems)
+     * @param source   what the run record says of the source (signature, fetch time, source problems, notes)
      * @param problems source problems of this run (the last good commit was used instead of the head): run errors
+     * @param profiles every profile file read (to compose them for another identity of this box)
      */
     public record Loaded(Snapshot snapshot, ComposedSpec spec, String profilesDigest, RunInfo.SourceInfo source,
-                         List<String> problems) {
+                         List<String> problems, ProfileLoader.Profiles profiles) {
         public Loaded {
             problems = problems == null ? List.of() : List.copyOf(problems);
         }
 
         public Loaded(Snapshot snapshot, ComposedSpec spec, String profilesDigest) {
-            this(snapshot, spec, profilesDigest, null, List.of());
+            this(snapshot, spec, profilesDigest, null, List.of(), null);
         }
 
         RunInfo.SourceInfo sourceInfo() {
@@ -147,13 +157,15 @@ public final class Session {
     }
 
     public Loaded load(Optional<String> pinnedCommit) throws SourceException, ProfileException, IOException {
-        if (Sources.isRemote(options)) return loadRemote(pinnedCommit);
-        Snapshot snap = Sources.open(options, pinnedCommit).snapshot();
-        String signature = Sources.verifyLocal(options, git, snap);
-        ProfileLoader loader = new ProfileLoader(validationCache());
-        ComposedSpec spec = loader.load(snap.profiles(), identity(), snap.files());
-        return new Loaded(snap, spec, Digests.profiles(snap.profiles()),
-                new RunInfo.SourceInfo(snap.repo(), snap.ref(), snap.commit(), signature), List.of());
+        return reader().load(pinnedCommit);
+    }
+
+    private SourceReader reader() {
+        if (reader == null) {
+            reader = new SourceReader(options, git, state.path(), host, identity(), this::loader,
+                    () -> planner(AppliedState.empty(), List.of()), this::remoteSource);
+        }
+        return reader;
     }
 
     /** The source of a remote repository: its last good commit, fetched, verified and validated (see RemoteGitSource). */
@@ -161,45 +173,30 @@ public final class Session {
         return Sources.remote(options, git, state.path(), clock, host.commands());
     }
 
-    private Loaded loadRemote(Optional<String> pinnedCommit) throws SourceException, ProfileException, IOException {
-        RemoteGitSource source = remoteSource();
-        if (pinnedCommit.isPresent()) {
-            Snapshot snap = source.at(pinnedCommit.get());
-            ComposedSpec spec = new ProfileLoader(validationCache()).load(snap.profiles(), identity(), snap.files());
-            var st = io.devbox.agent.source.SourceState.read(state.path());
-            return new Loaded(snap, spec, Digests.profiles(snap.profiles()), new RunInfo.SourceInfo(snap.repo(), snap.ref(),
-                    snap.commit(), pinnedCommit.get().equals(st.commit()) ? st.signature() : null, st.fetchedAt(), null, null,
-                    List.of(), List.of()), List.of());
-        }
-        RemoteGitSource.Resolved<ComposedSpec> r = source.resolve(this::checkAll);
-        Snapshot snap = r.snapshot();
-        var st = r.state();
-        RunInfo.SourceInfo info = new RunInfo.SourceInfo(snap.repo(), snap.ref(), snap.commit(), r.signature(), st.fetchedAt(),
-                r.problems().isEmpty() ? null : st.error(), r.problems().isEmpty() ? null : st.badCommit(),
-                r.problems().isEmpty() ? List.of() : st.badCommitErrors(), r.notes());
-        return new Loaded(snap, r.value(), Digests.profiles(snap.profiles()), info, r.problems());
-    }
-
-    /** Every profile file parsed and validated (selected for this box or not), composed for this box, checked by kinds. */
-    private ComposedSpec checkAll(Snapshot snap) throws ProfileException, IOException {
-        ProfileLoader loader = new ProfileLoader(validationCache());
-        loader.parse(snap.profiles());
-        ComposedSpec spec = loader.load(snap.profiles(), identity(), snap.files());
-        planner(AppliedState.empty(), List.of()).check(new DesiredContext(identity(), spec, host));
-        return spec;
-    }
-
     /** Parses and validates every profile file (selected for this box or not), then composes for this box. */
     public Loaded validate() throws SourceException, ProfileException, IOException {
-        Snapshot snap = Sources.isRemote(options) ? remoteSource().head() : Sources.open(options, Optional.empty()).snapshot();
-        String signature = Sources.isRemote(options) ? null : Sources.verifyLocal(options, git, snap);
-        ComposedSpec spec = checkAll(snap);
-        return new Loaded(snap, spec, Digests.profiles(snap.profiles()),
-                new RunInfo.SourceInfo(snap.repo(), snap.ref(), snap.commit(), signature), List.of());
+        return reader().validate();
     }
 
-    private io.devbox.agent.profile.ValidationCache validationCache() {
-        return new FileValidationCache(state.resolve("validated-profiles"));
+    /** {@code agent validate --all-boxes}: every combination of hostname and labels the selectors tell apart. */
+    public AllBoxes.Result validateAllBoxes() throws SourceException, IOException {
+        SourceReader.Head head = reader().head();
+        return new AllBoxes(loader(), () -> planner(AppliedState.empty(), List.of()), identity()).check(head.snapshot(), head.notes());
+    }
+
+    /**
+     * The resource ids an override may name: those the profiles declare for this box, and those the agent manages
+     * (applied earlier). Throws the profile errors when the profiles cannot be read.
+     */
+    public Set<String> resourceIds() throws SourceException, ProfileException, IOException {
+        Set<String> ids = new java.util.TreeSet<>(state.loadApplied().resources().keySet());
+        Loaded loaded = load(Optional.empty());
+        ids.addAll(planner(AppliedState.empty(), List.of()).declaredIds(new DesiredContext(identity(), loaded.spec(), host)));
+        return ids;
+    }
+
+    private ProfileLoader loader() {
+        return new ProfileLoader(new FileValidationCache(state.resolve("validated-profiles")));
     }
 
     public HostIdentity identity() {
@@ -231,15 +228,20 @@ public final class Session {
     /** Plans (read-only on the box) and records the run. */
     public RunInfo plan(String command, Set<String> only) throws Exception {
         Instant start = clock.instant();
+        List<String> kindsOnly = kinds.kindsOf(only);
         try (RunLock ignored = lock(command)) {
+            RunRecorder recorder = recorder();
             try {
                 Loaded loaded = load(Optional.empty());
                 AppliedState applied = state.loadApplied();
                 List<Overrides.Entry> active = overrides().active(clock.instant());
-                Plan plan = planner(applied, active).plan(new DesiredContext(identity(), loaded.spec(), host), only);
-                return record(command, start, loaded, plan.resources(), List.of(), false, active.size());
+                Plan plan = planner(applied, active, selectorPrunes(loaded, applied)).plan(context(loaded), Set.copyOf(kindsOnly));
+                return recorder.finished(command, start, loaded, plan.resources(), List.of(), false, active.size(), kindsOnly);
+            } catch (ProfileException e) {
+                recorder.rejected(command, start, reader().pinned(), e, kindsOnly);
+                throw e;
             } catch (Exception e) {
-                aborted(command, start, e);
+                recorder.aborted(command, start, e);
                 throw e;
             }
         }
@@ -254,17 +256,27 @@ public final class Session {
      * applied; an item whose probed state moved since is refused.
      */
     public ApplyResult apply(Set<String> only, Optional<SavedPlan> saved, BooleanSupplier stop) throws Exception {
-        return apply("apply", only, saved, stop);
+        return apply("apply", only, saved, stop, false);
     }
 
-    /** {@link #apply(Set, Optional, BooleanSupplier)}, recorded under {@code command} (e.g. a watch cycle). */
-    public ApplyResult apply(String command, Set<String> only, Optional<SavedPlan> saved, BooleanSupplier stop) throws Exception {
+    /**
+     * {@link #apply(Set, Optional, BooleanSupplier)}, recorded under {@code command} (e.g. a watch cycle).
+     *
+     * @param allowSelectorPrunes also prune what the profiles declare only for this box's previous hostname or labels
+     */
+    public ApplyResult apply(String command, Set<String> only, Optional<SavedPlan> saved, BooleanSupplier stop,
+                             boolean allowSelectorPrunes) throws Exception {
         Instant start = clock.instant();
+        List<String> kindsOnly = kinds.kindsOf(only);
         try (RunLock ignored = lock(command)) {
+            RunRecorder recorder = recorder();
             try {
-                return applyLocked(command, start, only, saved, stop);
+                return applyLocked(command, start, kindsOnly, saved, stop, allowSelectorPrunes, recorder);
+            } catch (ProfileException e) {
+                recorder.rejected(command, start, reader().pinned(), e, kindsOnly);
+                throw e;
             } catch (Exception e) {
-                aborted(command, start, e);
+                recorder.aborted(command, start, e);
                 throw e;
             }
         }
@@ -273,53 +285,79 @@ public final class Session {
     /**
      * The removal of everything the agent applied on this box (what {@code applied.json} lists): a plan, or with
      * {@code apply} its application, as if the profiles were empty, through each kind's own prune path. Needs no
-     * source: it works on a box whose repository is gone.
+     * source: it works on a box whose repository is gone. (No selector guard: with no profiles nothing is "declared
+     * for the box as it was", and removing everything is what was asked.)
      */
     public ApplyResult prune(boolean apply, BooleanSupplier stop) throws Exception {
         String command = "prune";
         Instant start = clock.instant();
         try (RunLock ignored = lock(command)) {
+            RunRecorder recorder = recorder();
             try {
                 Loaded nothing = new Loaded(new Snapshot(options.repo() == null ? "(no profiles)" : options.repo(), options.ref(),
                         null, List.of(), io.devbox.agent.profile.RepoFiles.NONE),
                         new ComposedSpec(Map.of(), List.of(), io.devbox.agent.profile.RepoFiles.NONE), Digests.profiles(List.of()));
                 if (!apply) {
-                    Plan plan = planner(state.loadApplied(), List.of()).plan(new DesiredContext(identity(), nothing.spec(), host), Set.of());
-                    return new ApplyResult(record(command, start, nothing, plan.resources(), List.of(), false, 0), 0);
+                    Plan plan = planner(state.loadApplied(), List.of()).plan(context(nothing), Set.of());
+                    return new ApplyResult(recorder.finished(command, start, nothing, plan.resources(), List.of(), false, 0, List.of()), 0);
                 }
-                return applyLoaded(command, start, nothing, Set.of(), Optional.empty(), stop);
+                return applyLoaded(command, start, nothing, List.of(), Optional.empty(), stop, true, recorder);
             } catch (Exception e) {
-                aborted(command, start, e);
+                recorder.aborted(command, start, e);
                 throw e;
             }
         }
     }
 
-    private ApplyResult applyLocked(String command, Instant start, Set<String> only, Optional<SavedPlan> saved,
-                                    BooleanSupplier stop) throws Exception {
+    private ApplyResult applyLocked(String command, Instant start, List<String> only, Optional<SavedPlan> saved,
+                                    BooleanSupplier stop, boolean allowSelectorPrunes, RunRecorder recorder) throws Exception {
         Loaded loaded = load(saved.map(SavedPlan::commit));
         if (saved.isPresent() && saved.get().profilesDigest() != null
                 && !saved.get().profilesDigest().equals(loaded.profilesDigest())) {
             throw new StalePlanException("the profiles changed since the plan was made (plan again)");
         }
-        return applyLoaded(command, start, loaded, only, saved, stop);
+        return applyLoaded(command, start, loaded, only, saved, stop, allowSelectorPrunes, recorder);
     }
 
-    private ApplyResult applyLoaded(String command, Instant start, Loaded loaded, Set<String> only, Optional<SavedPlan> saved,
-                                    BooleanSupplier stop) throws Exception {
+    private ApplyResult applyLoaded(String command, Instant start, Loaded loaded, List<String> only, Optional<SavedPlan> saved,
+                                    BooleanSupplier stop, boolean allowSelectorPrunes, RunRecorder recorder) throws Exception {
         // the kinds' own checks of the profiles first: a profile they refuse leaves no trace on the box (not even the box lock)
-        planner(AppliedState.empty(), List.of()).check(new DesiredContext(identity(), loaded.spec(), host));
+        planner(AppliedState.empty(), List.of()).check(context(loaded));
         try (RunLock box = lockBox(command)) {
             AppliedState applied = state.loadApplied();
             List<Overrides.Entry> active = overrides().active(clock.instant());
-            Planner planner = planner(applied, active);
-            Plan plan = planner.plan(new DesiredContext(identity(), loaded.spec(), host), only);
+            SelectorPrunes selectorPrunes = selectorPrunes(loaded, applied);
+            Planner planner = planner(applied, active, selectorPrunes);
+            Plan plan = planner.plan(context(loaded), Set.copyOf(only));
             Applier applier = new Applier(planner, host, applied, clock);
-            Applier.Outcome outcome = applier.apply(plan, saved.map(SavedPlan::fingerprints), loaded.snapshot().commit(), stop);
+            Applier.Outcome outcome = applier.apply(plan, saved.map(SavedPlan::fingerprints), loaded.snapshot().commit(), stop,
+                    allowSelectorPrunes);
             state.saveApplied(applied);
-            RunInfo run = record(command, start, loaded, outcome.resources(), outcome.errors(), true, active.size());
+            List<RunError> errors = new ArrayList<>(outcome.errors().stream().map(RunError::of).toList());
+            List<ResourcePlan> refused = outcome.resources().stream()
+                    .filter(r -> r.prune() == Prune.SELECTOR && r.status() == Status.SKIPPED).toList();
+            if (!refused.isEmpty()) {
+                errors.add(RunError.of(selectorPrunes.refusal(refused)));
+            } else if (only.isEmpty()) {
+                // what the box is now, for telling a changed identity's prunes from the profiles' own next time; only
+                // after a run that covered every kind (else the kinds left out would lose their guard)
+                AppliedIdentity.of(identity()).write(state.path(), clock.instant());
+            }
+            RunInfo run = recorder.finished(command, start, loaded, outcome.resources(), errors, true, active.size(), only);
             return new ApplyResult(run, outcome.applied());
         }
+    }
+
+    private DesiredContext context(Loaded loaded) {
+        return new DesiredContext(identity(), loaded.spec(), host);
+    }
+
+    private Planner planner(AppliedState applied, List<Overrides.Entry> activeOverrides, Function<String, Optional<String>> selectorPrunes) {
+        return new Planner(kinds.newRun(), host, applied, Overrides.lookup(activeOverrides), selectorPrunes);
+    }
+
+    private SelectorPrunes selectorPrunes(Loaded loaded, AppliedState applied) {
+        return SelectorPrunes.of(state.path(), identity(), loaded, applied, loader(), () -> planner(AppliedState.empty(), List.of()), host);
     }
 
     /** A saved plan that no longer matches its inputs. */
@@ -329,51 +367,13 @@ public final class Session {
         }
     }
 
-    private RunInfo record(String command, Instant start, Loaded loaded, List<ResourcePlan> resources, List<String> errors,
-                           boolean applies, int activeOverrides) throws IOException {
-        Instant end = clock.instant();
-        String id = io.devbox.agent.report.RunRecords.idTime(start) + "-" + command + "-" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
-        List<String> all = new java.util.ArrayList<>(loaded.problems().stream().map(p -> "source: " + p).toList());
-        all.addAll(errors);
-        RunInfo run = new RunInfo(id, command, start.toString(), end.toEpochMilli() - start.toEpochMilli(),
-                loaded.sourceInfo(), host.facts(), loaded.spec().profileNames(), loaded.profilesDigest(), resources, all);
-        runRecords().write(run);
-        AgentMetrics m = metrics();
-        m.reload();
-        if (sourceStateError()) m.sourceFetchError();
-        m.runFinished(command, !failed(run), Duration.between(start, end), end, resources, loaded.snapshot().commit(),
-                applies && !failed(run), activeOverrides);
-        m.write();
-        return run;
-    }
-
-    /** Counts a run that ended before its record (the lock is held: a run that never got it is no run). */
-    private void aborted(String command, Instant start, Exception e) {
-        try {
-            AgentMetrics m = metrics();
-            m.reload();
-            if (e instanceof SourceException) m.sourceFetchError();
-            Instant end = clock.instant();
-            m.runAborted(command, Duration.between(start, end), end);
-            m.write();
-        } catch (IOException | RuntimeException metricsFailed) {
-            e.addSuppressed(metricsFailed);
-        }
+    private RunRecorder recorder() {
+        return new RunRecorder(host, state.path(), this::runRecords, this::metrics, clock);
     }
 
     private AgentMetrics metrics() {
         if (metrics == null) metrics = AgentMetrics.load(state.path(), null);
         return metrics;
-    }
-
-    /** True when the source state ({@code <state>/source.json}, kept by the remote source) records a fetch error. */
-    private boolean sourceStateError() {
-        try {
-            String error = io.devbox.agent.source.SourceState.read(state.path()).error();
-            return error != null && !error.isBlank();
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     /** True when the run left something pending or failed. */

@@ -14,6 +14,7 @@ import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import io.devbox.agent.source.GitTreeSource;
 import io.devbox.agent.source.ProfileSource;
 import io.devbox.agent.source.SourceException;
+import io.devbox.agent.source.UncommittedProfiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -53,6 +54,24 @@ final class Sources {
             return r.signer();
         } catch (IOException e) {
             throw new SourceException("cannot verify " + snap.shortCommit() + " in " + snap.repo() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * For a run that read the committed HEAD of a local repository: the note that the work tree holds other profile
+     * files than that commit (with how to plan them), or null.
+     */
+    static String uncommittedNote(AgentOptions o, Snapshot snap) {
+        if (isRemote(o) || o.worktree() || snap.commit() == null) return null;
+        if (o.ref() != null && !o.ref().isBlank() && !o.ref().equals("HEAD")) return null;
+        try {
+            Optional<Path> top = GitTreeSource.findTop(o.repo() == null ? o.workingDir()
+                    : o.workingDir().resolve(o.repo()).toAbsolutePath().normalize());
+            if (top.isEmpty() || !Files.exists(top.get().resolve(".git"))) return null; // a bare repository has no work tree
+            String path = io.devbox.agent.source.ProfilePaths.normalize(o.path() == null ? "profiles" : o.path());
+            return UncommittedProfiles.note(UncommittedProfiles.list(top.get(), path, snap.profiles()), path, snap.shortCommit());
+        } catch (SourceException e) {
+            return null;
         }
     }
 

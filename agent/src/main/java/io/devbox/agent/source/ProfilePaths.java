@@ -3,16 +3,16 @@ package io.devbox.agent.source;
 import io.devbox.agent.host.SafePaths;
 
 /** Which files under the profiles path are profiles. */
-final class ProfilePaths {
+public final class ProfilePaths {
     private ProfilePaths() {
     }
 
-    static boolean isProfile(String name) {
+    public static boolean isProfile(String name) {
         return name.endsWith(".yaml") || name.endsWith(".yml");
     }
 
     /** Validates and normalizes the {@code --path} option (relative to the repository root, "" for the root). */
-    static String normalize(String path) throws SourceException {
+    public static String normalize(String path) throws SourceException {
         String p = path == null ? "" : path.strip().replaceAll("/+$", "").replaceAll("^\\./", "");
         if (p.isEmpty() || p.equals(".")) return "";
         var problem = SafePaths.relativeProblem(p);

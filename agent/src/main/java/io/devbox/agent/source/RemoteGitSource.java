@@ -2,6 +2,7 @@ package io.devbox.agent.source;
 
 import io.devbox.agent.host.IoErrors;
 import io.devbox.agent.engine.RunLock;
+import io.devbox.agent.host.Times;
 import io.devbox.agent.profile.ProfileError;
 import io.devbox.agent.profile.ProfileException;
 import org.eclipse.jgit.lib.ObjectId;
@@ -133,7 +134,7 @@ public final class RemoteGitSource {
      * state then still records why.
      */
     public <T> Resolved<T> resolve(Check<T> check) throws SourceException, ProfileException, IOException {
-        String now = Instant.now(clock).toString();
+        String now = Times.iso(Instant.now(clock));
         SourceState previous = SourceState.read(stateDir);
         SourceState state = previous.isFor(GitUrls.redact(url), ref) ? previous : SourceState.empty(GitUrls.redact(url), ref);
         List<String> notes = new ArrayList<>();

@@ -4,6 +4,8 @@ import io.devbox.agent.config.Durations;
 import io.devbox.agent.config.ReportPush;
 import io.devbox.agent.engine.ResourcePlan;
 import io.devbox.agent.engine.Status;
+import io.devbox.agent.host.Times;
+import io.devbox.agent.report.RunError;
 import io.devbox.agent.report.RunInfo;
 
 import java.nio.charset.StandardCharsets;
@@ -114,7 +116,7 @@ public final class ReportPublisher {
             String what = pusher.push(runId);
             failures = 0;
             retryAt = null;
-            last = new ReportPushState(clock.instant().toString(), latestKey, what);
+            last = new ReportPushState(Times.iso(clock.instant()), latestKey, what);
             last.write(stateDir);
             if (latestKey.equals(pendingKey)) {
                 pendingKey = null;
@@ -140,7 +142,7 @@ public final class ReportPublisher {
         sb.append(run.source() == null ? "" : run.source().commit()).append('\n');
         sb.append(run.source() == null ? "" : run.source().error()).append('\n');
         TreeSet<String> drift = new TreeSet<>();
-        TreeSet<String> errors = new TreeSet<>(run.errors());
+        TreeSet<String> errors = new TreeSet<>(run.errors().stream().map(RunError::text).toList());
         for (ResourcePlan r : run.resources()) {
             if (r.status() == Status.DRIFT) drift.add(r.id());
             if (r.status() == Status.ERROR) errors.add(r.id());

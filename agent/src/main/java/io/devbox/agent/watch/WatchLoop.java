@@ -6,6 +6,7 @@ import io.devbox.agent.host.AtomicFiles;
 import io.devbox.agent.host.IoErrors;
 import io.devbox.agent.host.KernelFiles;
 import io.devbox.agent.host.Printable;
+import io.devbox.agent.host.Times;
 import io.devbox.agent.metrics.AgentMetrics;
 import io.devbox.agent.metrics.MetricsServer;
 import io.devbox.agent.profile.ProfileException;
@@ -143,7 +144,7 @@ public final class WatchLoop {
                     cycleReason = null;
                     nextDrift = started.plus(s.driftInterval());
                     lastBootId = bootId;
-                    lastCycleAt = started.toString();
+                    lastCycleAt = Times.iso(started);
                     if (c.run != null) {
                         lastRunId = c.run.id();
                         lastRunKey = ReportPublisher.key(c.run);
@@ -182,7 +183,7 @@ public final class WatchLoop {
             }
         }
         String why = wakeup.stopReason();
-        writeState(stateDir, lastBootId, lastRevision, lastCycleAt, lastRunId, clock.instant().toString(), why);
+        writeState(stateDir, lastBootId, lastRevision, lastCycleAt, lastRunId, Times.iso(clock.instant()), why);
         log("stopped (" + why + ")");
         return 0;
     }
@@ -196,7 +197,7 @@ public final class WatchLoop {
             RunInfo run;
             int applied = 0;
             if (s.mode() == WatchSettings.Mode.APPLY) {
-                Session.ApplyResult r = session.apply("watch", Set.of(), java.util.Optional.empty(), wakeup::stopRequested);
+                Session.ApplyResult r = session.apply("watch", Set.of(), java.util.Optional.empty(), wakeup::stopRequested, false);
                 run = r.run();
                 applied = r.applied();
             } else {
@@ -205,9 +206,9 @@ public final class WatchLoop {
             var sum = run.summary();
             log("cycle (" + reason + "): " + (s.mode() == WatchSettings.Mode.APPLY ? "applied " + applied : "planned")
                     + " at " + (run.source() == null ? "?" : shortCommit(run.source().commit())) + ": " + sum.ok() + " ok, "
-                    + (sum.pending() - sum.drift()) + " change, " + sum.drift() + " drift, " + sum.override() + " override, "
+                    + sum.changePending() + " change, " + sum.drift() + " drift, " + sum.override() + " override, "
                     + sum.skipped() + " skipped, " + sum.error() + " error (" + run.durationMillis() + " ms, run " + run.id() + ")");
-            for (String e : run.errors()) log("  error: " + e);
+            for (var e : run.errors()) log("  error: " + e.render());
             run.resources().stream().filter(r -> r.status() == Status.ERROR)
                     .forEach(r -> log("  x " + r.id() + ": " + r.reason()));
             int exit = Session.failed(run) ? 1 : s.mode() == WatchSettings.Mode.REPORT && sum.pending() > 0 ? 2 : 0;
@@ -216,8 +217,9 @@ public final class WatchLoop {
             log("cycle (" + reason + ") postponed: " + e.getMessage());
             return new Cycle(1, null, null, true, false);
         } catch (ProfileException e) {
-            log("cycle (" + reason + "): the profiles are invalid; nothing was changed:");
+            log("cycle (" + reason + "): the profiles are invalid; nothing was changed (recorded):");
             e.errors().forEach(err -> log("  " + err.render()));
+            e.notes().forEach(n -> log("  note: " + n));
             Session.Revision rev = null;
             try {
                 rev = session.revision();

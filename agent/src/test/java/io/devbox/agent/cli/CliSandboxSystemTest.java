@@ -93,7 +93,7 @@ class CliSandboxSystemTest {
 
         SystemTests.Result apply = onBox("apply", planFile.toString());
         assertThat(apply.exitCode()).as(apply.all()).isEqualTo(1);
-        assertThat(apply.stdout()).contains("x sysctl[net.core.somaxconn]  error", "refused: the probed state moved since the plan was made");
+        assertThat(apply.stdout()).contains("x sysctl[net.core.somaxconn]", "failed: refused: the probed state moved since the plan was made");
         assertThat(Files.readString(root.resolve("proc/sys/vm/swappiness")).strip())
                 .as("applied at the plan's commit, not the newer one").isEqualTo("10");
         assertThat(Files.readString(root.resolve("proc/sys/net/core/somaxconn")).strip()).isEqualTo("2048");

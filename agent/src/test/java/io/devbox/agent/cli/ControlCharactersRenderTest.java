@@ -16,6 +16,7 @@ import io.devbox.agent.profile.ProfileException;
 import io.devbox.agent.report.History;
 import io.devbox.agent.report.JsonReport;
 import io.devbox.agent.report.MarkdownReport;
+import io.devbox.agent.report.RunError;
 import io.devbox.agent.report.RunInfo;
 import io.devbox.agent.report.RunRecords;
 import io.devbox.agent.report.StatusReport;
@@ -51,9 +52,23 @@ class ControlCharactersRenderTest {
         Origin origin = new Origin("profiles/" + EVIL + ".yaml", 3, 5);
         List<Change> changes = List.of(
                 Change.of("go[" + EVIL + "]", "env " + EVIL, Layer.PERSISTED, EVIL.replace("\n", ""), "to " + EVIL.replace("\n", ""), origin),
-                Change.of("go[" + EVIL + "]", "multi", Layer.PERSISTED, null, EVIL, origin));
+                Change.of("go[" + EVIL + "]", "multi", Layer.PERSISTED, null, EVIL, origin),
+                // a file-like change: its unified diff is shown line by line
+                Change.of("go[" + EVIL + "]", "script", Layer.PERSISTED, "sha256:a", "sha256:b", origin)
+                        .withContent("export A=1\n" + EVIL.replace("\n", "") + "\n", "export A=2\n" + EVIL.replace("\n", "") + "\rmore\n"));
         return new ResourcePlan("go[" + EVIL + "]", "go", EVIL, status, changes, origin, reason,
                 List.of("warning " + EVIL), "fp", List.of("cgroup[" + EVIL + "]"), 2);
+    }
+
+    /** The same resource as an apply leaves it (applied), or as a prune a changed selector causes. */
+    private static List<ResourcePlan> applyResults() {
+        List<ResourcePlan> out = new ArrayList<>();
+        for (Status s : Status.values()) out.add(resource(s, "reason " + EVIL));
+        out.add(resource(Status.CHANGE, "reason " + EVIL).asApplied());
+        ResourcePlan p = resource(Status.CHANGE, "labels changed: ci=" + EVIL + " missing");
+        out.add(new ResourcePlan(p.id(), p.kind(), p.name(), Status.CHANGE, p.changes(), null, p.reason(), p.warnings(),
+                p.fingerprint(), p.dependsOn(), p.position(), io.devbox.agent.engine.Action.REMOVE, io.devbox.agent.engine.Prune.SELECTOR, false));
+        return out;
     }
 
     private static RunInfo run() {
@@ -64,7 +79,8 @@ class ControlCharactersRenderTest {
         for (Status s : Status.values()) resources.add(resource(s, "reason " + EVIL));
         return new RunInfo("20261129T100000Z-plan-abcd", "plan", "2026-11-29T10:00:00Z", 12, source,
                 new Facts("dev-" + EVIL, "boot-" + EVIL, true, false, "dev", "/home/dev", true),
-                List.of("base", EVIL), "digest", resources, List.of("run error " + EVIL));
+                List.of("base", EVIL), "digest", resources, List.of(RunError.of("run error " + EVIL),
+                new RunError("profiles/" + EVIL + ".yaml", 2, 3, "bad " + EVIL)));
     }
 
     /** No control character at all except line feeds (the output's own line structure). */
@@ -82,13 +98,28 @@ class ControlCharactersRenderTest {
         RunInfo run = run();
         for (boolean color : List.of(false, true)) {
             TextRenderer text = new TextRenderer(color);
-            String out = text.header(run) + text.resources(run.resources(), true) + text.planSummary(run.summary())
-                    + text.applySummary(run.summary(), 1);
+            String out = text.header(run) + text.resources(applyResults(), true) + text.planSummary(run.summary())
+                    + text.applyResults(applyResults()) + text.applySummary(applyResults());
+            for (var e : run.errors()) out += "error: " + e.render() + "\n";
             // the renderer's own colors are the only escape sequences it may print
             String withoutOwnColors = out.replaceAll("\u001b\\[[0-9]+m", "");
             assertPrintable("text, color " + color, withoutOwnColors);
             assertThat(withoutOwnColors).contains("GOPROXY=\\e]0;OWNED\\u0007\\e[2J\\rfake\\u009b31m\\u202eevil");
+            // the content diff's lines, the apply results and a selector prune's reason: escaped like every value
+            assertThat(withoutOwnColors).contains("            +GOPROXY=\\e]0;OWNED", "            +export A=2",
+                    "more", "changed", "failed: reason GOPROXY=\\e]0;OWNED", "labels changed: ci=GOPROXY=\\e]0;OWNED",
+                    "error: profiles/GOPROXY=\\e]0;OWNED");
         }
+    }
+
+    @Test
+    void theContentDiffOfAPlanEscapesEachLine() {
+        String out = new TextRenderer(false).resources(List.of(resource(Status.CHANGE, null)), false);
+        List<String> diff = out.lines().filter(l -> l.startsWith("            ")).toList();
+        assertThat(diff).contains("            @@ -1,2 +1,2 @@", "            -export A=1", "            +export A=2");
+        // one line of the file stays one line of the diff: its CR, LS and NUL cannot start another
+        assertThat(diff).anySatisfy(l -> assertThat(l).startsWith("            +GOPROXY=\\e]0;OWNED").contains("\\rmore"));
+        assertPrintable("content diff", out);
     }
 
     @Test

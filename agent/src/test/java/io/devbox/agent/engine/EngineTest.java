@@ -183,7 +183,9 @@ class EngineTest {
         Plan plan = plan(state, Map.of("a", file("one")));
         ResourcePlan gone = plan.resources().stream().filter(r -> r.id().equals("file[b]")).findFirst().orElseThrow();
         assertThat(gone.reason()).isEqualTo("no longer listed (prune)");
-        assertThat(Summary.Action.of(gone)).isEqualTo(Summary.Action.REMOVE);
+        assertThat(gone.action()).isEqualTo(Action.REMOVE);
+        assertThat(gone.prune()).isEqualTo(Prune.PROFILES);
+        assertThat(plan.summary().remove()).isEqualTo(1);
         applyOnce(state, Map.of("a", file("one")));
         assertThat(Files.exists(root.resolve("data/b"))).isFalse();
         assertThat(state.resources()).containsOnlyKeys("file[a]");
@@ -254,5 +256,50 @@ class EngineTest {
         assertThat(back.drifted(Change.of("file[a]", "content", Layer.PERSISTED, longValue + "!", "y", null))).isTrue();
         Files.writeString(stateDir.resolve("applied.json"), "{ torn");
         assertThatThrownBy(dir::loadApplied).hasMessageContaining("is not valid JSON");
+    }
+
+    @Test
+    void anAppliedRemovalCountsAsARemovalAndAnAddAsAnAdd() throws Exception {
+        AppliedState state = AppliedState.empty();
+        Run first = applyOnce(state, Map.of("a", file("one")));
+        assertThat(first.plan().resources().get(0).action()).isEqualTo(Action.ADD);
+        assertThat(first.outcome().resources().get(0).applied()).isTrue();
+        assertThat(first.outcome().summary()).extracting(Summary::add, Summary::remove, Summary::applied, Summary::ok, Summary::pending)
+                .containsExactly(1, 0, 1, 1, 0);
+        Run second = applyOnce(state, Map.of("b", file("two")));
+        Summary s = second.outcome().summary();
+        assertThat(s.remove()).as("what the apply removed (it was ok afterwards: once counted as nothing)").isEqualTo(1);
+        assertThat(s.add()).isEqualTo(1);
+        assertThat(s.applied()).isEqualTo(2);
+        assertThat(second.outcome().resources()).filteredOn(r -> r.id().equals("file[a]")).singleElement()
+                .satisfies(r -> assertThat(r.prune()).isEqualTo(Prune.PROFILES));
+    }
+
+    @Test
+    void aPruneCausedByTheBoxsChangedIdentityIsAppliedOnlyWhenAllowed() throws Exception {
+        AppliedState state = AppliedState.empty();
+        applyOnce(state, Map.of("a", file("one"), "runner", file("r")));
+        Host host = Sandboxes.host(root);
+        java.util.function.Function<String, Optional<String>> guard =
+                id -> id.equals("file[runner]") ? Optional.of("labels changed: ci=runner missing") : Optional.empty();
+        Planner planner = new Planner(List.of(new FileKind()), host, state, id -> Optional.empty(), guard);
+        Plan plan = planner.plan(context(Map.of("a", file("one"))), Set.of());
+        ResourcePlan runner = plan.resources().stream().filter(r -> r.id().equals("file[runner]")).findFirst().orElseThrow();
+        assertThat(runner.prune()).isEqualTo(Prune.SELECTOR);
+        assertThat(runner.action()).isEqualTo(Action.REMOVE);
+        assertThat(runner.reason()).contains("labels changed: ci=runner missing", "--allow-prune");
+
+        Applier.Outcome refused = new Applier(planner, host, state, Clock.systemUTC()).apply(plan, Optional.empty(), "c1", () -> false, false);
+        assertThat(refused.resources()).filteredOn(r -> r.id().equals("file[runner]")).singleElement()
+                .satisfies(r -> assertThat(r.status()).isEqualTo(Status.SKIPPED))
+                .satisfies(r -> assertThat(r.reason()).startsWith("prune refused: not selected for this box any more"));
+        assertThat(Files.exists(root.resolve("data/runner"))).as("nothing removed").isTrue();
+        assertThat(state.resources()).containsKey("file[runner]");
+
+        Plan again = planner.plan(context(Map.of("a", file("one"))), Set.of());
+        Applier.Outcome allowed = new Applier(planner, host, state, Clock.systemUTC()).apply(again, Optional.empty(), "c1", () -> false, true);
+        assertThat(allowed.summary().remove()).isEqualTo(1);
+        assertThat(Files.exists(root.resolve("data/runner"))).isFalse();
+        assertThat(state.resources()).doesNotContainKey("file[runner]");
     }
 }

@@ -109,7 +109,7 @@ class DebianPackageSystemTest {
                     "--label", "team=qa", "--no-color");
             SystemTests.Result enroll = box.exec(enrollCmd, Duration.ofMinutes(5));
             assertThat(enroll.exitCode()).as(enroll.all()).isZero();
-            assertThat(enroll.stdout()).contains("~ unit[" + DEMO + "]", "Enrolled: wrote /etc/devbox-agent/agent.yaml",
+            assertThat(enroll.stdout()).contains("+ unit[" + DEMO + "]", "Enrolled: wrote /etc/devbox-agent/agent.yaml",
                     "Enabled and started devbox-agent.service", "Result: ", " 0 error", "This box follows " + REPO);
             assertThat(box.exec(List.of("systemctl", "is-active", "devbox-agent")).stdout().strip()).isEqualTo("active");
             assertThat(box.exec(List.of("systemctl", "is-enabled", "devbox-agent")).stdout().strip()).isEqualTo("enabled");

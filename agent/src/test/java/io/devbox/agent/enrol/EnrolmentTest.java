@@ -36,10 +36,18 @@ class EnrolmentTest {
     @Test
     void hostileValuesCannotChangeTheDocumentsShape() throws Exception {
         Enrolment e = new Enrolment("/srv/fleet\"\nmode: report # x", "a: b", "p\u001b[2J\\", null, null,
-                Map.of("k", "v\"\n#"), null, null, null, false, null, null, false);
+                Map.of("k", "v"), null, null, null, false, null, null, false);
         Enrolment back = read(e.render("devbox-agent", "now"));
         assertThat(back).isEqualTo(e);
         assertThat(back.mode()).isNull();
+    }
+
+    @Test
+    void aLabelValueThatIsNoLabelNeverReadsBack() {
+        // --label refuses it on the command line; a hand-edited file with it is refused where the config is read
+        Enrolment e = new Enrolment("/srv/fleet", null, null, null, null, Map.of("k", "v\"\n#"), null, null, null, false, null, null, false);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> read(e.render("devbox-agent", "now")))
+                .hasMessageContaining("labels.k: not a label value");
     }
 
     @Test

@@ -135,7 +135,7 @@ class UnprivilegedRunSystemTest {
         Path sysctlD = root.resolve("etc/sysctl.d");
         r = onFullDisk(sysctlD, argv("apply", "--yes", "--only", "sysctl"));
         assertThat(r.exitCode()).as(r.all()).isEqualTo(1);
-        assertThat(r.stdout()).contains("x sysctl[net.core.somaxconn]  error",
+        assertThat(r.stdout()).contains("x sysctl[net.core.somaxconn]", "failed: apply persisted (persisted): ",
                 "cannot write " + sysctlD.resolve("90-devbox-agent.conf") + ": no space left on device: "
                         + sysctlD.resolve("90-devbox-agent.conf"));
         assertThat(r.all()).doesNotContain("\tat ");

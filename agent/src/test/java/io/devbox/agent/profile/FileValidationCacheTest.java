@@ -52,7 +52,7 @@ class FileValidationCacheTest {
         Path file = dir.resolve("state/validated");
         Recording first = new Recording(new FileValidationCache(file));
         new ProfileLoader(first).load(List.of(VALID), host("h", Map.of()), RepoFiles.NONE);
-        assertThat(first.remembered).hasSize(1);
+        assertThat(first.remembered).as("the file's shape, and the composition for this box").hasSize(2);
         assertThat(Files.readAllLines(file)).containsExactlyElementsOf(first.remembered);
 
         // a fresh process reads the file and knows the key

@@ -89,4 +89,24 @@ class VariablesTest {
         assertThat(out.entries()).containsOnlyKeys("a${x}", "n");
         assertThat(((Node.Scalar) out.get("a${x}")).text()).isEqualTo("dev-42");
     }
+
+    @Test
+    void everyVariableErrorOfAFileComesInOneRunAlsoThoseOnlyTheBoxCanTell() {
+        // an unknown variable (any box) and a label this box lacks (only this box) in one file, on two lines
+        ProfileFile f = profile("profiles/v.yaml", "v", "spec:\n  sysctl:\n    kernel.x: \"${nope}\"\n"
+                + "    kernel.y: \"${label.gpu}\"\n    kernel.z: \"${nope2} ${label.rack}\"\n");
+        ProfileException e = catchThrowableOfType(ProfileException.class, () -> loader.load(List.of(f), BOX, RepoFiles.NONE));
+        assertThat(rendered(e)).hasSize(4).anySatisfy(l -> assertThat(l).startsWith("profiles/v.yaml:7:16: unknown variable ${nope}"))
+                .anySatisfy(l -> assertThat(l).startsWith("profiles/v.yaml:8:16: ${label.gpu}: this box has no label 'gpu'"))
+                .anySatisfy(l -> assertThat(l).startsWith("profiles/v.yaml:9:16: unknown variable ${nope2}"))
+                .anySatisfy(l -> assertThat(l).startsWith("profiles/v.yaml:9:25: ${label.rack}: this box has no label 'rack'"));
+    }
+
+    @Test
+    void aLabelVariableNamesALabelInKubernetesSyntax() throws ProfileException {
+        HostIdentity box = new HostIdentity("dev-42", Map.of("example.com/team", "db"), "alice", "/home/alice");
+        ComposedSpec spec = loader.load(List.of(withValue("\"${label.example.com/team}\"")), box, RepoFiles.NONE);
+        assertThat(((Node.Scalar) ((Node.Mapping) spec.sections().get("sysctl")).get("kernel.x")).text()).isEqualTo("db");
+        assertThat(errors("\"${label.-bad}\"", BOX)).singleElement().asString().contains("invalid label in ${label.-bad}");
+    }
 }

@@ -22,7 +22,7 @@ class JsonReportTest {
                 at, null, List.of("warning with a ✓ and a \u0001 control"), "9c1d", List.of(), 1);
         RunInfo run = new RunInfo("20261129T101500Z-plan-3f2a", "plan", "2026-11-29T10:15:00Z", 12,
                 new RunInfo.SourceInfo("/home/dev/fleet", null, "3f9c2e1", null),
-                new Facts("dev-42", "boot", false, false, "dev", "/home/dev", false), List.of("base"), "d", List.of(r), List.of("ε"));
+                new Facts("dev-42", "boot", false, false, "dev", "/home/dev", false), List.of("base"), "d", List.of(r), List.of(RunError.of("ε")));
         var doc = JsonReport.document(run);
         String text = JsonReport.pretty(doc);
         assertThat(text).contains("\\u0001").contains("€").endsWith("}\n");

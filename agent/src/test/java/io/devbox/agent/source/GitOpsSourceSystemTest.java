@@ -114,7 +114,8 @@ class GitOpsSourceSystemTest {
             assertThat(doc.path("source").path("commit").asString()).isEqualTo(second);
             assertThat(doc.path("source").path("error").asString()).contains("cannot fetch");
             assertThat(doc.path("source").path("fetchedAt").isNull()).isFalse();
-            assertThat(doc.path("errors").get(0).asString()).contains("source unreachable").contains("last good commit");
+            assertThat(doc.path("errors").get(0).path("message").asString()).contains("source unreachable").contains("last good commit");
+            assertThat(doc.path("errors").get(0).path("file").isNull()).as("a run error is not located").isTrue();
             assertThat(kernel()).isEqualTo("8192");
             JsonNode st = sourceState(state);
             assertThat(st.path("error").asString()).contains("cannot fetch");

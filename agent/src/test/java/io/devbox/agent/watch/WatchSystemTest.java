@@ -301,8 +301,10 @@ class WatchSystemTest {
         assertThat(bad.stderr()).contains("not a resource id");
         assertThat(agent("override", "sysctl[a]", "--for", "1h").stderr()).contains("--reason");
         assertThat(agent("override", "sysctl[a]", "--for", "8 hours", "--reason", "x").stderr()).contains("is not a duration");
-        agent("override", "sysctl[a]", "--for", "1h", "--reason", "x");
-        assertThat(agent("override", "--clear").stdout()).contains("Cleared the override of sysctl[a]");
+        assertThat(agent("override", "sysctl[a]", "--for", "1h", "--reason", "x").stderr())
+                .as("an id neither the profiles nor the agent know").contains("no resource sysctl[a]");
+        agent("override", "sysctl[net.core.somaxconn]", "--for", "1h", "--reason", "x");
+        assertThat(agent("override", "--clear").stdout()).contains("Cleared the override of sysctl[net.core.somaxconn]");
 
         d.signal("INT");
         assertThat(d.process().waitFor(30, TimeUnit.SECONDS)).isTrue();

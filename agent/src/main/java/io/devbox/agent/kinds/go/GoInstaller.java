@@ -8,6 +8,7 @@ import io.devbox.agent.host.Downloader;
 import io.devbox.agent.host.FileTrees;
 import io.devbox.agent.host.Host;
 import io.devbox.agent.host.TarGzExtractor;
+import io.devbox.agent.host.Times;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
@@ -106,7 +107,7 @@ final class GoInstaller {
             staged = extractor.extractToTemp(tarball, installDir, 1);
             String problem = versionProblem(host, staged, v.version());
             if (problem != null) throw new ResourceException("the archive " + url + " is not Go " + v.version() + ": " + problem + "; nothing installed");
-            String marker = "version=" + v.version() + "\nsha256=" + sha + "\nsource=" + url + "\ninstalled=" + Instant.now() + "\n";
+            String marker = "version=" + v.version() + "\nsha256=" + sha + "\nsource=" + url + "\ninstalled=" + Times.iso(Instant.now()) + "\n";
             host.fs().write(staged.resolve(GoLayout.MARKER), marker.getBytes(StandardCharsets.UTF_8), "rw-r--r--", false);
             if (before.exists()) {
                 // our own directory, but broken: set it aside first (a crash here leaves the version absent, not half)

@@ -16,8 +16,12 @@ public sealed interface GoObserved {
     /**
      * @param current box path the {@code current} symlink resolves to, "(not a symlink)", or null when absent
      * @param script  fingerprint of /etc/profile.d/devbox-go.sh, or null when absent
+     * @param scriptText that file's text (the "before" of the diff a plan shows), or null when absent
      */
-    record DefaultState(String current, String script) implements GoObserved {
+    record DefaultState(String current, String script, String scriptText) implements GoObserved {
+        public DefaultState(String current, String script) {
+            this(current, script, null);
+        }
     }
 
     /** @param value the key's value in the env file, or null when absent */

@@ -140,9 +140,9 @@ public final class GoReconciler implements Reconciler<GoResource, GoObserved> {
                 currentValue = "(not a symlink)";
             }
             Path script = host.path(GoLayout.PROFILE_SCRIPT);
-            String scriptValue = host.fs().read(script, SCRIPT_CAP, "a profile.d script")
-                    .map(b -> GoLayout.fingerprint(new String(b, StandardCharsets.UTF_8))).orElse(null);
-            return new GoObserved.DefaultState(currentValue, scriptValue);
+            String scriptText = host.fs().read(script, SCRIPT_CAP, "a profile.d script")
+                    .map(b -> new String(b, StandardCharsets.UTF_8)).orElse(null);
+            return new GoObserved.DefaultState(currentValue, scriptText == null ? null : GoLayout.fingerprint(scriptText), scriptText);
         } catch (IOException e) {
             throw new ResourceException("cannot read " + d.installDir() + "/current or " + GoLayout.PROFILE_SCRIPT + ": " + e.getMessage(), e);
         }
@@ -169,7 +169,8 @@ public final class GoReconciler implements Reconciler<GoResource, GoObserved> {
                 changes.add(s.current() != null ? c.asDisruptive() : c);
             }
             if (!Objects.equals(s.script(), wantScript)) {
-                changes.add(Change.of(d.id(), SCRIPT, Layer.PERSISTED, s.script(), wantScript, d.origin()));
+                changes.add(Change.of(d.id(), SCRIPT, Layer.PERSISTED, s.script(), wantScript, d.origin())
+                        .withContent(s.scriptText(), d.version() == null ? null : GoLayout.profileScript(d.installDir())));
             }
         } else if (desired instanceof GoResource.EnvKey e) {
             GoObserved.EnvState s = (GoObserved.EnvState) observed;

@@ -3,6 +3,7 @@ package io.devbox.agent.kinds.hooks;
 import io.devbox.agent.host.BoxFs;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -19,9 +20,15 @@ record HookFiles(String dir, String name, Slot hook, Slot legacy, Slot kept, Slo
     /**
      * One file of the hook.
      *
-     * @param sha the sha256 of its content, null when it is not a regular file (a link is moved, never read)
+     * @param sha  the sha256 of its content, null when it is not a regular file (a link is moved, never read)
+     * @param text the agent's payload as text, for the diff a plan shows (read through the capped read; null for
+     *             other files and for a payload over 64 KiB)
      */
-    record Slot(BoxFs.Entry.Kind kind, HookOwner owner, String sha, boolean executable) {
+    record Slot(BoxFs.Entry.Kind kind, HookOwner owner, String sha, boolean executable, String text) {
+        Slot(BoxFs.Entry.Kind kind, HookOwner owner, String sha, boolean executable) {
+            this(kind, owner, sha, executable, null);
+        }
+
         boolean agent() {
             return owner.agent();
         }
@@ -44,16 +51,21 @@ record HookFiles(String dir, String name, Slot hook, Slot legacy, Slot kept, Slo
                 slot(fs, dir.resolve(name + HookScripts.LEGACY_SUFFIX), huskyRunner),
                 slot(fs, dir.resolve(name + HookScripts.KEPT_SUFFIX), huskyRunner),
                 slot(fs, dir.resolve(name + HookScripts.MANAGER_SUFFIX), huskyRunner),
-                slot(fs, dir.resolve(name + HookScripts.PAYLOAD_SUFFIX), false),
+                slot(fs, dir.resolve(name + HookScripts.PAYLOAD_SUFFIX), false, true),
                 fs.stat(dir.resolve(name + HookScripts.OLD_SUFFIX)).isPresent());
     }
 
     private static Slot slot(BoxFs fs, Path file, boolean huskyRunner) throws IOException {
+        return slot(fs, file, huskyRunner, false);
+    }
+
+    private static Slot slot(BoxFs fs, Path file, boolean huskyRunner, boolean keepText) throws IOException {
         Optional<BoxFs.Entry> e = fs.stat(file);
         if (e.isEmpty()) return null;
         if (e.get().kind() != BoxFs.Entry.Kind.FILE) return new Slot(e.get().kind(), HookOwner.FOREIGN, null, false);
         byte[] bytes = read(fs, file);
-        return new Slot(BoxFs.Entry.Kind.FILE, HookOwner.of(bytes, huskyRunner), HookScripts.sha256(bytes), e.get().executable());
+        String text = keepText && bytes.length <= 64 * 1024 ? new String(bytes, StandardCharsets.UTF_8) : null;
+        return new Slot(BoxFs.Entry.Kind.FILE, HookOwner.of(bytes, huskyRunner), HookScripts.sha256(bytes), e.get().executable(), text);
     }
 
     /** A file in a hooks directory: at most {@link HooksReconciler#HOOK_CAP} bytes. */

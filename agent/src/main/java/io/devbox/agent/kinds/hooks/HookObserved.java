@@ -9,6 +9,11 @@ public sealed interface HookObserved {
      *                 not run them), null otherwise
      */
     record HookState(HookFiles files, HookFiles fallback) implements HookObserved {
+        /** The agent's payload as text (null when there is none, or over 64 KiB): the "before" of a plan's diff. */
+        public String payload() {
+            return files == null || files.payload() == null ? null : files.payload().text();
+        }
+
         public String hooksDir() {
             return files == null ? null : files.dir();
         }

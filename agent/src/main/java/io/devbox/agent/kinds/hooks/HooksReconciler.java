@@ -160,10 +160,10 @@ public final class HooksReconciler implements Reconciler<HookResource, HookObser
         }
         if (h.content() != null) {
             String want = HookLayout.expected(s.files(), h.global(), h.content());
-            return Objects.equals(from, want) ? List.of() : List.of(Change.of(h.id(), CONTENT, Layer.PERSISTED, from, want, h.origin()));
+            return Objects.equals(from, want) ? List.of() : List.of(Change.of(h.id(), CONTENT, Layer.PERSISTED, from, want, h.origin()).withContent(s.payload(), h.content()));
         }
         if (!HookLayout.remove(s.files()).isEmpty() || leftover) {
-            return List.of(Change.of(h.id(), CONTENT, Layer.PERSISTED, from, null, null));
+            return List.of(Change.of(h.id(), CONTENT, Layer.PERSISTED, from, null, null).withContent(s.payload(), null));
         }
         return List.of();
     }

@@ -37,7 +37,7 @@ public final class PortsReconciler implements Reconciler<PortResource, PortObser
     static final String FIELD_DNAT = "dnat";
     static final String FIELD_ROUTE_LOCALNET = "route_localnet";
     private static final List<String> ENTRY_KEYS = List.of("port", "targetPort", "protocol", "listenAddress", "firewall",
-            "localhostOnly", "interface");
+            "localhostOnly", "localhostOnlyOnLinux", "interface");
     private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
     private static final Pattern IFACE = Pattern.compile("[A-Za-z0-9_.@-]{1,15}");
     private static final Pattern PROXY_ID = Pattern.compile("port\\[tcp/(\\d+)]");
@@ -100,6 +100,7 @@ public final class PortsReconciler implements Reconciler<PortResource, PortObser
             }
             Boolean firewall = boolValue(m, "firewall", true, errors);
             Boolean localhostOnly = boolValue(m, "localhostOnly", false, errors);
+            Boolean onLinux = boolValue(m, "localhostOnlyOnLinux", false, errors);
             String iface = text(m, "interface", "eth0");
             if (!IFACE.matcher(iface).matches()) {
                 errors.add(new ProfileError(m.get("interface").origin(), "interface must be a network interface name like eth0, not '" + iface + "'"));
@@ -118,7 +119,7 @@ public final class PortsReconciler implements Reconciler<PortResource, PortObser
             }
             if (errors.size() != before) continue;
             out.add(new PortProxyRule(port, target, listen, firewall, iface, true, m.origin()));
-            if (localhostOnly) out.add(new LocalhostRule(port, target, iface, true, m.origin()));
+            if (localhostOnly) out.add(new LocalhostRule(port, target, iface, true, m.origin(), onLinux));
         }
         if (!errors.isEmpty()) throw new ProfileException(errors);
         return out;
@@ -212,7 +213,11 @@ public final class PortsReconciler implements Reconciler<PortResource, PortObser
         return new PortObserved.Proxy(address, entries, owned, firewallRules);
     }
 
+    static final String LOCALHOST_NOT_WSL = "not WSL: on a plain Linux box the interface faces the network, and localhostOnly "
+            + "would expose a service bound to 127.0.0.1 on it; set localhostOnlyOnLinux: true in the port rule to want that here";
+
     private PortObserved.Localhost probeLocalhost(LocalhostRule d, Host host) throws ResourceException {
+        if (d.present() && !d.onLinux() && !wsl.isWsl(host)) throw new ResourceSkipped(LOCALHOST_NOT_WSL);
         List<LocalhostNat.Rule> rules = LocalhostNat.list(host);
         List<String> mine = new ArrayList<>();
         boolean others = false;

@@ -8,6 +8,7 @@ import io.devbox.agent.host.Downloader;
 import io.devbox.agent.host.FileTrees;
 import io.devbox.agent.host.Host;
 import io.devbox.agent.host.TarGzExtractor;
+import io.devbox.agent.host.Times;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -97,7 +98,7 @@ final class RunnerInstaller {
                     }
                 }
             }
-            String marker = "version=" + s.version() + "\nsha256=" + s.sha256() + "\nsource=" + url + "\ninstalled=" + Instant.now() + "\n";
+            String marker = "version=" + s.version() + "\nsha256=" + s.sha256() + "\nsource=" + url + "\ninstalled=" + Times.iso(Instant.now()) + "\n";
             fs.write(staged.resolve(RunnerLayout.MARKER), marker.getBytes(StandardCharsets.UTF_8), "rw-r--r--", false);
             giveTree(staged, host, s.runAs());
             if (exists) {

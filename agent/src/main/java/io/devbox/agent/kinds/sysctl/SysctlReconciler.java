@@ -140,6 +140,12 @@ public final class SysctlReconciler implements Reconciler<SysctlSetting, SysctlO
         return other.getFileName().toString().compareTo("90-devbox-agent.conf") > 0;
     }
 
+    /** A kernel parameter exists before the agent sets it: a new persisted line is a change (~), never an add (+). */
+    @Override
+    public boolean exists(SysctlSetting desired, SysctlObserved observed, List<Change> changes) {
+        return observed.runtime() != null || observed.persisted() != null;
+    }
+
     @Override
     public List<Change> diff(SysctlSetting desired, SysctlObserved observed) {
         List<Change> changes = new ArrayList<>(2);

@@ -109,6 +109,17 @@ public final class UnitReconciler implements Reconciler<UnitResource, UnitObserv
         }
     }
 
+    /**
+     * The unit exists when its file is there (or masked), or systemd knows it (a unit shipped by a package in
+     * /lib/systemd/system): a first drop-in for docker.service is a change (~), not an add (+).
+     */
+    @Override
+    public boolean exists(UnitResource u, UnitObserved o, List<Change> changes) {
+        if (o.unitFile() != null || o.unitFileLink() != null) return true;
+        String load = o.property("LoadState");
+        return o.systemd() && !load.isEmpty() && !load.equals("not-found");
+    }
+
     // ---------------------------------------------------------------- diff (pure)
 
     @Override
@@ -121,13 +132,15 @@ public final class UnitReconciler implements Reconciler<UnitResource, UnitObserv
         List<Change> changes = new ArrayList<>();
         boolean configChanged = false;
         if (u.content() != null && (o.unitFileLink() != null || !u.content().equals(o.unitFile()))) {
-            changes.add(Change.of(id, CONTENT, Layer.PERSISTED, describeFile(o.unitFile(), o.unitFileLink()), summary(u.content()), u.origin()));
+            changes.add(Change.of(id, CONTENT, Layer.PERSISTED, describeFile(o.unitFile(), o.unitFileLink()), summary(u.content()), u.origin())
+                    .withContent(o.unitFile(), u.content()));
             configChanged = true;
         }
         for (var d : u.dropins().entrySet()) {
             String have = o.dropins().get(d.getKey());
             if (!d.getValue().equals(have)) {
-                changes.add(Change.of(id, DROPIN + d.getKey(), Layer.PERSISTED, summary(have), summary(d.getValue()), u.origin()));
+                changes.add(Change.of(id, DROPIN + d.getKey(), Layer.PERSISTED, summary(have), summary(d.getValue()), u.origin())
+                        .withContent(have, d.getValue()));
                 configChanged = true;
             }
         }
@@ -157,11 +170,12 @@ public final class UnitReconciler implements Reconciler<UnitResource, UnitObserv
             }
         }
         if (u.removal().unitFile() && (o.unitFile() != null)) {
-            changes.add(Change.of(id, CONTENT, Layer.PERSISTED, summary(o.unitFile()), null, u.origin()));
+            changes.add(Change.of(id, CONTENT, Layer.PERSISTED, summary(o.unitFile()), null, u.origin()).withContent(o.unitFile(), null));
         }
         for (String d : u.removal().dropins()) {
             if (o.dropins().get(d) != null) {
-                changes.add(Change.of(id, DROPIN + d, Layer.PERSISTED, summary(o.dropins().get(d)), null, u.origin()));
+                changes.add(Change.of(id, DROPIN + d, Layer.PERSISTED, summary(o.dropins().get(d)), null, u.origin())
+                        .withContent(o.dropins().get(d), null));
             }
         }
         return changes;

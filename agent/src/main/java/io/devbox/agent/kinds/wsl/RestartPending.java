@@ -1,6 +1,7 @@
 package io.devbox.agent.kinds.wsl;
 
 import io.devbox.agent.host.AtomicFiles;
+import io.devbox.agent.host.Times;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -52,7 +53,7 @@ public final class RestartPending {
         Optional<Pending> prev = stored(stateDir).filter(x -> x.bootId().equals(boot));
         List<String> changed = new ArrayList<>(prev.map(Pending::changed).orElse(List.of()));
         if (!changed.contains(resourceId)) changed.add(resourceId);
-        Pending p = new Pending(boot, prev.map(Pending::since).orElse(Instant.now().toString()), changed);
+        Pending p = new Pending(boot, prev.map(Pending::since).orElse(Times.iso(Instant.now())), changed);
         // root-only: the agent's state directory
         AtomicFiles.write(file(stateDir), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(p), "rw-r--r--");
     }

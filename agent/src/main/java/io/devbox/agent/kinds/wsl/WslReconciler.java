@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -185,9 +186,10 @@ public final class WslReconciler implements Reconciler<WslSetting, WslObserved> 
             throw new ResourceSkipped("systemd runs here: systemd-sysctl applies /etc/sysctl.d at boot, no [boot] command needed");
         }
         Path file = path(desired, host);
-        IniDocument doc = read(host, file);
+        String text = readText(host, file);
+        IniDocument doc = IniDocument.parse(text == null ? "" : text);
         for (String d : doc.duplicates()) LOG.warn("{}: {}", Printable.escape(file), Printable.escape(d));
-        return new WslObserved(file.toString(), doc.get(desired.section(), desired.key()).orElse(null));
+        return new WslObserved(file.toString(), doc.get(desired.section(), desired.key()).orElse(null), text);
     }
 
     private Path path(WslSetting d, Host host) throws ResourceException {
@@ -248,8 +250,16 @@ public final class WslReconciler implements Reconciler<WslSetting, WslObserved> 
     /**
      * Reads /etc/wsl.conf or the Windows user's .wslconfig through {@link io.devbox.agent.host.BoxFs}: the latter lies in
      * a directory the Windows user controls (on drvfs, owned by the distro's default user), so it is opened relative to
-     * directory handles without following links and capped like any file a user hands the agent.
+     * directory handles without following links and capped like any file a user hands the agent. Null when absent.
      */
+    private static String readText(Host host, Path file) throws ResourceException {
+        try {
+            return host.fs().read(file, SETTINGS_CAP, "a WSL settings file").map(b -> new String(b, StandardCharsets.UTF_8)).orElse(null);
+        } catch (IOException e) {
+            throw new ResourceException("cannot read " + file + ": " + IoErrors.describe(e));
+        }
+    }
+
     private static IniDocument read(Host host, Path file) throws ResourceException {
         try {
             return IniDocument.parse(host.fs().read(file, SETTINGS_CAP, "a WSL settings file").orElse(new byte[0]));
@@ -268,7 +278,12 @@ public final class WslReconciler implements Reconciler<WslSetting, WslObserved> 
                 && observed.value() != null) {
             return List.of();
         }
-        return List.of(Change.of(desired.id(), FIELD, Layer.PERSISTED, observed.value(), want, desired.origin()));
+        Change c = Change.of(desired.id(), FIELD, Layer.PERSISTED, observed.value(), want, desired.origin());
+        if (want == null) return List.of(c);
+        // the edit as the file will show it: the user's comments, order and other keys kept
+        IniDocument after = IniDocument.parse(observed.text() == null ? "" : observed.text());
+        after.set(desired.section(), desired.key(), want);
+        return List.of(c.withContent(observed.text(), new String(after.toBytes(), StandardCharsets.UTF_8)));
     }
 
     private static String wanted(WslSetting d, String current) {

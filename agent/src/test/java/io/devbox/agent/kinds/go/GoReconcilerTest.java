@@ -127,6 +127,11 @@ class GoReconcilerTest {
                 "go[default] current null -> /usr/local/go-versions/go1.22.5",
                 "go[env:GOPRIVATE] value old.example.com -> git.example.com/*");
         assertThat(plan).filteredOn(c -> c.field().equals("current")).allMatch(c -> !c.disruptive());
+        // the profile.d script a plan shows as a diff: nothing before, the script after
+        assertThat(plan).filteredOn(c -> c.field().equals("profile.d")).singleElement().satisfies(c -> {
+            assertThat(c.content().before()).isNull();
+            assertThat(c.content().after()).contains("PATH=\"/usr/local/go-versions/current/bin:${PATH}\"");
+        });
 
         assertThat(converge(r, res)).isEmpty();
         assertThat(installDirContents()).containsExactly("current", "go1.21.12", "go1.22.5");

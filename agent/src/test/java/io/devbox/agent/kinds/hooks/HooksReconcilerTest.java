@@ -180,6 +180,8 @@ class HooksReconcilerTest {
         assertThat(drift).singleElement().satisfies(c -> {
             assertThat(c.from()).startsWith("sha256 ").isNotEqualTo(applied);
             assertThat(c.to()).isEqualTo(applied);
+            // what a plan shows as the diff: the hand-edited payload against the profile's content
+            assertThat(c.content()).isEqualTo(new Change.Content("#!/bin/sh\nexit 0 # skip the checks\n", BLOCKER));
         });
         converge(res, host);
         Files.setPosixFilePermissions(root.resolve("home/dev/src/api/.git/hooks/pre-commit"), PosixFilePermissions.fromString("rw-r--r--"));

@@ -2,6 +2,7 @@ package io.devbox.agent.kinds.ports;
 
 import io.devbox.agent.engine.Change;
 import io.devbox.agent.engine.DesiredContext;
+import io.devbox.agent.engine.ResourceSkipped;
 import io.devbox.agent.host.Facts;
 import io.devbox.agent.host.Host;
 import io.devbox.agent.kinds.testing.NetnsCommands;
@@ -25,6 +26,7 @@ import java.util.Map;
 
 import static io.devbox.agent.testing.SystemTests.sh;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 /**
@@ -129,9 +131,21 @@ class PortsNetnsSystemTest {
         assertThat(fetch(9090)).as("before the rule a loopback-only service is unreachable").isNull();
 
         WindowsStandIns win = WindowsStandIns.install(tmp.resolve("win"));
-        Host h = host(wslNs);
+        // a plain Linux box (no WSL in the environment or the facts), whose eth0 faces the network
+        Host h = new Host(Path.of("/"), Path.of("/proc/sys"), Path.of("/sys/fs/cgroup"), tmp.resolve("state"),
+                new Facts("dev-1", "boot-1", false, false, "dev", "/home/dev", true), new NetnsCommands(wslNs));
         PortsReconciler r = new PortsReconciler(new WslEnvironment(win.plainLinuxEnv()));
-        List<PortResource> rs = r.desired(TestYaml.parse("profiles/base.yaml", "- {port: 8080, targetPort: 9090, localhostOnly: true}"), CTX);
+        // localhostOnly alone is skipped there, and nothing is touched
+        PortResource notWanted = r.desired(TestYaml.parse("profiles/base.yaml",
+                "- {port: 8080, targetPort: 9090, localhostOnly: true}"), CTX).get(1);
+        assertThatThrownBy(() -> r.probe(notWanted, h)).isInstanceOf(ResourceSkipped.class)
+                .hasMessageContaining("not WSL").hasMessageContaining("localhostOnlyOnLinux: true");
+        assertThat(SystemTests.run(List.of("ip", "netns", "exec", wslNs, "nft", "list", "table", "ip", "devbox_agent"), Map.of(), null,
+                Duration.ofSeconds(10)).exitCode()).as("no table made").isEqualTo(1);
+        assertThat(sh(List.of("ip", "netns", "exec", wslNs, "sysctl", "-n", "net.ipv4.conf.eth0.route_localnet")).strip()).isEqualTo("0");
+
+        List<PortResource> rs = r.desired(TestYaml.parse("profiles/base.yaml",
+                "- {port: 8080, targetPort: 9090, localhostOnly: true, localhostOnlyOnLinux: true}"), CTX);
         PortResource local = rs.get(1);
         assertThat(local.id()).isEqualTo("port[tcp/8080:localhost]");
 

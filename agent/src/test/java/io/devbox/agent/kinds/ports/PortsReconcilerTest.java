@@ -179,6 +179,21 @@ class PortsReconcilerTest {
     }
 
     @Test
+    void localhostOnlyOutsideWslIsSkippedUnlessTheProfileWantsItOnLinux() throws Exception {
+        PortsReconciler r = new PortsReconciler(new WslEnvironment(win.plainLinuxEnv()));
+        PortResource plain = r.desired(TestYaml.parse("profiles/base.yaml", "- {port: 8080, localhostOnly: true}"), CTX).get(1);
+        assertThatThrownBy(() -> r.probe(plain, host(false))).isInstanceOf(ResourceSkipped.class)
+                .hasMessageContaining("not WSL").hasMessageContaining("set localhostOnlyOnLinux: true");
+        PortResource wanted = r.desired(TestYaml.parse("profiles/base.yaml",
+                "- {port: 8080, localhostOnly: true, localhostOnlyOnLinux: true}"), CTX).get(1);
+        assertThat(((LocalhostRule) wanted).onLinux()).isTrue();
+        assertThat(((LocalhostRule) plain).onLinux()).isFalse();
+        // the removal of a rule made earlier still happens outside WSL
+        PortResource gone = r.removal(plain.id(), Map.of()).orElseThrow();
+        assertThat(((LocalhostRule) gone).present()).isFalse();
+    }
+
+    @Test
     void aSandboxRootIsSkipped() throws Exception {
         Host sandbox = new Host(tmp.resolve("root"), Path.of("/proc/sys"), Path.of("/sys/fs/cgroup"), tmp.resolve("state"),
                 host.facts(), new Commands());
@@ -273,7 +288,7 @@ class PortsReconcilerTest {
                 .isInstanceOfSatisfying(ProfileException.class, e -> assertThat(e.errors()).extracting(x -> x.render()).containsExactly(
                         "profiles/base.yaml:1:26: protocol 'udp' is not supported: Windows portproxy forwards TCP only (use tcp)",
                         "profiles/base.yaml:2:10: port must be a port number from 1 to 65535",
-                        "profiles/base.yaml:3:16: unknown key 'listenAdress' in a port rule; known keys: port, targetPort, protocol, listenAddress, firewall, localhostOnly, interface",
+                        "profiles/base.yaml:3:16: unknown key 'listenAdress' in a port rule; known keys: port, targetPort, protocol, listenAddress, firewall, localhostOnly, localhostOnlyOnLinux, interface",
                         "profiles/base.yaml:4:3: port 8080 is already listed at profiles/base.yaml:1:3",
                         "profiles/base.yaml:5:31: listenAddress must be an IPv4 address like 0.0.0.0 or 127.0.0.1, not 'localhost'",
                         "profiles/base.yaml:5:52: firewall must be true or false",

@@ -98,7 +98,7 @@ class RunnerSandboxSystemTest {
 
         SystemTests.Result apply = onBox("apply", "--yes");
         assertThat(apply.exitCode()).as(apply.all()).isZero();
-        assertThat(apply.stdout()).contains("unit[" + UNIT + "]", "2 applied", "2 ok, 0 failed");
+        assertThat(apply.stdout()).contains("unit[" + UNIT + "]", "Apply: 2 added, 0 changed, 0 removed, 0 unchanged, 0 failed.");
         Path dir = root.resolve("opt/actions-runner");
         assertThat(dir.resolve(".runner")).exists();
         assertThat(Files.readString(root.resolve("etc/systemd/system/" + UNIT))).contains("ExecStart=/opt/actions-runner/runsvc.sh");

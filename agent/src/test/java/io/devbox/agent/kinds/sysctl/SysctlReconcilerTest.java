@@ -45,6 +45,15 @@ class SysctlReconcilerTest {
     }
 
     @Test
+    void aKeyWithTheWantedRuntimeValueButNoPersistedLineExistsAlready() {
+        SysctlSetting want = setting("vm.swappiness", "10");
+        SysctlObserved seen = new SysctlObserved("10", null);
+        java.util.List<io.devbox.agent.engine.Change> changes = kind.diff(want, seen);
+        assertThat(changes).extracting(io.devbox.agent.engine.Change::field).containsExactly("persisted");
+        assertThat(kind.exists(want, seen, changes)).as("a plan shows ~, not +: the kernel parameter exists").isTrue();
+    }
+
+    @Test
     void aKeyNoLongerManagedOnlyLeavesTheFile() {
         SysctlSetting gone = kind.removal("sysctl[vm.swappiness]", Map.of()).orElseThrow();
         assertThat(kind.diff(gone, new SysctlObserved(null, "10"))).containsExactly(

@@ -105,7 +105,7 @@ class SysctlSystemTest {
 
         SystemTests.Result apply = agent(repo, state, "apply", "--yes");
         assertThat(apply.exitCode()).as(apply.all()).isZero();
-        assertThat(apply.stdout()).contains("Apply: 4 applied");
+        assertThat(apply.stdout()).contains("Apply: 0 added, 4 changed, 0 removed");
         assertThat(inside("cat", "/proc/sys/net/core/somaxconn").strip()).isEqualTo("1024");
         assertThat(inside("cat", "/proc/sys/net/ipv4/ip_local_port_range").strip()).isEqualTo("20000\t60999");
         String persisted = inside("cat", "/etc/sysctl.d/90-devbox-agent.conf");
@@ -150,6 +150,6 @@ class SysctlSystemTest {
         assertThat(apply.exitCode()).as("a failing resource makes the run exit 1\n" + apply.all()).isEqualTo(1);
         assertThat(inside("cat", "/proc/sys/net/ipv4/tcp_fin_timeout").strip())
                 .as("independent resources are still applied").isEqualTo("25");
-        assertThat(apply.stdout()).contains("1 applied", "2 failed");
+        assertThat(apply.stdout()).contains("Apply: 0 added, 1 changed", "2 failed");
     }
 }

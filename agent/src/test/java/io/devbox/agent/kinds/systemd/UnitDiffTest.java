@@ -134,4 +134,22 @@ class UnitDiffTest {
         assertThat(r.diff(dropinOnly, seen("vendor\n", Map.of("50-limits.conf", "x\n"), "active", "enabled", false)))
                 .extracting(Change::field).containsExactly("dropin:50-limits.conf");
     }
+
+    @Test
+    void fileChangesCarryTheTextsForADiffAndAShippedUnitExistsAlready() {
+        var u = unit(CONTENT.replace("infinity", "60"), Map.of("10-env.conf", "[Service]\nEnvironment=A=2\n"), null, null, false);
+        UnitObserved o = seen(CONTENT, Map.of("10-env.conf", "[Service]\nEnvironment=A=1\n"), "inactive", "disabled", false);
+        List<Change> changes = r.diff(u, o);
+        assertThat(changes).extracting(Change::content).containsExactly(
+                new Change.Content(CONTENT, CONTENT.replace("infinity", "60")),
+                new Change.Content("[Service]\nEnvironment=A=1\n", "[Service]\nEnvironment=A=2\n"));
+        // a drop-in for a unit a package ships (no file of ours, systemd knows it): ~, not +
+        var dropinOnly = unit(null, Map.of("10-env.conf", "[Service]\nEnvironment=A=1\n"), null, null, false);
+        UnitObserved shipped = new UnitObserved(true, null, null, new TreeMap<>(), new TreeMap<>(Map.of("LoadState", "loaded",
+                "ActiveState", "active", "UnitFileState", "enabled")), false);
+        List<Change> first = r.diff(dropinOnly, shipped);
+        assertThat(first).extracting(Change::from).containsOnlyNulls();
+        assertThat(r.exists(dropinOnly, shipped, first)).isTrue();
+        assertThat(r.exists(u, seen(null, Map.of(), "inactive", "", false), List.of())).isFalse();
+    }
 }

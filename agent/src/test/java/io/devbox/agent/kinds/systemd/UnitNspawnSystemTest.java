@@ -98,7 +98,7 @@ class UnitNspawnSystemTest {
         profile(hello("devbox hello v1", ""));
         SystemTests.Result r = agent("apply", "--yes");
         assertThat(r.exitCode()).as(r.all()).isZero();
-        assertThat(r.stdout()).contains("1 applied");
+        assertThat(r.stdout()).contains("Apply: 1 added");
         assertThat(box.show(HELLO, "ActiveState")).isEqualTo("active");
         assertThat(box.show(HELLO, "UnitFileState")).isEqualTo("enabled");
         assertThat(box.show(HELLO, "Description")).isEqualTo("devbox hello v1");

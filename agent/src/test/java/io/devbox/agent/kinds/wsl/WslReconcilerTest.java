@@ -116,6 +116,18 @@ class WslReconcilerTest {
     }
 
     @Test
+    void aPlanShowsTheEditAsADiffOfTheFileKeepingCommentsAndOrder() throws Exception {
+        Files.writeString(root.resolve("etc/wsl.conf"), "# set by IT\n[boot]\nsystemd = false\n\n[user]\ndefault = dev\n");
+        List<WslSetting> s = desired("conf: {boot: {systemd: true}}");
+        WslReconciler r = reconciler();
+        List<Change> changes = r.diff(s.get(0), r.probe(s.get(0), host("b", false)));
+        assertThat(changes).singleElement().satisfies(c -> {
+            assertThat(c.content().before()).isEqualTo("# set by IT\n[boot]\nsystemd = false\n\n[user]\ndefault = dev\n");
+            assertThat(c.content().after()).startsWith("# set by IT\n[boot]\n").contains("default = dev").doesNotContain("false");
+        });
+    }
+
+    @Test
     void anExplicitWindowsWslconfigPathIsTranslated() throws Exception {
         List<WslSetting> s = desired("wslconfigPath: 'C:\\Users\\other\\.wslconfig'\nwslconfig: {wsl2: {processors: 4}}");
         WslObserved o = reconciler().probe(s.get(0), host("b", false));
