@@ -1,6 +1,7 @@
 package io.devbox.agent.hardening;
 
 import io.devbox.agent.host.AtomicFiles;
+import io.devbox.agent.kinds.hooks.HookScripts;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
@@ -44,7 +45,7 @@ final class BoxChecks {
                 Path wrapper = hooks.resolve(h);
                 if (Files.exists(wrapper)) {
                     String s = Files.readString(wrapper);
-                    if (!s.startsWith("#!/bin/sh\n") || !s.endsWith("run \"$hookdir/" + h + ".devbox-agent\" \"$@\"\n")) {
+                    if (!s.equals(HookScripts.wrapper(h, false, HookScripts.Position.HOOK))) {
                         problems.add(wrapper + " is torn: " + s);
                     }
                 }

@@ -6,6 +6,7 @@ import io.devbox.agent.host.BoxFs;
 import io.devbox.agent.host.CommandResult;
 import io.devbox.agent.host.FileTrees;
 import io.devbox.agent.host.Host;
+import io.devbox.agent.host.Printable;
 import io.devbox.agent.host.Territory;
 import io.devbox.agent.host.UnsafePathException;
 
@@ -50,37 +51,71 @@ final class GitConfig {
     }
 
     /**
-     * The box path of the repository's effective hooks directory (respecting a repo-level core.hooksPath). For a
-     * repository a user controls, the directory must lie in a tree that same user controls: a core.hooksPath (or a
-     * {@code .git/hooks} link) leading anywhere else, e.g. /etc/cron.daily, is refused.
+     * The hooks directories of a repository (box paths): {@code effective} is where git runs hooks from (respecting a
+     * repo-level core.hooksPath, as husky sets it); {@code fallback} is {@code <git-common-dir>/hooks}, where git runs
+     * them without core.hooksPath, or null when it is the effective one or not the repository owner's.
      */
-    static String hooksDir(Host host, String repo) throws ResourceException {
+    record Dirs(String effective, String fallback) {
+    }
+
+    /**
+     * The repository's hooks directories. For a repository a user controls, the effective directory must lie in a tree
+     * that same user controls: a core.hooksPath (or a {@code .git/hooks} link) leading anywhere else, e.g.
+     * /etc/cron.daily, is refused.
+     */
+    static Dirs hooksDirs(Host host, String repo) throws ResourceException {
         Path real = host.path(repo);
         Territory repoTerritory = territory(host, real, repo);
+        List<String> revParse = List.of("rev-parse", "--path-format=absolute", "--git-path", "hooks", "--git-common-dir");
         CommandResult r;
         if (repoTerritory instanceof Territory.UserControlled u) {
             if (!u.controller().bound()) {
                 throw new ResourceException(repo + " lies in a directory no single user owns (" + u.reason() + "); the agent does not run git there");
             }
             Account owner = Account.of(u.controller());
-            r = git(host, owner, List.of("git", "-C", real.toString(), "rev-parse", "--path-format=absolute", "--git-path", "hooks"), REPO_ONLY);
+            r = git(host, owner, concat(List.of("git", "-C", real.toString()), revParse), REPO_ONLY);
         } else {
             // root's own repository: safe.directory on the command line, as root reads it whoever git thinks owns it
-            r = git(host, null, List.of("git", "-c", "safe.directory=*", "-C", real.toString(), "rev-parse",
-                    "--path-format=absolute", "--git-path", "hooks"), REPO_ONLY);
+            r = git(host, null, concat(List.of("git", "-c", "safe.directory=*", "-C", real.toString()), revParse), REPO_ONLY);
         }
         if (!r.ok()) throw new ResourceException("cannot find the hooks directory of " + repo + ": " + r.describe());
-        String out = r.stdout().strip();
-        if (out.isEmpty() || out.contains("\n") || !out.startsWith("/") || out.indexOf('\0') >= 0) {
-            throw new ResourceException("unexpected answer from git rev-parse --git-path hooks in " + repo + ": " + out);
+        List<String> lines = r.stdout().strip().lines().toList();
+        if (lines.size() != 2 || lines.stream().anyMatch(l -> l.isEmpty() || !l.startsWith("/") || l.indexOf('\0') >= 0)) {
+            throw new ResourceException("unexpected answer from git rev-parse --git-path hooks in " + repo + ": "
+                    + Printable.escape(r.stdout().strip()));
         }
-        Path p = Path.of(out).normalize();
-        if (repoTerritory instanceof Territory.UserControlled u) requireSameController(host, repo, p, u);
+        Path effective = Path.of(lines.get(0)).normalize();
+        Path fallback = Path.of(lines.get(1)).resolve("hooks").normalize();
+        if (repoTerritory instanceof Territory.UserControlled u) requireSameController(host, repo, effective, u);
+        if (fallback.equals(effective)) return new Dirs(box(host, effective), null);
+        if (repoTerritory instanceof Territory.UserControlled u && !sameController(host, fallback, u)) {
+            return new Dirs(box(host, effective), null);
+        }
+        return new Dirs(box(host, effective), box(host, fallback));
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+
+    /** A path git printed as a box path: an absolute one outside a relocated root is left as it is. */
+    private static String box(Host host, Path p) {
         Path root = host.root().toAbsolutePath().normalize();
         if (root.getNameCount() == 0) return p.toString();
         // an absolute core.hooksPath is a box path; a relative one resolved inside the (relocated) repository
         if (p.startsWith(root)) return "/" + root.relativize(p);
         return p.toString();
+    }
+
+    private static boolean sameController(Host host, Path dir, Territory.UserControlled repoTerritory) {
+        try {
+            Territory t = territory(host, dir, dir.toString());
+            return t instanceof Territory.UserControlled u && u.controller().uid() == repoTerritory.controller().uid();
+        } catch (ResourceException e) {
+            return false;
+        }
     }
 
     private static void requireSameController(Host host, String repo, Path hooksDir, Territory.UserControlled repoTerritory)

@@ -4,19 +4,18 @@ package io.devbox.agent.kinds.hooks;
 public sealed interface HookObserved {
 
     /**
-     * @param hooksDir    the effective hooks directory (box path), null when the repository is gone
-     * @param hookExists  a file with the hook's name is there
-     * @param managed     it carries the agent's marker line
-     * @param fingerprint of the agent's hook and its payload when managed, of the foreign hook otherwise
-     * @param executable  the hook (and, when managed, its payload) are executable
-     * @param legacy      a {@code <hook>.legacy} is there
-     * @param payload     the text of the agent's payload when managed (null otherwise, or when over 64 KiB): the
-     *                    "before" of the diff a plan shows
+     * @param files    the hook's files in its effective hooks directory; null when the repository is gone
+     * @param fallback the hook's files in {@code <git-common-dir>/hooks} when core.hooksPath points elsewhere (git does
+     *                 not run them), null otherwise
      */
-    record HookState(String hooksDir, boolean hookExists, boolean managed, String fingerprint, boolean executable,
-                     boolean legacy, String payload) implements HookObserved {
-        public HookState(String hooksDir, boolean hookExists, boolean managed, String fingerprint, boolean executable, boolean legacy) {
-            this(hooksDir, hookExists, managed, fingerprint, executable, legacy, null);
+    record HookState(HookFiles files, HookFiles fallback) implements HookObserved {
+        /** The agent's payload as text (null when there is none, or over 64 KiB): the "before" of a plan's diff. */
+        public String payload() {
+            return files == null || files.payload() == null ? null : files.payload().text();
+        }
+
+        public String hooksDir() {
+            return files == null ? null : files.dir();
         }
     }
 

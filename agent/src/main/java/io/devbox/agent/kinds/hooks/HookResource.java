@@ -12,8 +12,9 @@ public sealed interface HookResource extends DesiredResource {
     /**
      * One hook: {@code hook[/home/dev/src/api:pre-commit]} in a repository's effective hooks directory, or
      * {@code hook[global:pre-commit]} in the agent's managed global hooks directory ({@code repo} null).
-     * The {@link Presence.Absent absent} form (no content) is a hook no profile lists any more: the agent's hook goes,
-     * a kept legacy hook comes back.
+     * The {@link Presence.Absent absent} form (no content) is a hook no profile lists any more: the agent's files go,
+     * and what it kept or moved aside goes back where the developer or the hook manager would have it
+     * ({@link HookLayout#remove}).
      */
     record Hook(String repo, String name, String content, Origin origin, List<String> warnings, Presence presence)
             implements HookResource {

@@ -9,15 +9,14 @@ import io.devbox.agent.engine.Reconciler;
 import io.devbox.agent.engine.ResourceException;
 import io.devbox.agent.host.BoxFs;
 import io.devbox.agent.host.Host;
+import io.devbox.agent.host.Printable;
 import io.devbox.agent.host.UnsafePathException;
 import io.devbox.agent.host.SafePaths;
 import io.devbox.agent.profile.Node;
 import io.devbox.agent.profile.ProfileException;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -84,43 +83,28 @@ public final class HooksReconciler implements Reconciler<HookResource, HookObser
     public HookObserved probe(HookResource desired, Host host) throws ResourceException {
         if (desired instanceof HookResource.GlobalPath) return new HookObserved.PathState(GitConfig.globalGet(host, HOOKS_PATH));
         HookResource.Hook h = (HookResource.Hook) desired;
-        String hooksDir = hooksDir(h, host);
-        if (hooksDir == null) return new HookObserved.HookState(null, false, false, null, false, false);
-        Path dir = host.path(hooksDir);
-        Path hook = dir.resolve(h.name());
-        Path payload = dir.resolve(h.name() + HookScripts.PAYLOAD_SUFFIX);
+        GitConfig.Dirs dirs = hooksDirs(h, host);
+        if (dirs == null) return new HookObserved.HookState(null, null);
+        String reading = dirs.effective();
         try {
             BoxFs fs = host.fs();
-            boolean legacy = fs.stat(dir.resolve(h.name() + HookScripts.LEGACY_SUFFIX)).isPresent();
-            Optional<BoxFs.Entry> entry = fs.stat(hook);
-            if (entry.isEmpty() || entry.get().kind() != BoxFs.Entry.Kind.FILE) {
-                boolean other = entry.isPresent();
-                return new HookObserved.HookState(hooksDir, other, false, other ? "not a regular file" : null, false, legacy);
+            HookFiles files = HookFiles.read(fs, host.path(dirs.effective()), dirs.effective(), h.name());
+            HookFiles fallback = null;
+            if (dirs.fallback() != null) {
+                reading = dirs.fallback();
+                fallback = HookFiles.read(fs, host.path(dirs.fallback()), dirs.fallback(), h.name());
             }
-            byte[] hookBytes = readHook(fs, hook);
-            boolean managed = HookScripts.isManaged(hookBytes);
-            Optional<BoxFs.Entry> payloadEntry = managed ? fs.stat(payload).filter(e -> e.kind() == BoxFs.Entry.Kind.FILE) : Optional.empty();
-            byte[] payloadBytes = payloadEntry.isPresent() ? readHook(fs, payload) : null;
-            String fp = HookScripts.fingerprint(hookBytes, managed ? (payloadBytes != null ? payloadBytes : new byte[0]) : null);
-            boolean exec = entry.get().executable() && (!managed || payloadEntry.isPresent() && payloadEntry.get().executable());
-            // the payload as read through the capped BoxFs read above; the diff a plan shows needs only a short one
-            String text = payloadBytes != null && payloadBytes.length <= 64 * 1024 ? new String(payloadBytes, StandardCharsets.UTF_8) : null;
-            return new HookObserved.HookState(hooksDir, true, managed, fp, exec, legacy, text);
+            return new HookObserved.HookState(files, fallback);
         } catch (UnsafePathException e) {
             throw new ResourceException(e.getMessage(), e);
         } catch (IOException e) {
-            throw new ResourceException("cannot read " + hook + ": " + e.getMessage(), e);
+            throw new ResourceException("cannot read " + Printable.escape(reading) + "/" + h.name() + ": " + e.getMessage(), e);
         }
     }
 
-    /** A hook (foreign or the agent's) as written in a hooks directory: at most {@link #HOOK_CAP} bytes. */
-    private static byte[] readHook(BoxFs fs, Path file) throws IOException {
-        return fs.read(file, HOOK_CAP, "a hook").orElse(new byte[0]);
-    }
-
-    /** The hooks directory (box path) the hook belongs in, or null when its repository is gone. */
-    private static String hooksDir(HookResource.Hook h, Host host) throws ResourceException {
-        if (h.global()) return HookSpecParser.globalDir(home(host));
+    /** The hooks directories (box paths) the hook belongs in, or null when its repository is gone. */
+    private static GitConfig.Dirs hooksDirs(HookResource.Hook h, Host host) throws ResourceException {
+        if (h.global()) return new GitConfig.Dirs(HookSpecParser.globalDir(home(host)), null);
         Path repo = host.path(h.repo());
         boolean workTree;
         try {
@@ -141,7 +125,7 @@ public final class HooksReconciler implements Reconciler<HookResource, HookObser
             if (h.presence().isAbsent()) return null;
             throw new ResourceException(h.repo() + " is no longer a git work tree");
         }
-        return GitConfig.hooksDir(host, h.repo());
+        return GitConfig.hooksDirs(host, h.repo());
     }
 
     private static String home(Host host) throws ResourceException {
@@ -168,24 +152,23 @@ public final class HooksReconciler implements Reconciler<HookResource, HookObser
         }
         HookResource.Hook h = (HookResource.Hook) desired;
         HookObserved.HookState s = (HookObserved.HookState) observed;
-        if (s.hooksDir() == null) return List.of();
-        String from = describe(h.name(), s);
+        if (s.files() == null) return List.of();
+        boolean leftover = s.fallback() != null && s.fallback().agentTouched();
+        String from = HookLayout.observed(s.files(), h.global());
+        if (leftover) {
+            String note = "the agent's hook left in " + Printable.escape(s.fallback().dir()) + " no longer runs (core.hooksPath is "
+                    + Printable.escape(s.files().dir()) + "): to be removed there";
+            from = from == null ? note : from + "; " + note;
+        }
         if (h.presence().isPresent()) {
-            String want = HookScripts.expectedFingerprint(h.name(), h.global(), h.content());
+            String want = HookLayout.expected(s.files(), h.global(), h.content());
             return Objects.equals(from, want) ? List.of()
                     : List.of(Change.of(h.id(), h.origin(), new HookOp.Install(from, want, s.payload(), h.content())));
         }
-        if (s.managed() || (!s.hookExists() && s.legacy())) {
+        if (!HookLayout.remove(s.files()).isEmpty() || leftover) {
             return List.of(Change.of(h.id(), h.origin(), new HookOp.Uninstall(from, s.payload())));
         }
         return List.of();
-    }
-
-    /** The observed hook as plans show it; equal to the desired fingerprint exactly when the hook is as written. */
-    private static String describe(String name, HookObserved.HookState s) {
-        if (!s.hookExists()) return s.legacy() ? name + HookScripts.LEGACY_SUFFIX + " not restored" : null;
-        if (!s.managed()) return "foreign hook (" + s.fingerprint() + "), to be kept as " + name + HookScripts.LEGACY_SUFFIX;
-        return s.executable() ? s.fingerprint() : s.fingerprint() + ", not executable";
     }
 
     // ---- apply (idempotent)
@@ -208,83 +191,54 @@ public final class HooksReconciler implements Reconciler<HookResource, HookObser
 
             @Override
             public void install(HookOp.Install op) throws ResourceException {
-                inHooksDir((HookResource.Hook) desired, host, (h, dir) -> HooksReconciler.this.install(h, op.text(), dir, host));
+                converge((HookResource.Hook) desired, op.text(), host);
             }
 
             @Override
             public void uninstall(HookOp.Uninstall op) throws ResourceException {
-                inHooksDir((HookResource.Hook) desired, host, (h, dir) -> HooksReconciler.this.uninstall(h, dir, host));
+                converge((HookResource.Hook) desired, null, host);
             }
         });
     }
 
-    /** A step on one hook in its hooks directory. */
-    private interface HookStep {
-        void run(HookResource.Hook h, Path dir) throws IOException, ResourceException;
-    }
-
-    private static void inHooksDir(HookResource.Hook h, Host host, HookStep step) throws ResourceException {
-        String hooksDir = hooksDir(h, host);
-        if (hooksDir == null) return;
-        try {
-            step.run(h, host.path(hooksDir));
-        } catch (UnsafePathException e) {
-            throw new ResourceException("cannot update " + hooksDir + "/" + h.name() + ": " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new ResourceException("cannot update " + hooksDir + "/" + h.name() + ": " + e.getMessage(), e);
-        }
-    }
-
     /**
-     * Writes the hook through {@link BoxFs}: the hooks directory usually lies in the developer's repository or home,
-     * so every file is opened relative to directory handles without following links, and what the agent writes there
-     * belongs to the directory's owner (the developer's git runs it). Root does this rather than the developer because
-     * a root-owned hooks directory (a sandbox, a shared checkout) must keep working the same way.
+     * Brings the hook's files to the layout {@link HookLayout} gives for {@code content} (null: the hook leaves, and
+     * what the agent kept or moved aside goes back), and clears what the agent left in a hooks directory git no longer
+     * reads. Reads the files afresh, so it is idempotent whatever moved since the plan.
      */
-    private void install(HookResource.Hook h, String text, Path dir, Host host) throws IOException, ResourceException {
-        BoxFs fs = host.fs();
-        fs.createDirectories(dir, h.global());
-        fs.removeLeftovers(dir); // temp files of a write that a killed run left behind
-        String name = h.name();
-        String legacyName = name + HookScripts.LEGACY_SUFFIX;
-        Path hook = dir.resolve(name);
-        Path legacy = dir.resolve(legacyName);
-        Optional<BoxFs.Entry> existing = fs.stat(hook);
-        if (existing.isPresent()) {
-            BoxFs.Entry.Kind kind = existing.get().kind();
-            boolean managed = kind == BoxFs.Entry.Kind.FILE && HookScripts.isManaged(readHook(fs, hook));
-            if (!managed) {
-                if (kind != BoxFs.Entry.Kind.FILE && kind != BoxFs.Entry.Kind.SYMLINK) {
-                    throw new ResourceException(hook + " is not a file; not replacing it");
+    private static void converge(HookResource.Hook h, String content, Host host) throws ResourceException {
+        GitConfig.Dirs dirs = hooksDirs(h, host);
+        if (dirs == null) return;
+        String scope = h.global() ? "global" : h.repo();
+        HookSteps steps = new HookSteps(host, new KeptCopies(host.stateDir()), scope, h.name(), h.global());
+        String working = dirs.effective();
+        try {
+            BoxFs fs = host.fs();
+            Path dir = host.path(dirs.effective());
+            if (content != null) {
+                fs.createDirectories(dir, h.global());
+                fs.removeLeftovers(dir); // temp files of a write that a killed run left behind
+                HookFiles files = HookFiles.read(fs, dir, dirs.effective(), h.name());
+                try {
+                    steps.run(dir, HookLayout.install(files, h.global(), content));
+                } catch (HookLayout.Conflict c) {
+                    throw new ResourceException("cannot update " + Printable.escape(dirs.effective()) + ": " + c.getMessage() + "; nothing was changed");
                 }
-                if (fs.stat(legacy).isPresent()) {
-                    if (kind != BoxFs.Entry.Kind.FILE || !Arrays.equals(readHook(fs, hook), readHook(fs, legacy))) {
-                        throw new ResourceException("both " + hook + " and " + legacy + " exist and neither is devbox-agent's;"
-                                + " merge them by hand, then the agent keeps " + name + " as " + legacyName);
-                    }
-                    fs.delete(hook);
-                } else {
-                    // never destroy a hook the agent did not write: it stays, runs first, and comes back on removal
-                    fs.rename(dir, name, legacyName);
+            } else if (fs.stat(dir).isPresent()) {
+                steps.run(dir, HookLayout.remove(HookFiles.read(fs, dir, dirs.effective(), h.name())));
+            }
+            if (dirs.fallback() != null) {
+                // core.hooksPath (husky's .husky/_) took over: what the agent left in .git/hooks goes back as it was
+                working = dirs.fallback();
+                Path fallback = host.path(dirs.fallback());
+                if (fs.stat(fallback).isPresent()) {
+                    steps.run(fallback, HookLayout.remove(HookFiles.read(fs, fallback, dirs.fallback(), h.name())));
                 }
             }
-        }
-        fs.write(dir.resolve(name + HookScripts.PAYLOAD_SUFFIX), text.getBytes(StandardCharsets.UTF_8), "rwxr-xr-x", false);
-        fs.write(hook, HookScripts.wrapper(name, h.global()).getBytes(StandardCharsets.UTF_8), "rwxr-xr-x", false);
-    }
-
-    private void uninstall(HookResource.Hook h, Path dir, Host host) throws IOException {
-        BoxFs fs = host.fs();
-        String name = h.name();
-        Path hook = dir.resolve(name);
-        Optional<BoxFs.Entry> entry = fs.stat(hook);
-        boolean managed = entry.isPresent() && entry.get().kind() == BoxFs.Entry.Kind.FILE && HookScripts.isManaged(readHook(fs, hook));
-        if (managed) {
-            fs.delete(hook);
-            fs.delete(dir.resolve(name + HookScripts.PAYLOAD_SUFFIX));
-        }
-        if (fs.stat(hook).isEmpty() && fs.stat(dir.resolve(name + HookScripts.LEGACY_SUFFIX)).isPresent()) {
-            fs.rename(dir, name + HookScripts.LEGACY_SUFFIX, name);
+        } catch (UnsafePathException e) {
+            throw new ResourceException("cannot update " + Printable.escape(working) + "/" + h.name() + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new ResourceException("cannot update " + Printable.escape(working) + "/" + h.name() + ": " + e.getMessage(), e);
         }
     }
 }

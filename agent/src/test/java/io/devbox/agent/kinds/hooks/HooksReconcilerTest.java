@@ -126,7 +126,7 @@ class HooksReconcilerTest {
     }
 
     @Test
-    void aForeignHookIsKeptAsLegacyRunsFirstCanFailTheCommitAndComesBackOnRemoval() throws Exception {
+    void aForeignHookIsKeptUnderTheAgentsOwnNameRunsFirstCanFailTheCommitAndComesBackOnRemoval() throws Exception {
         Path repo = root.resolve("home/dev/src/api");
         Path hook = repo.resolve(".git/hooks/pre-commit");
         String original = "#!/bin/sh\necho 'legacy ran' >&2\nexit \"${LEGACY_EXIT:-0}\"\n";
@@ -136,21 +136,28 @@ class HooksReconcilerTest {
         List<HookResource> res = desired(blockerSpec(), RepoFiles.NONE, host);
         HookResource api = res.get(0);
         assertThat(reconciler.diff(api, reconciler.probe(api, host))).singleElement()
-                .extracting(Change::from).asString().startsWith("foreign hook (sha256 ").endsWith("to be kept as pre-commit.legacy");
+                .extracting(Change::from).asString().startsWith("foreign hook (sha256 ").endsWith(") to be kept as pre-commit.devbox-agent-kept");
         converge(res, host);
-        assertThat(Files.readString(repo.resolve(".git/hooks/pre-commit.legacy"))).isEqualTo(original);
+        assertThat(Files.readString(repo.resolve(".git/hooks/pre-commit.devbox-agent-kept"))).isEqualTo(original);
+        assertThat(repo.resolve(".git/hooks/pre-commit.legacy")).doesNotExist();
+        // and a copy in the state dir, by repository and hook
+        Path copies = new KeptCopies(host.stateDir()).dir("/home/dev/src/api", "pre-commit");
+        try (var files = Files.list(copies)) {
+            List<Path> kept = files.toList();
+            assertThat(kept).singleElement().satisfies(p -> assertThat(Files.readString(p)).isEqualTo(original));
+        }
 
         SystemTests.Result ok = commit(repo, "fine\n");
         assertThat(ok.exitCode()).as(ok.all()).isZero();
         assertThat(ok.stderr()).containsSubsequence("legacy ran", "policy: ok");
 
-        // a failing legacy hook fails the commit, and the agent's check does not even run
-        Files.writeString(hook.resolveSibling("pre-commit.legacy"), original.replace("${LEGACY_EXIT:-0}", "3"));
+        // a failing kept hook fails the commit, and the agent's check does not even run
+        Files.writeString(hook.resolveSibling("pre-commit.devbox-agent-kept"), original.replace("${LEGACY_EXIT:-0}", "3"));
         SystemTests.Result failed = commit(repo, "fine again\n");
         assertThat(failed.exitCode()).isNotZero();
         assertThat(failed.stderr()).contains("legacy ran").doesNotContain("policy:");
 
-        // the hook leaves the profile: the agent's files go, the legacy hook is back as it was
+        // the hook leaves the profile: the agent's files go, the kept hook is back as it was
         HookResource gone = reconciler.removal(api.id(), Map.of("content@persisted", "sha256 x")).orElseThrow();
         assertThat(gone.presence().isAbsent()).isTrue();
         assertThat(reconciler.diff(gone, reconciler.probe(gone, host))).singleElement().extracting(Change::to).isNull();
@@ -158,7 +165,7 @@ class HooksReconcilerTest {
                 .isInstanceOf(HookOp.Uninstall.class);
         converge(List.of(gone), host);
         assertThat(Files.readString(hook)).isEqualTo(original.replace("${LEGACY_EXIT:-0}", "3"));
-        assertThat(hook.resolveSibling("pre-commit.legacy")).doesNotExist();
+        assertThat(hook.resolveSibling("pre-commit.devbox-agent-kept")).doesNotExist();
         assertThat(hook.resolveSibling("pre-commit.devbox-agent")).doesNotExist();
         // a removal never touches a hook that is not the agent's
         assertThat(reconciler.diff(gone, reconciler.probe(gone, host))).isEmpty();
@@ -169,7 +176,7 @@ class HooksReconcilerTest {
         List<HookResource> res = desired(blockerSpec(), RepoFiles.NONE, host);
         HookResource api = res.get(0);
         converge(res, host);
-        String applied = HookScripts.expectedFingerprint("pre-commit", false, BLOCKER);
+        String applied = HookScripts.expectedFingerprint("pre-commit", false, HookScripts.Position.HOOK, BLOCKER);
         Path payload = root.resolve("home/dev/src/api/.git/hooks/pre-commit.devbox-agent");
         Files.writeString(payload, "#!/bin/sh\nexit 0 # skip the checks\n");
         List<Change> drift = reconciler.diff(api, reconciler.probe(api, host));
@@ -270,30 +277,42 @@ class HooksReconcilerTest {
     }
 
     @Test
-    void wrapperIsValidShForEveryHook() throws Exception {
+    void everyWrapperIsPosixShAndShellcheckClean() throws Exception {
+        SystemTests.requireCommand("shellcheck");
+        List<String> argv = new ArrayList<>(List.of("shellcheck", "--shell=sh", "--severity=style", "--format=gcc"));
         for (String name : HookScripts.NAMES) {
             for (boolean global : List.of(false, true)) {
-                Path f = root.resolve("w-" + name + global);
-                Files.writeString(f, HookScripts.wrapper(name, global), StandardCharsets.UTF_8);
-                assertThat(SystemTests.run(List.of("sh", "-n", f.toString()), Map.of(), null, Duration.ofSeconds(10)).exitCode()).isZero();
+                for (HookScripts.Position position : HookScripts.Position.values()) {
+                    Path f = root.resolve("w-" + name + "-" + global + "-" + position);
+                    Files.writeString(f, HookScripts.wrapper(name, global, position), StandardCharsets.UTF_8);
+                    assertThat(SystemTests.run(List.of("dash", "-n", f.toString()), Map.of(), null, Duration.ofSeconds(10)).exitCode()).isZero();
+                    argv.add(f.toString());
+                }
             }
         }
+        SystemTests.Result r = SystemTests.run(argv, Map.of(), null, Duration.ofSeconds(120));
+        assertThat(r.all()).as("shellcheck findings").isEmpty();
+        assertThat(r.exitCode()).isZero();
     }
 
     @Test
     void stdinHooksGiveEachChainedHookItsOwnCopy() throws Exception {
         Path dir = root.resolve("hooks");
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("pre-push"), HookScripts.wrapper("pre-push", false));
-        Files.writeString(dir.resolve("pre-push.legacy"), "#!/bin/sh\nsed 's/^/legacy: /' >&2\n");
-        Files.writeString(dir.resolve("pre-push.devbox-agent"), "#!/bin/sh\nsed 's/^/agent: /' >&2\n");
-        for (String f : List.of("pre-push", "pre-push.legacy", "pre-push.devbox-agent")) {
+        Files.writeString(dir.resolve("pre-push"), HookScripts.wrapper("pre-push", false, HookScripts.Position.HOOK));
+        Files.writeString(dir.resolve("pre-push.devbox-agent-kept"), "#!/bin/sh\nsed \"s/^/kept $*: /\" >&2\n");
+        Files.writeString(dir.resolve("pre-push.devbox-agent"), "#!/bin/sh\nsed \"s/^/agent $*: /\" >&2\n");
+        Files.writeString(dir.resolve("pre-push.devbox-agent-manager"), "#!/bin/sh\nsed \"s/^/manager $(basename \"$0\") $*: /\" >&2\n");
+        for (String f : List.of("pre-push", "pre-push.devbox-agent-kept", "pre-push.devbox-agent")) {
             Files.setPosixFilePermissions(dir.resolve(f), PosixFilePermissions.fromString("rwxr-xr-x"));
         }
-        SystemTests.Result r = SystemTests.run(List.of("sh", "-c", "printf 'refs/heads/main 1 refs/heads/main 2\\n' | " + dir.resolve("pre-push") + " origin url"),
-                Map.of(), null, Duration.ofSeconds(10));
+        // run as git may (a relative $0), with a CDPATH that would make a plain cd print the directory
+        SystemTests.Result r = SystemTests.run(List.of("sh", "-c", "printf 'refs/heads/main 1 refs/heads/main 2\\n' | hooks/pre-push origin url"),
+                Map.of("CDPATH", root.toString()), root, Duration.ofSeconds(10));
         assertThat(r.exitCode()).isZero();
-        assertThat(r.stderr()).isEqualTo("legacy: refs/heads/main 1 refs/heads/main 2\nagent: refs/heads/main 1 refs/heads/main 2\n");
+        assertThat(r.stderr()).isEqualTo("kept origin url: refs/heads/main 1 refs/heads/main 2\n"
+                + "agent origin url: refs/heads/main 1 refs/heads/main 2\n"
+                + "manager pre-push origin url: refs/heads/main 1 refs/heads/main 2\n");
     }
 
     @Test
