@@ -263,7 +263,11 @@ final class KindFixtures {
         for (String h : names) if (r.nextBoolean()) chosen.add(h);
         if (chosen.isEmpty()) chosen.add("pre-commit");
         for (String h : chosen) spec.append("  ").append(h).append(": {content: \"#!/bin/sh\\n# ").append(r.nextInt(1000)).append("\\nexit 0\\n\"}\n");
-        return new Parts(HooksReconciler::new, Sandboxes.host(root), root, spec.toString());
+        // the copies of the developer's hooks the agent moved stay in its state dir on purpose: nothing a developer
+        // wrote is ever lost, whoever moves the files later
+        return new Parts(HooksReconciler::new, Sandboxes.host(root), root, spec.toString(), Set.of(),
+                Set.of("var/lib/devbox-agent/hook/kept"), true, () -> {
+                });
     }
 
     /** A runner package from a loopback mirror whose config.sh stand-in records what GitHub would have been told. */
