@@ -74,7 +74,7 @@ public final class TextRenderer {
             case CHANGE -> {
                 Action a = r.action() == null ? Action.CHANGE : r.action();
                 symbol = a.symbol();
-                paint = a == Action.ADD ? "32" : a == Action.REMOVE ? "31" : "33";
+                paint = colourOf(a);
             }
             case DRIFT -> {
                 symbol = "!";
@@ -171,7 +171,7 @@ public final class TextRenderer {
             if (r.applied()) {
                 Action a = r.action() == null ? Action.CHANGE : r.action();
                 symbol = a.symbol();
-                paint = a == Action.ADD ? "32" : a == Action.REMOVE ? "31" : "33";
+                paint = colourOf(a);
                 result = a.done();
             } else {
                 switch (r.status()) {
@@ -253,5 +253,10 @@ public final class TextRenderer {
 
     private static String pad(String s, int width) {
         return s.length() >= width ? s : s + " ".repeat(width - s.length());
+    }
+
+    /** The colour of an action's symbol: green adds, red removes, yellow changes. */
+    private static String colourOf(Action a) {
+        return a == Action.ADD ? "32" : a == Action.REMOVE ? "31" : "33";
     }
 }
