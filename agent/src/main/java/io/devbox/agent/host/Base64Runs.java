@@ -24,30 +24,40 @@ final class Base64Runs {
      * its secrets' encodings always hold another letter.
      */
     static String replace(String text, int minRun, Predicate<String> holdsSecret, String replacement, boolean skipLowerHex) {
-        if (text == null || text.length() < minRun) return text;
+        if (text == null || text.length() < minRun || minRun < 1) return text;
         StringBuilder out = null;
         int copied = 0;
-        int i = 0;
-        while (i < text.length()) {
-            if (!isBase64(text.charAt(i))) {
-                i++;
+        int n = text.length();
+        // Every text the agent prints or records passes here, mostly once per process (no JIT yet), so it looks at
+        // one character in minRun: a run of minRun or more covers one of the probed positions. Only a probe that
+        // meets a base64 character makes it look around, to the ends of that run.
+        int runsFrom = 0;   // where the next run may begin: after the previous run and its padding
+        int probe = minRun - 1;
+        while (probe < n) {
+            if (!isBase64(text.charAt(probe))) {
+                probe += minRun;
                 continue;
             }
-            int start = i;
-            while (i < text.length() && isBase64(text.charAt(i))) i++;
-            int end = i;
-            while (i < text.length() && text.charAt(i) == '=' && i - end < 2) i++;
+            int start = probe;
+            while (start > runsFrom && isBase64(text.charAt(start - 1))) start--;
+            int end = probe + 1;
+            while (end < n && isBase64(text.charAt(end))) end++;
+            int after = end;
+            while (after < n && text.charAt(after) == '=' && after - end < 2) after++;
             if (end - start >= minRun && !(skipLowerHex && lowerHex(text, start, end))
                     && holdsSecret(text.substring(start, end), holdsSecret)) {
-                if (out == null) out = new StringBuilder(text.length());
+                if (out == null) out = new StringBuilder(n);
                 out.append(text, copied, start).append(replacement);
-                copied = i;
+                copied = after;
             }
+            runsFrom = after;
+            probe = after + minRun - 1;
         }
-        return out == null ? text : out.append(text, copied, text.length()).toString();
+        return out == null ? text : out.append(text, copied, n).toString();
     }
 
-    private static boolean holdsSecret(String run, Predicate<String> holdsSecret) {
+    /** Whether a run decodes, at one of its four alignments, to text holding a secret. */
+    static boolean holdsSecret(String run, Predicate<String> holdsSecret) {
         for (int shift = 0; shift < 4 && run.length() - shift >= 4; shift++) {
             // the decoders accept a missing '=' padding; a lone trailing character encodes nothing
             String part = run.substring(shift);
