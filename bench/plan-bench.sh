@@ -64,11 +64,12 @@ plan_a=(nsenter -t "$holder_a" -n "$agent" plan --repo "$work/net" --root "$work
 "${plan_a[@]}" >/dev/null 2>&1 || true; "$agent" version >/dev/null 2>&1   # warm-up
 : > "$work/a.t"; : > "$work/v.t"
 for _ in $(seq "$runs"); do
-    /usr/bin/time -o "$work/time" -f '%e %M' "$agent" version >/dev/null 2>&1 || true; tail -n 1 "$work/time" >> "$work/v.t"
-    /usr/bin/time -o "$work/time" -f '%e %M' "${plan_a[@]}" >/dev/null 2>&1 || true; tail -n 1 "$work/time" >> "$work/a.t"
+    /usr/bin/time -o "$work/time" -f '%e %M %U %S' "$agent" version >/dev/null 2>&1 || true; tail -n 1 "$work/time" >> "$work/v.t"
+    /usr/bin/time -o "$work/time" -f '%e %M %U %S' "${plan_a[@]}" >/dev/null 2>&1 || true; tail -n 1 "$work/time" >> "$work/a.t"
 done
 med() { cut -d' ' -f1 "$1" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 rss() { cut -d' ' -f2 "$1" | sort -n | tail -n 1; }
+cpu() { awk '{print $3 + $4}' "$1" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }   # user + system, all threads
 a=$(med "$work/a.t"); v=$(med "$work/v.t")
 printf '%-44s median %6.3f s   peak RSS %6.1f MB   (%d runs)\n' "A  plan, 50 real net.* sysctls (netns)" "$a" "$(echo "$(rss "$work/a.t")/1024" | bc -l)" "$runs" >&2
 printf '%-44s median %6.3f s   peak RSS %6.1f MB   (%d runs)\n' "V  agent version (interleaved with A)" "$v" "$(echo "$(rss "$work/v.t")/1024" | bc -l)" "$runs" >&2
@@ -96,3 +97,5 @@ b2k=$(measure "B  plan, 2000 sysctls, --root sandbox" "$agent" plan --repo "$wor
 printf 'ratio 2000/50: %.2f   (target < 2)\n' "$(echo "$b2k / $b50" | bc -l)"
 printf 'A median: %s s   (target <= 0.5 s)\n' "$a"
 printf 'ratio A / agent version: %.2f   (target <= 1.5; load average %s)\n' "$(echo "$a / $v" | bc -l)" "$(cut -d' ' -f1-3 /proc/loadavg)"
+# CPU time (all threads) of the same runs: what the work costs, less dependent on what else the machine runs
+printf 'CPU A / agent version: %.2f   (medians %s s / %s s)\n' "$(echo "$(cpu "$work/a.t") / $(cpu "$work/v.t")" | bc -l)" "$(cpu "$work/a.t")" "$(cpu "$work/v.t")"
