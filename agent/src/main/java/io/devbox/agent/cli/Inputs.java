@@ -50,7 +50,8 @@ final class Inputs {
             }
             String key = value.substring(0, eq);
             String v = value.substring(eq + 1);
-            Optional<String> problem = Labels.keyProblem(key).or(() -> Labels.valueProblem(v));
+            Optional<String> problem = Labels.keyProblem(key);
+            if (problem.isEmpty()) problem = Labels.valueProblem(v);
             if (problem.isPresent()) throw new CommandLine.TypeConversionException("'" + value + "': " + problem.get());
             return value;
         }

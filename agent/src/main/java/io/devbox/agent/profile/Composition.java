@@ -63,7 +63,7 @@ final class Composition {
             @Override
             public Node toNode() {
                 java.util.Map<String, Node> entries = new LinkedHashMap<>();
-                children.forEach((k, v) -> entries.put(k, v.toNode()));
+                for (java.util.Map.Entry<String, Slot> child : children.entrySet()) entries.put(child.getKey(), child.getValue().toNode());
                 return new Node.Mapping(entries, keyOrigins, origin);
             }
         }

@@ -61,6 +61,32 @@ class CliSandboxSystemTest {
         return agent(all.toArray(String[]::new));
     }
 
+    /**
+     * The start-up archive the build makes holds every class of the agent that a plan of the bundled profiles loads,
+     * lambdas included (one per call site: alike lambdas at two call sites need two archived proxies), so that none is
+     * loaded from the jar or spun at run time: what keeps a plan's start-up short. Run twice on one state directory,
+     * as on a box (the second run reads what the first wrote).
+     */
+    @Test
+    void aPlanOfTheBundledProfilesTakesEveryAgentClassFromTheStartupArchive() throws Exception {
+        Path launcher = SystemTests.agentLauncher();
+        Path archive = launcher.getParent().resolve("../target/devbox-agent.jsa").normalize();
+        SystemTests.require(Files.isRegularFile(archive), "the build made no start-up archive (this JVM cannot dump one): " + archive);
+        Path checkout = Path.of(System.getProperty("repo.root", "..")).toAbsolutePath().normalize();
+        Path sandbox = Files.createDirectories(tmp.resolve("sandbox"));
+        for (String format : List.of("--no-color", "--json")) {
+            Path log = tmp.resolve("classes" + format + ".log");
+            SystemTests.Result r = SystemTests.run(List.of(launcher.toString(), "plan", "--repo", checkout.toString(), "--root",
+                            sandbox.toString(), "--sysctl-dir", "/proc/sys", "--state-dir", sandbox.resolve("state").toString(),
+                            "--hostname", "dev-42", "--label", "team=backend", format),
+                    Map.of("DEVBOX_AGENT_JAVA_OPTS", "-Xlog:class+load=info:file=" + log), tmp, Duration.ofMinutes(1));
+            assertThat(r.exitCode()).as(r.all()).isZero();
+            List<String> agentClasses = Files.readAllLines(log).stream().filter(l -> l.contains(" io.devbox.agent.")).toList();
+            assertThat(agentClasses).as("classes of the agent loaded by plan " + format).hasSizeGreaterThan(300);
+            assertThat(agentClasses).as("loaded from elsewhere than the archive").allMatch(l -> l.endsWith("source: shared objects file"));
+        }
+    }
+
     @Test
     void anInvalidProfileIsReportedWithPositionsAndChangesNothing() throws Exception {
         assertThat(onBox("apply", "--yes").exitCode()).isZero();
