@@ -40,6 +40,9 @@ final class Apt {
         this.lockTimeout = lockTimeout;
     }
 
+    /** apt builds its cache in memory instead of writing pkgcache.bin: a probe or a simulation changes nothing. */
+    private static final List<String> NO_CACHE_FILES = List.of("-o", "Dir::Cache::pkgcache=", "-o", "Dir::Cache::srcpkgcache=");
+
     /** dpkg's database of the box (of the sandbox under {@code --root}). */
     static final String ADMIN_DIR = "/var/lib/dpkg";
 
@@ -90,6 +93,7 @@ final class Apt {
         if (names.isEmpty()) return AptPolicy.parse("");
         List<String> argv = new ArrayList<>(List.of("apt-cache", "policy"));
         argv.addAll(aptOptions());
+        argv.addAll(NO_CACHE_FILES);
         argv.add("--");
         argv.addAll(names);
         CommandResult r = run(argv, QUERY_TIMEOUT);
@@ -103,7 +107,10 @@ final class Apt {
                 "-o", "Dpkg::Options::=--force-confold", "-o", "DPkg::Lock::Timeout=" + lockTimeout.toSeconds()));
         argv.addAll(aptOptions());
         if (allowDowngrades) argv.add("--allow-downgrades");
-        if (simulate) argv.add("-s");
+        if (simulate) {
+            argv.add("-s");
+            argv.addAll(NO_CACHE_FILES);
+        }
         argv.add("--");
         argv.addAll(targets);
         return run(argv, CHANGE_TIMEOUT);
@@ -114,7 +121,10 @@ final class Apt {
         List<String> argv = new ArrayList<>(List.of("apt-get", "remove", "-y", "-q",
                 "-o", "DPkg::Lock::Timeout=" + lockTimeout.toSeconds()));
         argv.addAll(aptOptions());
-        if (simulate) argv.add("-s");
+        if (simulate) {
+            argv.add("-s");
+            argv.addAll(NO_CACHE_FILES);
+        }
         argv.add("--");
         argv.addAll(names);
         return run(argv, CHANGE_TIMEOUT);

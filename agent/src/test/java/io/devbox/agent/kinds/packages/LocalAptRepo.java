@@ -15,22 +15,22 @@ import java.util.Map;
  * {@code dpkg-deb}, indexed with {@code apt-ftparchive}. Each package installs {@code /usr/share/NAME/VERSION}
  * holding its version, so a test can see which one dpkg unpacked.
  */
-final class LocalAptRepo {
+public final class LocalAptRepo {
     private final Path dir;
     private final Path build;
 
-    LocalAptRepo(Path dir) throws IOException {
+    public LocalAptRepo(Path dir) throws IOException {
         this.dir = Files.createDirectories(dir);
         this.build = Files.createDirectories(dir.resolveSibling(dir.getFileName() + ".build"));
     }
 
-    static void requirePrerequisites() {
+    public static void requirePrerequisites() {
         SystemTests.requireCommand("dpkg-deb");
         SystemTests.requireCommand("apt-ftparchive");
     }
 
     /** Builds NAME_VERSION_all.deb; {@code postinst} (a shell script body, or null) runs at configure. */
-    LocalAptRepo add(String name, String version, String depends, String postinst) throws IOException, InterruptedException {
+    public LocalAptRepo add(String name, String version, String depends, String postinst) throws IOException, InterruptedException {
         Path root = build.resolve(name + "_" + version);
         Path debian = Files.createDirectories(root.resolve("DEBIAN"));
         Files.writeString(debian.resolve("control"), "Package: " + name + "\nVersion: " + version + "\nArchitecture: all\n"
@@ -50,7 +50,7 @@ final class LocalAptRepo {
     }
 
     /** Writes Packages and Release for what was added so far. */
-    LocalAptRepo index() throws IOException, InterruptedException {
+    public LocalAptRepo index() throws IOException, InterruptedException {
         SystemTests.Result p = SystemTests.run(List.of("apt-ftparchive", "packages", "."), Map.of(), dir, Duration.ofMinutes(1));
         if (p.exitCode() != 0) throw new AssertionError("apt-ftparchive packages: " + p.all());
         Files.writeString(dir.resolve("Packages"), p.stdout());
@@ -61,7 +61,7 @@ final class LocalAptRepo {
         return this;
     }
 
-    Path dir() {
+    public Path dir() {
         return dir;
     }
 }
