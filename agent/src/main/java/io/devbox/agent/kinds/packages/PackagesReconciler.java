@@ -7,9 +7,11 @@ import io.devbox.agent.engine.Presence;
 import io.devbox.agent.engine.Reconciler;
 import io.devbox.agent.engine.ResourceException;
 import io.devbox.agent.host.Host;
+import io.devbox.agent.host.TrustedPaths;
 import io.devbox.agent.profile.Node;
 import io.devbox.agent.profile.ProfileException;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +61,15 @@ public final class PackagesReconciler implements Reconciler<PackageResource, Pac
                     ? "the --root sandbox has no dpkg database (" + Apt.ADMIN_DIR + "/status under it): not a Debian root"
                     : "no dpkg database (" + Apt.ADMIN_DIR + "/status): not a Debian or Ubuntu box");
         }
+        if (host.sandboxed()) {
+            // dpkg --root unpacks as root and runs maintainer scripts chrooted there: a sandbox another user could change
+            // would let them point dpkg's writes anywhere
+            try {
+                TrustedPaths.require(host.root(), "the --root sandbox that dpkg and apt install into");
+            } catch (IOException e) {
+                return Optional.of(e.getMessage());
+            }
+        }
         return Optional.empty();
     }
 
@@ -73,7 +84,7 @@ public final class PackagesReconciler implements Reconciler<PackageResource, Pac
         if (parsed == null || !parsed.prune() || !resourceId.startsWith("package[") || !resourceId.endsWith("]")) return Optional.empty();
         String name = resourceId.substring("package[".length(), resourceId.length() - 1);
         if (!PackageNames.valid(name)) return Optional.empty();
-        PackageResource gone = new PackageResource(name, null, null, Presence.absent(lastApplied));
+        PackageResource gone = PackageResource.pruned(name, Presence.absent(lastApplied));
         run().add(gone);
         return Optional.of(gone);
     }

@@ -310,14 +310,17 @@ final class KindFixtures {
         versions.put("devbox-t-b", List.of("1.0-1"));
         versions.put("devbox-t-c", List.of("1:0.9-1", "1:1.0~rc1-1"));
         versions.put("devbox-t-new", List.of("3.1-2"));
+        versions.put("devbox-t-old", List.of("0.1-1"));
         for (Map.Entry<String, List<String>> e : versions.entrySet()) for (String v : e.getValue()) repo.add(e.getKey(), v, null, null);
         repo.index();
         DebianRoot.make(root, repo);
         DebianRoot.update(root);
-        StringBuilder spec = new StringBuilder("apt:\n  devbox-t-new: present\n");
+        // always one to install and one to remove, whatever the seed
+        StringBuilder spec = new StringBuilder("apt:\n  devbox-t-new: present\n  devbox-t-old: absent\n");
+        DebianRoot.dpkgInstall(root, repo, "devbox-t-old", "0.1-1");
         for (Map.Entry<String, List<String>> e : versions.entrySet()) {
             String name = e.getKey();
-            if (name.equals("devbox-t-new")) continue;
+            if (name.equals("devbox-t-new") || name.equals("devbox-t-old")) continue;
             List<String> vs = e.getValue();
             if (r.nextBoolean()) DebianRoot.dpkgInstall(root, repo, name, vs.get(r.nextInt(vs.size())));
             switch (r.nextInt(5)) {

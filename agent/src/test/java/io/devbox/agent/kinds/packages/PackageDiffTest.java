@@ -70,7 +70,7 @@ class PackageDiffTest {
             assertThat(c.op()).isInstanceOf(PackageOp.Remove.class);
         });
         // the pruned form: what the agent last applied, no origin
-        PackageResource pruned = new PackageResource("jq", null, null, Presence.absent(java.util.Map.of("version@persisted", "1.0-1")));
+        PackageResource pruned = PackageResource.pruned("jq", Presence.absent(java.util.Map.of("version@persisted", "1.0-1")));
         assertThat(PackageDiff.diff(pruned, installed("1.0-1"))).singleElement().satisfies(c -> assertThat(c.op()).isInstanceOf(PackageOp.Remove.class));
         PackageObserved broken = new PackageObserved(PackageObserved.State.BROKEN, "1.0-1", false, "install ok half-configured", null);
         assertThat(PackageDiff.diff(absent, broken)).hasSize(1);
