@@ -31,6 +31,10 @@ final class Apt {
     private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration CHANGE_TIMEOUT = Duration.ofMinutes(30);
     private static final Duration UPDATE_TIMEOUT = Duration.ofMinutes(10);
+    /** apt builds its cache in memory instead of writing pkgcache.bin: a probe or a simulation changes nothing. */
+    private static final List<String> NO_CACHE_FILES = List.of("-o", "Dir::Cache::pkgcache=", "-o", "Dir::Cache::srcpkgcache=");
+    /** dpkg's database of the box (of the sandbox under {@code --root}). */
+    static final String ADMIN_DIR = "/var/lib/dpkg";
 
     private final Host host;
     private final Duration lockTimeout;
@@ -39,12 +43,6 @@ final class Apt {
         this.host = host;
         this.lockTimeout = lockTimeout;
     }
-
-    /** apt builds its cache in memory instead of writing pkgcache.bin: a probe or a simulation changes nothing. */
-    private static final List<String> NO_CACHE_FILES = List.of("-o", "Dir::Cache::pkgcache=", "-o", "Dir::Cache::srcpkgcache=");
-
-    /** dpkg's database of the box (of the sandbox under {@code --root}). */
-    static final String ADMIN_DIR = "/var/lib/dpkg";
 
     /** Whether this box manages packages with dpkg: {@code dpkg-query} is on the agent's PATH. */
     static boolean available() {
