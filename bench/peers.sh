@@ -7,11 +7,12 @@
 #      values, persisted files pre-seeded) and "changes" (every key planned to another value, nothing persisted).
 #      The three tools run interleaved (run i of each, then run i+1) so machine load hits them alike.
 #   2) `agent plan` for 50, 2,000 and 10,000 resources in a --root sandbox (a fake /proc/sys tree).
+#   3) packages: 50 installed Debian packages wanted present, agent plan vs Ansible apt --check vs Puppet package --noop.
 # Reports medians (wall time, GNU time), peak RSS, ratios, and Markdown tables for the README.
 # Needs root (unshare, mount), git, GNU time, and Debian's peers, which it installs when missing:
 #   apt-get install --no-install-recommends ansible puppet-agent puppet-module-duritong-sysctl
 # Usage: bench/peers.sh [RUNS]      (default 10; builds the agent first if agent/target has no jar)
-#        PEERS=0 bench/peers.sh     only the sandbox part;  SANDBOX=0 only the peers part
+#        PEERS=0 / SANDBOX=0 / PACKAGES=0 bench/peers.sh   leave that part out
 # shellcheck disable=SC2016 # the sh -c scripts expand their own arguments
 set -euo pipefail
 runs=${1:-10}
@@ -204,7 +205,68 @@ sandbox() {
     echo
 }
 
+# 3) packages: `agent plan` vs Ansible's apt module (`--check`) vs Puppet's package type (`--noop`) over the same 50
+#    Debian packages already installed on this machine (a no-op for all three: read-only, nothing installed or removed).
+packages() {
+    local missing=()
+    command -v ansible-playbook >/dev/null 2>&1 || missing+=(ansible)
+    command -v puppet >/dev/null 2>&1 || missing+=(puppet-agent)
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "installing ${missing[*]} from Debian" >&2
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+    fi
+    local d="$work/packages"
+    mkdir -p "$d/repo/profiles" "$d/state" "$d/ansible-home" "$d/puppet"
+    # 50 installed, not held, native or arch-independent packages, the same list for every tool
+    dpkg-query -W -f='${db:Status-Abbrev}\t${Architecture}\t${Package}\n' \
+        | awk -F'\t' -v a="$(dpkg --print-architecture)" '$1 == "ii " && ($2 == a || $2 == "all") {print $3}' \
+        | sort | awk 'NR % 7 == 1' | sed -n 1,50p > "$d/names"
+    [ "$(wc -l < "$d/names")" -eq 50 ] || { echo "fewer than 50 installed packages here" >&2; exit 1; }
+    { printf 'apiVersion: devbox/v1\nkind: Profile\nmetadata: {name: bench}\nspec:\n  packages:\n    apt:\n'
+      awk '{print "      " $1 ": present"}' "$d/names"; } > "$d/repo/profiles/bench.yaml"
+    git -C "$d/repo" init -q -b main && git -C "$d/repo" add -A && git -C "$d/repo" commit -q -m bench
+    { printf -- '- hosts: localhost\n  gather_facts: false\n  tasks:\n    - ansible.builtin.apt:\n        state: present\n        name:\n'
+      awk '{print "          - " $1}' "$d/names"; } > "$d/play.yml"
+    { printf 'package { ['; awk '{printf "%s\"%s\"", (NR > 1 ? ", " : ""), $1}' "$d/names"; printf ']: ensure => installed }\n'; } > "$d/site.pp"
+    local agent_cmd=("$agent" plan --repo "$d/repo" --state-dir "$d/state" --hostname bench --no-color --detailed-exitcode)
+    # shellcheck disable=SC2054 # "localhost," (with the comma) is an inline inventory
+    local ansible_cmd=(env ANSIBLE_HOME="$d/ansible-home" ANSIBLE_LOCAL_TEMP="$d/ansible-home/tmp" ANSIBLE_NOCOLOR=1
+        ANSIBLE_RETRY_FILES_ENABLED=0 ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3 ansible-playbook -i localhost, -c local --check "$d/play.yml")
+    local puppet_cmd=(puppet apply --noop --color=false --vardir "$d/puppet/var" --confdir "$d/puppet/conf" --codedir "$d/puppet/code"
+        --logdir "$d/puppet/log" --rundir "$d/puppet/run" "$d/site.pp")
+    # warm-up, and proof that each tool sees a no-op
+    "${agent_cmd[@]}" > "$d/agent.log" 2>&1 || { echo "agent plan is not a no-op:" >&2; tail -n 20 "$d/agent.log" >&2; exit 1; }
+    grep -q '^Plan: 0 to add, 0 to change, 0 to remove, 50 unchanged' "$d/agent.log" || { tail -n 5 "$d/agent.log" >&2; exit 1; }
+    "${ansible_cmd[@]}" > "$d/ansible.log" 2>&1 || true
+    grep -q -E 'ok=1 +changed=0 .*failed=0' "$d/ansible.log" || { echo "ansible is not a no-op:" >&2; tail -n 20 "$d/ansible.log" >&2; exit 1; }
+    "${puppet_cmd[@]}" > "$d/puppet.log" 2>&1 || true
+    if grep -v 'Error: Facter: ' "$d/puppet.log" | grep -q -E '^Error|\(noop\)'; then
+        echo "puppet is not a no-op:" >&2; tail -n 20 "$d/puppet.log" >&2; exit 1
+    fi
+    local load_before; load_before=$(load)
+    : > "$d/agent.t"; : > "$d/ansible.t"; : > "$d/puppet.t"
+    for _ in $(seq "$runs"); do
+        /usr/bin/time -o "$d/t1" -f '%e %M' "${agent_cmd[@]}" >/dev/null 2>&1 || true; tail -n 1 "$d/t1" >> "$d/agent.t"
+        /usr/bin/time -o "$d/t1" -f '%e %M' "${ansible_cmd[@]}" >/dev/null 2>&1 || true; tail -n 1 "$d/t1" >> "$d/ansible.t"
+        /usr/bin/time -o "$d/t1" -f '%e %M' "${puppet_cmd[@]}" >/dev/null 2>&1 || true; tail -n 1 "$d/t1" >> "$d/puppet.t"
+        printf '.' >&2
+    done
+    echo >&2
+    local a b c
+    a=$(cut -d' ' -f1 "$d/agent.t" | median); b=$(cut -d' ' -f1 "$d/ansible.t" | median); c=$(cut -d' ' -f1 "$d/puppet.t" | median)
+    echo "50 installed Debian packages wanted present (a no-op for every tool), $runs runs each (interleaved), load average $load_before -> $(load)"
+    echo "$(ansible-playbook --version 2>/dev/null | sed -n 1p); puppet $(puppet --version 2>/dev/null); agent $("$agent" version 2>/dev/null | head -n 1)"
+    echo
+    echo "| Scenario | agent plan | ansible-playbook --check (apt) | puppet apply --noop (package) | Ansible / agent | Puppet / agent |"
+    echo "|---|---:|---:|---:|---:|---:|"
+    printf '| packages no-op | %.2f s (%d MB) | %.2f s (%d MB) | %.2f s (%d MB) | %.1f× | %.1f× |\n' \
+        "$a" "$(($(cut -d' ' -f2 "$d/agent.t" | maxof) / 1024))" "$b" "$(($(cut -d' ' -f2 "$d/ansible.t" | maxof) / 1024))" \
+        "$c" "$(($(cut -d' ' -f2 "$d/puppet.t" | maxof) / 1024))" "$(echo "$b / $a" | bc -l)" "$(echo "$c / $a" | bc -l)"
+    echo
+}
+
 echo "$(nproc) cores, $(uname -r), $(java -version 2>&1 | head -n 1)"
 echo
 [ "${PEERS:-1}" = 0 ] || peers
 [ "${SANDBOX:-1}" = 0 ] || sandbox
+[ "${PACKAGES:-1}" = 0 ] || packages

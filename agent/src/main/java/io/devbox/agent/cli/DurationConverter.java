@@ -1,6 +1,6 @@
 package io.devbox.agent.cli;
 
-import io.devbox.agent.config.Durations;
+import io.devbox.agent.profile.Durations;
 import picocli.CommandLine;
 
 import java.time.Duration;

@@ -120,6 +120,6 @@ final class OverrideCommand implements Callable<Integer> {
 
     private static String left(Instant now, Overrides.Entry e) {
         Duration d = Duration.between(now, e.expiresAt()).withNanos(0);
-        return io.devbox.agent.config.Durations.format(d.isNegative() ? Duration.ZERO : d);
+        return io.devbox.agent.profile.Durations.format(d.isNegative() ? Duration.ZERO : d);
     }
 }

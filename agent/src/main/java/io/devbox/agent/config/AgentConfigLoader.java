@@ -9,6 +9,7 @@ import io.devbox.agent.host.AtomicFiles;
 import io.devbox.agent.host.TrustedPaths;
 import io.devbox.agent.host.Json;
 import io.devbox.agent.profile.AnyOfBranches;
+import io.devbox.agent.profile.Durations;
 import io.devbox.agent.profile.InstanceLocation;
 import io.devbox.agent.profile.SchemaViolation;
 import io.devbox.agent.profile.Node;

@@ -1,5 +1,7 @@
 package io.devbox.agent.config;
 
+import io.devbox.agent.profile.Durations;
+
 import java.time.Duration;
 import java.util.Locale;
 

@@ -1,7 +1,7 @@
 package io.devbox.agent.enrol;
 
 import io.devbox.agent.config.AgentConfig;
-import io.devbox.agent.config.Durations;
+import io.devbox.agent.profile.Durations;
 
 import java.nio.file.Path;
 import java.time.Duration;

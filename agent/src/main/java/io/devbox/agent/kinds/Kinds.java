@@ -6,6 +6,7 @@ import io.devbox.agent.engine.KindServices;
 import io.devbox.agent.kinds.cgroup.CgroupKind;
 import io.devbox.agent.kinds.go.GoKind;
 import io.devbox.agent.kinds.hooks.HooksKind;
+import io.devbox.agent.kinds.packages.PackagesKind;
 import io.devbox.agent.kinds.ports.PortsKind;
 import io.devbox.agent.kinds.runner.RunnerKind;
 import io.devbox.agent.kinds.sysctl.SysctlKind;
@@ -25,7 +26,8 @@ public final class Kinds {
             WslKind.DESCRIPTOR,
             GoKind.DESCRIPTOR,
             HooksKind.DESCRIPTOR,
-            RunnerKind.DESCRIPTOR);
+            RunnerKind.DESCRIPTOR,
+            PackagesKind.DESCRIPTOR);
 
     private static final ProfileSchema SCHEMA = KindRegistry.schemaOf(ALL);
 

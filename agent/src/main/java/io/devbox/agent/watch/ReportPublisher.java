@@ -1,6 +1,6 @@
 package io.devbox.agent.watch;
 
-import io.devbox.agent.config.Durations;
+import io.devbox.agent.profile.Durations;
 import io.devbox.agent.config.ReportPush;
 import io.devbox.agent.engine.ResourcePlan;
 import io.devbox.agent.engine.Status;

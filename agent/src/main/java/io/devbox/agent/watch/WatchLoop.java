@@ -106,8 +106,8 @@ public final class WatchLoop {
         int failures = 0;
         int exit = 0;
         log("watching (mode " + cfg.settings().mode().name().toLowerCase() + ", interval "
-                + io.devbox.agent.config.Durations.format(cfg.settings().interval()) + ", drift interval "
-                + io.devbox.agent.config.Durations.format(cfg.settings().driftInterval()) + ", report push "
+                + io.devbox.agent.profile.Durations.format(cfg.settings().interval()) + ", drift interval "
+                + io.devbox.agent.profile.Durations.format(cfg.settings().driftInterval()) + ", report push "
                 + cfg.settings().report().describe() + ", state " + stateDir + ")");
         while (!wakeup.stopRequested()) {
             WatchSettings s = cfg.settings();

@@ -10,6 +10,9 @@ import io.devbox.agent.kinds.cgroup.CgroupReconciler;
 import io.devbox.agent.kinds.go.GoLayout;
 import io.devbox.agent.kinds.go.GoReconciler;
 import io.devbox.agent.kinds.hooks.HooksReconciler;
+import io.devbox.agent.kinds.packages.DebianRoot;
+import io.devbox.agent.kinds.packages.LocalAptRepo;
+import io.devbox.agent.kinds.packages.PackagesReconciler;
 import io.devbox.agent.kinds.ports.PortsReconciler;
 import io.devbox.agent.kinds.runner.FakeRunnerPackage;
 import io.devbox.agent.kinds.runner.RunnerLayout;
@@ -58,6 +61,7 @@ final class KindFixtures {
             case "go" -> go(tmp, r);
             case "hook" -> hooks(tmp, r);
             case "runner" -> runner(tmp, r);
+            case "package" -> packages(tmp, r);
             default -> null;
         });
     }
@@ -289,6 +293,50 @@ final class KindFixtures {
         // finding, left to the unit kind's owner: a pruned unit's "restart pending" record stays in the state directory
         return new Parts(kinds, Sandboxes.host(root), root, spec, Set.of("opt/runner-standin"),
                 Set.of("var/lib/devbox-agent/unit/restart-pending"), true, server);
+    }
+
+    /**
+     * A sandbox that is a Debian root of its own (an empty dpkg database, apt's directories) with a local apt
+     * repository built by dpkg-deb and apt-ftparchive; the real dpkg and apt install into it. Some packages are there
+     * before (installed with dpkg by hand), at random versions; the profile wants each present, latest, a version,
+     * absent, or does not list it.
+     */
+    static KindFixture packages(Path tmp, Random r) throws Exception {
+        LocalAptRepo.requirePrerequisites();
+        Path root = tmp.resolve("box");
+        LocalAptRepo repo = new LocalAptRepo(tmp.resolve("apt"));
+        Map<String, List<String>> versions = new java.util.LinkedHashMap<>();
+        versions.put("devbox-t-a", List.of("1.0-1", "2.0-1"));
+        versions.put("devbox-t-b", List.of("1.0-1"));
+        versions.put("devbox-t-c", List.of("1:0.9-1", "1:1.0~rc1-1"));
+        versions.put("devbox-t-new", List.of("3.1-2"));
+        versions.put("devbox-t-old", List.of("0.1-1"));
+        for (Map.Entry<String, List<String>> e : versions.entrySet()) for (String v : e.getValue()) repo.add(e.getKey(), v, null, null);
+        repo.index();
+        DebianRoot.make(root, repo);
+        DebianRoot.update(root);
+        // always one to install and one to remove, whatever the seed
+        StringBuilder spec = new StringBuilder("apt:\n  devbox-t-new: present\n  devbox-t-old: absent\n");
+        DebianRoot.dpkgInstall(root, repo, "devbox-t-old", "0.1-1");
+        for (Map.Entry<String, List<String>> e : versions.entrySet()) {
+            String name = e.getKey();
+            if (name.equals("devbox-t-new") || name.equals("devbox-t-old")) continue;
+            List<String> vs = e.getValue();
+            if (r.nextBoolean()) DebianRoot.dpkgInstall(root, repo, name, vs.get(r.nextInt(vs.size())));
+            switch (r.nextInt(5)) {
+                case 0 -> spec.append("  ").append(name).append(": present\n");
+                case 1 -> spec.append("  ").append(name).append(": latest\n");
+                case 2 -> spec.append("  ").append(name).append(": \"").append(vs.get(r.nextInt(vs.size()))).append("\"\n");
+                case 3 -> spec.append("  ").append(name).append(": absent\n");
+                default -> {
+                    // not listed: the agent leaves it as it is
+                }
+            }
+        }
+        // a package is left installed when the profiles drop the section (prune needs prune: true in a packages section
+        // that is still there, which the system test covers)
+        return new Parts(PackagesReconciler::new, Sandboxes.host(root), root, spec.toString(), Set.of(), Set.of(), false, () -> {
+        });
     }
 
     private static String sha256(byte[] b) {

@@ -1,4 +1,4 @@
-package io.devbox.agent.config;
+package io.devbox.agent.profile;
 
 import java.time.Duration;
 import java.util.regex.Matcher;
@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 
 /** Durations as people write them: {@code 60s}, {@code 30m}, {@code 8h}, {@code 2d}, or combined ({@code 1h30m}). */
 public final class Durations {
-    /** The same syntax as the agent config schema's duration pattern. */
+    /** The syntax of durations in the agent config and in profiles (their schemas use this pattern). */
     public static final String PATTERN = "^([0-9]{1,9}(ms|s|m|h|d))+$";
     private static final Pattern WHOLE = Pattern.compile(PATTERN);
     private static final Pattern PART = Pattern.compile("([0-9]{1,9})(ms|s|m|h|d)");

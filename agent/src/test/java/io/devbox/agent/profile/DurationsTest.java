@@ -1,4 +1,4 @@
-package io.devbox.agent.config;
+package io.devbox.agent.profile;
 
 import org.junit.jupiter.api.Test;
 
