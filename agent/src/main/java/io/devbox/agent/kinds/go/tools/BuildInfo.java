@@ -5,7 +5,8 @@ import java.util.Optional;
 /**
  * The build information {@code go version -m FILE} prints: {@code FILE: go1.22.5}, then tab-separated lines
  * {@code path PACKAGE}, {@code mod MODULE VERSION SUM}, {@code dep ...}, {@code build ...}. Parsed defensively: a line
- * of another shape is ignored, and a binary without module information has no {@code path}.
+ * of another shape is ignored, a binary built outside a module has the path {@code command-line-arguments} and no
+ * {@code mod} line, and a file that is no Go program gives no output on stdout (go says so on stderr, exit code 0).
  */
 record BuildInfo(String toolchain, String path, String moduleVersion) {
 
@@ -15,8 +16,9 @@ record BuildInfo(String toolchain, String path, String moduleVersion) {
         String version = null;
         for (String line : output.split("\n")) {
             if (toolchain == null && !line.startsWith("\t")) {
+                // FILE: go1.22.5, or with experiments FILE: go1.22.5 X:boringcrypto (the version is the first word)
                 int colon = line.lastIndexOf(": go");
-                if (colon >= 0) toolchain = line.substring(colon + 2).strip();
+                if (colon >= 0) toolchain = line.substring(colon + 2).strip().split("\\s+")[0];
                 continue;
             }
             String[] f = line.strip().split("\t");
@@ -27,9 +29,15 @@ record BuildInfo(String toolchain, String path, String moduleVersion) {
         return Optional.of(new BuildInfo(toolchain, path, version));
     }
 
+    /** Longer paths are no module's (Go's own limit on import paths is far below); a plan line shows no more. */
+    static final int MAX_PATH = 500;
+
     /** {@code PACKAGE@VERSION}, or a description of what is missing. */
     String module() {
         if (path == null) return "a Go program without module information";
+        if (path.length() > MAX_PATH || (moduleVersion != null && moduleVersion.length() > MAX_PATH)) {
+            return "a Go program with an oversized module path";
+        }
         return path + "@" + (moduleVersion != null ? moduleVersion : "(devel)");
     }
 }
