@@ -263,9 +263,8 @@ final class KindFixtures {
         String spec = "versions: [\"" + go.version() + "\"]\nenv: {GOPROXY: \"" + proxy.url() + "\", GONOSUMDB: example.test}\n"
                 + (toolsDir.equals("/usr/local/go-tools") && r.nextBoolean() ? "" : "toolsDir: " + toolsDir + "\n") + "tools:\n" + tools;
         // the programs stay when the whole of go.tools leaves the profiles, as toolchains do when the go section goes
-        // (a tool dropped while others stay is removed: GoToolsSystemTest); root's module and build cache is a cache
-        return new Parts(GoToolsReconciler::new, Sandboxes.host(root), root, spec, Set.of(), Set.of("var/lib/devbox-agent/gotools"),
-                false, () -> {
+        // (a tool dropped while others stay is removed: GoToolsSystemTest)
+        return new Parts(GoToolsReconciler::new, Sandboxes.host(root), root, spec, Set.of(), Set.of(), false, () -> {
         });
     }
 
