@@ -31,9 +31,20 @@ public final class KindRegistry {
                 schema);
     }
 
-    /** The profile schema of these kinds: the envelope and each descriptor's fragment, in the descriptors' order. */
+    /**
+     * The profile schema of these kinds: the envelope and each section owner's fragment, in the descriptors' order. A
+     * kind {@link KindDescriptor#sharing sharing} a section needs that section's owner among {@code descriptors}.
+     */
     public static ProfileSchema schemaOf(List<KindDescriptor> descriptors) {
-        return ProfileSchema.of(descriptors.stream().map(d -> new SchemaSection(d.specKey(), d.schemaResource())).toList());
+        java.util.Set<String> described = new java.util.HashSet<>();
+        descriptors.forEach(d -> d.schema().ifPresent(s -> described.add(d.specKey())));
+        for (KindDescriptor d : descriptors) {
+            if (!described.contains(d.specKey())) {
+                throw new IllegalArgumentException("kind " + d.kind() + " reads spec." + d.specKey() + ", which no registered kind describes");
+            }
+        }
+        return ProfileSchema.of(descriptors.stream().filter(d -> d.schema().isPresent())
+                .map(d -> new SchemaSection(d.specKey(), d.schemaResource())).toList());
     }
 
     /** What profiles for these kinds are validated against. */
@@ -52,21 +63,25 @@ public final class KindRegistry {
 
     /**
      * The kind a name means: a kind's own name or its spec key ({@code unit} or {@code systemd}, {@code cgroup} or
-     * {@code cgroups}), case as given; empty when it names no kind.
+     * {@code cgroups}), case as given; empty when it names no kind. A spec key two kinds share names the first
+     * registered (see {@link #kindsOf} for all of them).
      */
     public java.util.Optional<Names> find(String name) {
         return names().stream().filter(n -> n.kind().equals(name) || n.specKey().equals(name)).findFirst();
     }
 
     /**
-     * The kind names {@code names} mean (a kind or its spec key: {@code systemd} is {@code unit}), sorted; empty for
-     * every kind. Throws IllegalArgumentException for a name of no kind (the command line refuses those first).
+     * The kind names {@code names} mean (a kind or its spec key: {@code systemd} is {@code unit}; a spec key two kinds
+     * share means both), sorted; empty for every kind. Throws IllegalArgumentException for a name of no kind (the
+     * command line refuses those first).
      */
     public List<String> kindsOf(java.util.Collection<String> names) {
         List<String> out = new java.util.ArrayList<>();
+        List<Names> all = names();
         for (String name : names) {
-            Names n = find(name).orElseThrow(() -> new IllegalArgumentException("unknown kind '" + name + "'"));
-            if (!out.contains(n.kind())) out.add(n.kind());
+            List<Names> meant = all.stream().filter(n -> n.kind().equals(name) || n.specKey().equals(name)).toList();
+            if (meant.isEmpty()) throw new IllegalArgumentException("unknown kind '" + name + "'");
+            for (Names n : meant) if (!out.contains(n.kind())) out.add(n.kind());
         }
         out.sort(null);
         return out;

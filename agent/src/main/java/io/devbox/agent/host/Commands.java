@@ -94,6 +94,22 @@ public class Commands {
         return new CommandResult(List.copyOf(argv), r.exitCode(), r.stdout(), r.stderr());
     }
 
+    /**
+     * Runs {@code argv} as the agent with a clean environment: {@code PATH}, locale and time zone of the agent, and
+     * {@code extraEnv}; nothing else of the agent's environment. For programs whose work root's own shell settings must
+     * not change (a {@code GOFLAGS}, {@code GOROOT} or {@code CC} exported where the agent was started).
+     */
+    public CommandResult runIsolated(List<String> argv, Map<String, String> extraEnv, Path workDir, Duration timeout)
+            throws IOException {
+        Map<String, String> env = new java.util.HashMap<>();
+        for (String k : PASSED_TO_USERS) {
+            String v = System.getenv(k);
+            if (v != null) env.put(k, v);
+        }
+        env.putAll(extraEnv);
+        return runWithEnvironment(argv, env, workDir, timeout);
+    }
+
     /** The agent's effective uid (the owner of its /proc/self). */
     public int selfUid() throws IOException {
         return (Integer) java.nio.file.Files.getAttribute(Path.of("/proc/self"), "unix:uid");

@@ -5,6 +5,7 @@ import io.devbox.agent.engine.KindRegistry;
 import io.devbox.agent.engine.KindServices;
 import io.devbox.agent.kinds.cgroup.CgroupKind;
 import io.devbox.agent.kinds.go.GoKind;
+import io.devbox.agent.kinds.go.tools.GoToolsKind;
 import io.devbox.agent.kinds.hooks.HooksKind;
 import io.devbox.agent.kinds.packages.PackagesKind;
 import io.devbox.agent.kinds.ports.PortsKind;
@@ -25,6 +26,7 @@ public final class Kinds {
             PortsKind.DESCRIPTOR,
             WslKind.DESCRIPTOR,
             GoKind.DESCRIPTOR,
+            GoToolsKind.DESCRIPTOR,
             HooksKind.DESCRIPTOR,
             RunnerKind.DESCRIPTOR,
             PackagesKind.DESCRIPTOR);

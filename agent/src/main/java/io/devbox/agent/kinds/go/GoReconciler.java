@@ -69,7 +69,7 @@ public final class GoReconciler implements Reconciler<GoResource, GoObserved> {
 
     @Override
     public List<GoResource> desired(Node section, DesiredContext context) throws ProfileException {
-        parsed = GoSpecParser.parse(section);
+        parsed = GoSpecParser.parse(section, context.identity() != null ? context.identity().home() : null);
         if (context.host() != null) {
             String problem = installDirProblem(context.host(), parsed.installDir());
             if (problem != null) throw new ProfileException(parsed.installDirOrigin(), "go.installDir " + parsed.installDir() + ": " + problem);
@@ -101,7 +101,7 @@ public final class GoReconciler implements Reconciler<GoResource, GoObserved> {
         if (name.equals("default")) {
             String current = lastApplied.get(CURRENT + "@" + Layer.PERSISTED.label());
             String dir = parentOf(current);
-            return Optional.of(new GoResource.Default(null, dir != null ? dir : installDir, null, Presence.absent(lastApplied)));
+            return Optional.of(new GoResource.Default(null, dir != null ? dir : installDir, null, null, Presence.absent(lastApplied)));
         }
         if (name.startsWith("env:")) {
             return Optional.of(new GoResource.EnvKey(name.substring(4), null, null, List.of(), Presence.absent(lastApplied)));
@@ -165,7 +165,7 @@ public final class GoReconciler implements Reconciler<GoResource, GoObserved> {
                 String wantCurrent = GoLayout.versionDir(d.installDir(), d.version());
                 // switching the default changes the go every shell and IDE gets
                 if (!wantCurrent.equals(s.current())) changes.add(Change.of(d.id(), d.origin(), new GoOp.SetCurrent(s.current(), wantCurrent)));
-                String script = GoLayout.profileScript(d.installDir());
+                String script = GoLayout.profileScript(d.installDir(), d.tools());
                 if (!GoLayout.fingerprint(script).equals(s.script())) {
                     changes.add(Change.of(d.id(), d.origin(), new GoOp.WriteScript(s.script(), s.scriptText(), script)));
                 }

@@ -31,15 +31,22 @@ public sealed interface GoResource extends DesiredResource {
     /**
      * {@code go[default]}: the {@code current} symlink and /etc/profile.d/devbox-go.sh. The {@link Presence.Absent absent}
      * form (no version) removes the symlink and the script.
+     *
+     * @param tools the go.tools' bin directory the script also puts on PATH, or null when the profile has no tools
      */
-    record Default(String version, String installDir, Origin origin, Presence presence) implements GoResource {
+    record Default(String version, String installDir, GoLayout.ToolsPath tools, Origin origin, Presence presence) implements GoResource {
         public Default {
             if (presence.isPresent() != (version != null)) throw new IllegalArgumentException("a present default has a version, an absent one none");
         }
 
         /** The default as a profile declares it. */
+        public Default(String version, String installDir, GoLayout.ToolsPath tools, Origin origin) {
+            this(version, installDir, tools, origin, Presence.PRESENT);
+        }
+
+        /** The default as a profile without go.tools declares it. */
         public Default(String version, String installDir, Origin origin) {
-            this(version, installDir, origin, Presence.PRESENT);
+            this(version, installDir, null, origin, Presence.PRESENT);
         }
 
         @Override

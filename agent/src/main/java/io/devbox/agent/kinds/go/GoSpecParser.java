@@ -42,7 +42,20 @@ final class GoSpecParser {
         return url.substring(start, end).contains("@");
     }
 
-    static Parsed parse(Node section) throws ProfileException {
+    /** @param home the developer's home: go.tools there are theirs ({@link GoLayout.ToolsPath#developersOwn()}) */
+    /**
+     * Where the go.tools kind (which reads the same section and checks these keys) puts its programs, for the
+     * profile.d script; null without tools or with a tools directory that kind refuses.
+     */
+    private static GoLayout.ToolsPath toolsPath(Node.Mapping m, String home) {
+        if (m.get("tools") == null) return null;
+        String dir = m.get("toolsDir") instanceof Node.Scalar s && !s.isNull() ? s.text() : GoLayout.DEFAULT_TOOLS_DIR;
+        dir = dir.replaceAll("/+$", "");
+        if (dir.isEmpty() || !GoLayout.SHELL_SAFE_PATH.matcher(dir).matches() || SafePaths.absoluteProblem(dir).isPresent()) return null;
+        return new GoLayout.ToolsPath(dir + "/bin", GoLayout.within(dir, home));
+    }
+
+    static Parsed parse(Node section, String home) throws ProfileException {
         // the schema has checked the section's shape (and that the composition lists versions); what follows is about
         // the values as expanded and what only the box can tell
         SpecReader r = new SpecReader();
@@ -145,7 +158,7 @@ final class GoSpecParser {
         for (var e : versions.entrySet()) {
             resources.add(new GoResource.Version(e.getKey(), installDir, io.devbox.agent.engine.Presence.PRESENT, mirror, checksums.get(e.getKey()), e.getValue()));
         }
-        if (defaultVersion != null) resources.add(new GoResource.Default(defaultVersion, installDir, defaultOrigin));
+        if (defaultVersion != null) resources.add(new GoResource.Default(defaultVersion, installDir, toolsPath(m, home), defaultOrigin));
 
         if (m.get("env") != null) {
             Node.Mapping em = r.mapping(m.get("env"), "go.env");

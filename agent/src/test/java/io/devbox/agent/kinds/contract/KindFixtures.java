@@ -9,6 +9,7 @@ import io.devbox.agent.host.TarGzExtractor;
 import io.devbox.agent.kinds.cgroup.CgroupReconciler;
 import io.devbox.agent.kinds.go.GoLayout;
 import io.devbox.agent.kinds.go.GoReconciler;
+import io.devbox.agent.kinds.go.tools.GoToolsReconciler;
 import io.devbox.agent.kinds.hooks.HooksReconciler;
 import io.devbox.agent.kinds.packages.DebianRoot;
 import io.devbox.agent.kinds.packages.LocalAptRepo;
@@ -23,6 +24,7 @@ import io.devbox.agent.kinds.testing.WindowsStandIns;
 import io.devbox.agent.kinds.wsl.WslEnvironment;
 import io.devbox.agent.kinds.wsl.WslReconciler;
 import io.devbox.agent.testing.GitRepos;
+import io.devbox.agent.testing.GoModuleProxy;
 import io.devbox.agent.testing.LoopbackServer;
 import io.devbox.agent.testing.Sandboxes;
 import io.devbox.agent.testing.Tarballs;
@@ -59,6 +61,7 @@ final class KindFixtures {
             case "port" -> ports(tmp, r);
             case "wsl" -> wsl(tmp, r);
             case "go" -> go(tmp, r);
+            case "gotool" -> goTools(tmp, r);
             case "hook" -> hooks(tmp, r);
             case "runner" -> runner(tmp, r);
             case "package" -> packages(tmp, r);
@@ -244,6 +247,29 @@ final class KindFixtures {
         // only by a go section that says prune: true, so dropping the whole section leaves them
         return new Parts(kinds, Sandboxes.host(root), root, spec, Set.of(), Set.of("home/dev/.config/go/env", "usr/local/go-versions"),
                 true, server);
+    }
+
+    /**
+     * Go programs built by the real go (Debian's, linked in as the sandbox's default toolchain) from a file:// module
+     * proxy outside the box; some tools in a custom toolsDir, some names already taken by a file that is no Go program.
+     */
+    static KindFixture goTools(Path tmp, Random r) throws Exception {
+        GoModuleProxy.RealGo go = GoModuleProxy.RealGo.find();
+        Path root = tmp.resolve("box");
+        go.linkInto(root, "/usr/local/go-versions");
+        GoModuleProxy proxy = GoModuleProxy.standard(tmp.resolve("proxy"));
+        String toolsDir = r.nextBoolean() ? "/usr/local/go-tools" : "/opt/tools";
+        StringBuilder tools = new StringBuilder();
+        int which = r.nextInt(3); // hello, greet or both
+        if (which != 1) tools.append("  hello: example.test/hello@").append(r.nextBoolean() ? "v1.0.0" : "v1.1.0").append('\n');
+        if (which != 0) tools.append("  greet: example.test/tools/cmd/greet@v0.2.0\n");
+        if (r.nextBoolean()) write(root.resolve(toolsDir.substring(1) + "/bin/hello"), "#!/bin/sh\necho not a Go program\n");
+        String spec = "versions: [\"" + go.version() + "\"]\nenv: {GOPROXY: \"" + proxy.url() + "\", GONOSUMDB: example.test}\n"
+                + (toolsDir.equals("/usr/local/go-tools") && r.nextBoolean() ? "" : "toolsDir: " + toolsDir + "\n") + "tools:\n" + tools;
+        // the programs stay when the whole of go.tools leaves the profiles, as toolchains do when the go section goes
+        // (a tool dropped while others stay is removed: GoToolsSystemTest)
+        return new Parts(GoToolsReconciler::new, Sandboxes.host(root), root, spec, Set.of(), Set.of(), false, () -> {
+        });
     }
 
     /** Git repositories in the developer's home, some with hooks of the developer's own. */

@@ -14,7 +14,7 @@ class GoSupplyChainTest {
     private static final String SUM = "a".repeat(64);
 
     private static GoSpecParser.Parsed parse(String yaml) throws ProfileException {
-        return GoSpecParser.parse(TestNodes.yaml("profiles/go.yaml", yaml));
+        return GoSpecParser.parse(TestNodes.yaml("profiles/go.yaml", yaml), "/home/dev");
     }
 
     private static String errors(String yaml) {
