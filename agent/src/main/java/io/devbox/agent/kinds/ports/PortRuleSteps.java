@@ -2,7 +2,7 @@ package io.devbox.agent.kinds.ports;
 
 import io.devbox.agent.engine.ResourceException;
 import io.devbox.agent.host.Host;
-import io.devbox.agent.kinds.wsl.WslEnvironment;
+import io.devbox.agent.host.WslEnvironment;
 
 import java.io.IOException;
 import java.util.List;

@@ -9,7 +9,7 @@ import io.devbox.agent.engine.Reconciler;
 import io.devbox.agent.engine.ResourceException;
 import io.devbox.agent.engine.ResourceSkipped;
 import io.devbox.agent.host.Host;
-import io.devbox.agent.kinds.wsl.WslEnvironment;
+import io.devbox.agent.host.WslEnvironment;
 import io.devbox.agent.profile.Node;
 import io.devbox.agent.profile.Origin;
 import io.devbox.agent.profile.ProfileError;
@@ -179,7 +179,13 @@ public final class PortsReconciler implements Reconciler<PortResource, PortObser
 
     private PortObserved.Proxy probeProxy(PortProxyRule d, Host host) throws ResourceException {
         if (!wsl.isWsl(host)) throw new ResourceSkipped(WslEnvironment.NOT_WSL);
-        if (networkingMode == null) networkingMode = wsl.networkingMode(host);
+        if (networkingMode == null) {
+            try {
+                networkingMode = wsl.networkingMode(host);
+            } catch (IOException e) {
+                throw new ResourceException(e.getMessage());
+            }
+        }
         if (!networkingMode.equals("nat")) {
             throw new ResourceSkipped(switch (networkingMode) {
                 case "mirrored" -> "mirrored networking needs no portproxy: Windows and the distro share their ports";

@@ -9,7 +9,6 @@ import io.devbox.agent.engine.Reconciler;
 import io.devbox.agent.engine.ResourceException;
 import io.devbox.agent.host.Host;
 import io.devbox.agent.host.KernelFiles;
-import io.devbox.agent.kinds.wsl.PersistSysctls;
 import io.devbox.agent.profile.Node;
 import io.devbox.agent.profile.ProfileError;
 import io.devbox.agent.profile.ProfileException;
@@ -26,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Kernel parameters, in two layers: the running value under /proc/sys and the persisted value in the agent's
@@ -38,16 +38,22 @@ public final class SysctlReconciler implements Reconciler<SysctlSetting, SysctlO
     private final KernelFiles.Reader kernel = new KernelFiles.Reader();
     private ManagedSysctlFile managed;
     private Map<String, SysctlConfFiles.Assignment> effective;
+    private final Predicate<Host> bootAppliesSysctlD;
     private Boolean bootCommandPersists;
+
+    /** @param bootAppliesSysctlD whether the box runs {@code sysctl --system} at boot without systemd (see {@link SysctlKind}) */
+    public SysctlReconciler(Predicate<Host> bootAppliesSysctlD) {
+        this.bootAppliesSysctlD = bootAppliesSysctlD;
+    }
 
     @Override
     public String kind() {
-        return SysctlKind.DESCRIPTOR.kind();
+        return SysctlKind.KIND;
     }
 
     @Override
     public String specKey() {
-        return SysctlKind.DESCRIPTOR.specKey();
+        return SysctlKind.SPEC_KEY;
     }
 
     @Override
@@ -93,7 +99,7 @@ public final class SysctlReconciler implements Reconciler<SysctlSetting, SysctlO
 
     /** wsl.persistSysctls makes /etc/wsl.conf's boot command run {@code sysctl --system}; read once per run. */
     private boolean bootCommandPersists(Host host) {
-        if (bootCommandPersists == null) bootCommandPersists = PersistSysctls.configured(host);
+        if (bootCommandPersists == null) bootCommandPersists = bootAppliesSysctlD.test(host);
         return bootCommandPersists;
     }
 

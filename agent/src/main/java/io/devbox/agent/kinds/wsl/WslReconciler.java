@@ -12,6 +12,8 @@ import io.devbox.agent.host.CommandResult;
 import io.devbox.agent.host.Host;
 import io.devbox.agent.host.Printable;
 import io.devbox.agent.host.SafePaths;
+import io.devbox.agent.host.WindowsTools;
+import io.devbox.agent.host.WslEnvironment;
 import io.devbox.agent.profile.Node;
 import io.devbox.agent.profile.Origin;
 import io.devbox.agent.profile.ProfileError;
@@ -215,7 +217,7 @@ public final class WslReconciler implements Reconciler<WslSetting, WslObserved> 
 
     /** {@code %UserProfile%} as cmd.exe expands it (CRLF output; a UNC-path warning on stderr is normal). */
     private String userProfile(Host host) throws ResourceException {
-        CommandResult r = run(host, List.of(WindowsTools.require(wsl.tools().cmd(), "cmd.exe"), "/c", "echo", "%UserProfile%"));
+        CommandResult r = run(host, List.of(tool(wsl.tools().cmd(), "cmd.exe"), "/c", "echo", "%UserProfile%"));
         String value = lastLine(r.stdout());
         if (!r.ok() || value.isEmpty() || value.contains("%") || !isWindowsPath(value)) {
             throw new ResourceException("cannot find the Windows user profile directory (set wsl.wslconfigPath): " + r.describe());
@@ -224,7 +226,7 @@ public final class WslReconciler implements Reconciler<WslSetting, WslObserved> 
     }
 
     private String wslpath(Host host, String windowsPath) throws ResourceException {
-        CommandResult r = run(host, List.of(WindowsTools.require(wsl.tools().wslpath(), "wslpath"), "-u", windowsPath));
+        CommandResult r = run(host, List.of(tool(wsl.tools().wslpath(), "wslpath"), "-u", windowsPath));
         String value = lastLine(r.stdout());
         if (!r.ok() || !value.startsWith("/")) throw new ResourceException("wslpath cannot translate " + windowsPath + ": " + r.describe());
         return value;
@@ -318,5 +320,11 @@ public final class WslReconciler implements Reconciler<WslSetting, WslObserved> 
         } catch (IOException e) {
             throw new ResourceException("cannot write " + file + ": " + IoErrors.describe(e));
         }
+    }
+
+    /** The program's path, or this resource's error naming what is missing. */
+    private static String tool(java.nio.file.Path tool, String name) throws ResourceException {
+        if (tool == null) throw new ResourceException(WindowsTools.notFound(name));
+        return tool.toString();
     }
 }

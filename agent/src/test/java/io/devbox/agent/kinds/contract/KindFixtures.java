@@ -17,7 +17,8 @@ import io.devbox.agent.kinds.runner.RunnerReconciler;
 import io.devbox.agent.kinds.sysctl.SysctlReconciler;
 import io.devbox.agent.kinds.systemd.UnitReconciler;
 import io.devbox.agent.kinds.testing.WindowsStandIns;
-import io.devbox.agent.kinds.wsl.WslEnvironment;
+import io.devbox.agent.host.WslEnvironment;
+import io.devbox.agent.kinds.wsl.PersistSysctls;
 import io.devbox.agent.kinds.wsl.WslReconciler;
 import io.devbox.agent.testing.GitRepos;
 import io.devbox.agent.testing.LoopbackServer;
@@ -114,7 +115,7 @@ final class KindFixtures {
         // a prune stops managing a kernel's live value: the value before the agent set it is not known to restore; and
         // a stale agent file from before is the agent's own, rewritten without the pruned keys rather than restored
         Set<String> kept = stale ? Set.of("proc/sys", "etc/sysctl.d/90-devbox-agent.conf") : Set.of("proc/sys");
-        return new Parts(SysctlReconciler::new, host, root, spec.toString(), Set.of(), kept, true, () -> {
+        return new Parts(() -> new SysctlReconciler(PersistSysctls::configured), host, root, spec.toString(), Set.of(), kept, true, () -> {
         });
     }
 

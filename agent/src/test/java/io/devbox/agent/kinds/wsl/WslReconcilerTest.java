@@ -1,5 +1,6 @@
 package io.devbox.agent.kinds.wsl;
 
+import io.devbox.agent.host.WslEnvironment;
 import io.devbox.agent.engine.Change;
 import io.devbox.agent.engine.DesiredContext;
 import io.devbox.agent.engine.ResourceSkipped;
