@@ -75,10 +75,8 @@ public final class SysctlReconciler implements Reconciler<SysctlSetting, SysctlO
                 errors.add(new ProfileError(e.getValue().origin(), "sysctl " + key.name() + ": expected a number or a string"));
                 continue;
             }
-            String v = SysctlValue.normalize(s.text());
-            if (s.text().indexOf('\n') >= 0 || s.text().indexOf('\r') >= 0 || s.text().indexOf('\0') >= 0) {
-                errors.add(new ProfileError(s.origin(), "sysctl " + key.name() + ": value may not contain a line break or NUL"));
-            } else if (v.isEmpty()) {
+            String v = SysctlValue.normalize(s.text()); // one line, no NUL: the schema's
+            if (v.isEmpty()) {
                 errors.add(new ProfileError(s.origin(), "sysctl " + key.name() + ": empty value"));
             } else {
                 out.add(new SysctlSetting(key, v, s.origin()));
