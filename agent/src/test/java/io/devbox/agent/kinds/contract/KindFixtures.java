@@ -38,6 +38,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -79,6 +80,23 @@ final class KindFixtures {
         @Override
         public Reconciler<?, ?> reconciler() {
             return reconcilers.get();
+        }
+
+        /** These parts, where {@code commands} tells which of the kind's commands change something. */
+        KindFixture withMutating(Predicate<List<String>> commands) {
+            Parts parts = this;
+            return new KindFixture() {
+                @Override public Reconciler<?, ?> reconciler() { return parts.reconciler(); }
+                @Override public Host host() { return parts.host(); }
+                @Override public Path tree() { return parts.tree(); }
+                @Override public String section() { return parts.section(); }
+                @Override public Set<String> notTheBox() { return parts.notTheBox(); }
+                @Override public Set<String> keptByPrune() { return parts.keptByPrune(); }
+                @Override public Set<String> restoredExactly() { return parts.restoredExactly(); }
+                @Override public boolean prunes() { return parts.prunes(); }
+                @Override public boolean mutates(List<String> argv) { return commands.test(argv); }
+                @Override public void close() { parts.close(); }
+            };
         }
 
         @Override
@@ -171,7 +189,7 @@ final class KindFixtures {
         // finding, left to the unit kind's owner: a pruned unit's "restart pending" record stays in the state directory
         return new Parts(UnitReconciler::new, Sandboxes.host(root), root, spec.toString(), Set.of(),
                 Set.of("var/lib/devbox-agent/unit/restart-pending"), true, () -> {
-        });
+        }).withMutating(KindFixtures::systemctlChanges);
     }
 
     /**
@@ -192,7 +210,7 @@ final class KindFixtures {
         win.write("firewall", "");
         return new Parts(() -> new PortsReconciler(new WslEnvironment(win.wslEnv())), host, tmp, spec.toString(),
                 Set.of("win/bin", "win/state/netsh.log", "win/state/reg.log"), Set.of("state/ports"), true, () -> {
-        }, Set.of("win/state/v4tov4", "win/state/firewall"));
+        }, Set.of("win/state/v4tov4", "win/state/firewall")).withMutating(KindFixtures::netshOrNftChanges);
     }
 
     /** /etc/wsl.conf with the developer's own notes and keys, in a WSL environment of stand-ins. */
@@ -268,7 +286,7 @@ final class KindFixtures {
         // wrote is ever lost, whoever moves the files later
         return new Parts(HooksReconciler::new, Sandboxes.host(root), root, spec.toString(), Set.of(),
                 Set.of("var/lib/devbox-agent/hook/kept"), true, () -> {
-                });
+                }).withMutating(KindFixtures::gitConfigWrite);
     }
 
     /** A runner package from a loopback mirror whose config.sh stand-in records what GitHub would have been told. */
@@ -289,7 +307,27 @@ final class KindFixtures {
                 TarGzExtractor.standard(), Map.of("CI_RUNNER_TOKEN", token), Path.of("/proc"), new UnitReconciler());
         // finding, left to the unit kind's owner: a pruned unit's "restart pending" record stays in the state directory
         return new Parts(kinds, Sandboxes.host(root), root, spec, Set.of("opt/runner-standin"),
-                Set.of("var/lib/devbox-agent/unit/restart-pending"), true, server);
+                Set.of("var/lib/devbox-agent/unit/restart-pending"), true, server)
+                .withMutating(argv -> argv.get(0).endsWith("/config.sh") || argv.get(0).endsWith("/svc.sh") || systemctlChanges(argv));
+    }
+
+    /** netsh adding, deleting or setting a portproxy or firewall rule; nft other than listing. */
+    static boolean netshOrNftChanges(List<String> argv) {
+        String program = argv.get(0);
+        if (program.endsWith("netsh.exe")) return argv.stream().anyMatch(a -> a.equals("add") || a.equals("delete") || a.equals("set"));
+        return program.endsWith("nft") && argv.stream().noneMatch(a -> a.equals("list"));
+    }
+
+    /** git config writing a key (not --get, --get-all, --get-regexp or --list). */
+    static boolean gitConfigWrite(List<String> argv) {
+        return argv.get(0).endsWith("git") && argv.contains("config")
+                && argv.stream().noneMatch(a -> a.startsWith("--get") || a.equals("--list") || a.equals("-l"));
+    }
+
+    /** systemctl changing a unit's state or systemd's view of the files. */
+    static boolean systemctlChanges(List<String> argv) {
+        return argv.get(0).endsWith("systemctl") && argv.stream().anyMatch(a -> Set.of("enable", "disable", "start", "stop", "restart",
+                "try-restart", "reload-or-restart", "mask", "unmask", "daemon-reload", "reset-failed").contains(a));
     }
 
     private static String sha256(byte[] b) {
