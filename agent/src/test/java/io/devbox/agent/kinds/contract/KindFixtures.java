@@ -156,10 +156,9 @@ final class KindFixtures {
             spec.append("  io: {weight: ").append(1 + r.nextInt(10000)).append("}\n");
         }
         FakeCgroupV2Kernel kernel = new FakeCgroupV2Kernel(cg);
-        // an intermediate cgroup made for a child (work.slice for work.slice/j0) is no resource of its own: it stays,
-        // as do the controllers enabled for children in the parents (others may use them)
+        // the controllers enabled for children in the root's subtree_control stay (others may use them)
         return new Parts(() -> new Settling<>(new CgroupReconciler(), kernel), Sandboxes.host(root), root, spec.toString(),
-                Set.of(), Set.of("sys/fs/cgroup/work.slice", "sys/fs/cgroup/cgroup.subtree_control"), true, () -> {
+                Set.of(), Set.of("sys/fs/cgroup/cgroup.subtree_control"), true, () -> {
         });
     }
 
@@ -186,15 +185,14 @@ final class KindFixtures {
             }
         }
         if (n == 0) spec.append("  only.service: {content: \"[Unit]\\n\"}\n");
-        // finding, left to the unit kind's owner: a pruned unit's "restart pending" record stays in the state directory
         return new Parts(UnitReconciler::new, Sandboxes.host(root), root, spec.toString(), Set.of(),
-                Set.of("var/lib/devbox-agent/unit/restart-pending"), true, () -> {
+                Set.of(), true, () -> {
         }).withMutating(KindFixtures::systemctlChanges);
     }
 
     /**
      * Windows port proxies through stand-ins of netsh.exe and friends; the agent's state in the temp directory (its
-     * record of the rules it owns, {@code state/ports}, stays after a prune); the Windows rules are restored exactly.
+     * record of the rules it owns goes with the last of them); the Windows rules are restored exactly.
      */
     static KindFixture ports(Path tmp, Random r) throws IOException {
         WindowsStandIns win = WindowsStandIns.install(tmp.resolve("win"));
@@ -209,7 +207,7 @@ final class KindFixtures {
         win.write("v4tov4", r.nextBoolean() ? "0.0.0.0/7000 127.0.0.1/7000\n" : "");
         win.write("firewall", "");
         return new Parts(() -> new PortsReconciler(new WslEnvironment(win.wslEnv())), host, tmp, spec.toString(),
-                Set.of("win/bin", "win/state/netsh.log", "win/state/reg.log"), Set.of("state/ports"), true, () -> {
+                Set.of("win/bin", "win/state/netsh.log", "win/state/reg.log"), Set.of(), true, () -> {
         }, Set.of("win/state/v4tov4", "win/state/firewall")).withMutating(KindFixtures::netshOrNftChanges);
     }
 
@@ -255,10 +253,8 @@ final class KindFixtures {
                 + (r.nextBoolean() ? "env: {GOPRIVATE: \"git.example.com/*\"}\n" : "env: {GOFLAGS: \"-mod=mod\"}\n");
         Supplier<Reconciler<?, ?>> kinds = () -> new GoReconciler(new Downloader(HttpClient.newHttpClient(), Duration.ofSeconds(5), null),
                 TarGzExtractor.standard());
-        // the developer's Go env file stays (emptied of the agent's keys) when the agent made it; toolchains are pruned
-        // only by a go section that says prune: true, so dropping the whole section leaves them
-        return new Parts(kinds, Sandboxes.host(root), root, spec, Set.of(), Set.of("home/dev/.config/go/env", "usr/local/go-versions"),
-                true, server);
+        // toolchains are pruned only by a go section that says prune: true, so dropping the whole section leaves them
+        return new Parts(kinds, Sandboxes.host(root), root, spec, Set.of(), Set.of("usr/local/go-versions"), true, server);
     }
 
     /** Git repositories in the developer's home, some with hooks of the developer's own. */
@@ -305,9 +301,8 @@ final class KindFixtures {
                 + "\ninstallDir: /opt/actions-runner\ntokenFile: /etc/devbox-agent/runner-token\n";
         Supplier<Reconciler<?, ?>> kinds = () -> new RunnerReconciler(new Downloader(HttpClient.newHttpClient(), Duration.ofSeconds(5), null),
                 TarGzExtractor.standard(), Map.of("CI_RUNNER_TOKEN", token), Path.of("/proc"), new UnitReconciler());
-        // finding, left to the unit kind's owner: a pruned unit's "restart pending" record stays in the state directory
         return new Parts(kinds, Sandboxes.host(root), root, spec, Set.of("opt/runner-standin"),
-                Set.of("var/lib/devbox-agent/unit/restart-pending"), true, server)
+                Set.of(), true, server)
                 .withMutating(argv -> argv.get(0).endsWith("/config.sh") || argv.get(0).endsWith("/svc.sh") || systemctlChanges(argv));
     }
 
