@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
  */
 final class CgroupSpecParser {
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_.@:+-]+");
+    /** What {@link #wholeNumber} answers for a size past 64 bits (no size is negative). */
+    private static final long TOO_LARGE = Long.MIN_VALUE;
 
     private final List<ProfileError> errors = new ArrayList<>();
 
@@ -61,8 +63,6 @@ final class CgroupSpecParser {
         }
         return Optional.of(new Wanted(s, parsed, t, v.origin()));
     }
-
-    private static final long TOO_LARGE = Long.MIN_VALUE;
 
     /** A size written as a YAML number (1.5e9), or {@link #TOO_LARGE} for one past 64 bits. */
     private static long wholeNumber(String t) {
