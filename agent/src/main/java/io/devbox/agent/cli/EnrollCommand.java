@@ -11,7 +11,7 @@ import io.devbox.agent.host.IoErrors;
 import io.devbox.agent.host.Printable;
 import io.devbox.agent.host.Redactor;
 import io.devbox.agent.host.Times;
-import io.devbox.agent.kinds.wsl.WslEnvironment;
+import io.devbox.agent.host.WslEnvironment;
 import io.devbox.agent.report.History;
 import io.devbox.agent.report.RunError;
 import io.devbox.agent.report.RunInfo;

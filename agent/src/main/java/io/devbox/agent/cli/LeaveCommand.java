@@ -6,7 +6,7 @@ import io.devbox.agent.enrol.EnrolmentFile;
 import io.devbox.agent.enrol.Installation;
 import io.devbox.agent.enrol.Loop;
 import io.devbox.agent.host.Printable;
-import io.devbox.agent.kinds.wsl.WslEnvironment;
+import io.devbox.agent.host.WslEnvironment;
 import io.devbox.agent.report.RunError;
 import io.devbox.agent.report.RunInfo;
 import io.devbox.agent.report.TextRenderer;

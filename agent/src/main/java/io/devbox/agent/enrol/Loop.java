@@ -1,7 +1,7 @@
 package io.devbox.agent.enrol;
 
 import io.devbox.agent.host.Host;
-import io.devbox.agent.kinds.wsl.WslEnvironment;
+import io.devbox.agent.host.WslEnvironment;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -12,15 +12,20 @@ import io.devbox.agent.kinds.ports.PortsKind;
 import io.devbox.agent.kinds.runner.RunnerKind;
 import io.devbox.agent.kinds.sysctl.SysctlKind;
 import io.devbox.agent.kinds.systemd.UnitKind;
+import io.devbox.agent.kinds.wsl.PersistSysctls;
 import io.devbox.agent.kinds.wsl.WslKind;
 import io.devbox.agent.profile.ProfileSchema;
 
 import java.util.List;
 
-/** Every kind this build knows, in the order their sections are planned: one line per kind. */
+/**
+ * Every kind this build knows, in the order their sections are planned: one line per kind. Kind packages never import
+ * each other (the runner's unit is the one documented exception, see LayeringTest); where one kind needs another's
+ * knowledge, it is handed in here.
+ */
 public final class Kinds {
     private static final List<KindDescriptor> ALL = List.of(
-            SysctlKind.DESCRIPTOR,
+            SysctlKind.descriptor(PersistSysctls::configured),
             CgroupKind.DESCRIPTOR,
             UnitKind.DESCRIPTOR,
             PortsKind.DESCRIPTOR,

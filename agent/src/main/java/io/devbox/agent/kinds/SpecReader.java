@@ -55,4 +55,12 @@ public final class SpecReader {
         error(node.origin(), what + " must be true or false, not " + s);
         return fallback;
     }
+
+    /**
+     * The value of a scalar the schema has accepted as an integer: YAML may write one as 8080, +8080, 8080.0 or 8.08e3
+     * (JSON Schema counts a number without a fraction as an integer).
+     */
+    public static long integer(String yamlText) {
+        return new java.math.BigDecimal(yamlText.strip()).longValueExact();
+    }
 }

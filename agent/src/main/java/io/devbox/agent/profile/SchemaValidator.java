@@ -122,7 +122,12 @@ final class SchemaValidator {
         if (max != null && max.canConvertToInt() && name.codePointCount(0, name.length()) > max.asInt()) return "maxLength";
         JsonNode min = names.get("minLength");
         if (min != null && min.canConvertToInt() && name.codePointCount(0, name.length()) < min.asInt()) return "minLength";
-        return names.has("pattern") ? "pattern" : "";
+        JsonNode pattern = names.get("pattern");
+        if (pattern != null && !java.util.regex.Pattern.compile(pattern.asString()).matcher(name).find()) return "pattern";
+        for (String other : List.of("not", "enum", "const")) {
+            if (names.has(other)) return other;
+        }
+        return pattern != null ? "pattern" : "";
     }
 
     /** "(allowed: a, b)" from the schema's properties at the same place, when it has any. */

@@ -4,10 +4,12 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.library.dependencies.SliceRule;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -50,6 +52,39 @@ class LayeringTest {
                         "source", "config", "metrics"))
                 .because("a kind is reached through its descriptor and talks to the box through host");
         rule.check(classes);
+    }
+
+    /**
+     * A kind package (with its subpackages, e.g. kinds.go.tools beside kinds.go) uses no other kind: box facts that
+     * several kinds ask (WSL, Windows tools) live in host, and one kind's knowledge another needs is handed in by
+     * kinds/Kinds. The one allowed edge: the runner's service is a systemd unit, which the runner converges through the
+     * unit kind's reconciler rather than a second copy of it.
+     */
+    private static SliceRule kindsAreIndependent() {
+        return slices().matching(AGENT + ".kinds.(*)..").should().notDependOnEachOther();
+    }
+
+    @Test
+    void kindPackagesDoNotUseEachOtherButTheRunnerItsUnit() {
+        kindsAreIndependent().ignoreDependency(resideInAPackage(AGENT + ".kinds.runner.."), resideInAPackage(AGENT + ".kinds.systemd.."))
+                .check(classes);
+        assertThat(kindsAreIndependent().evaluate(classes).hasViolation()).as("the runner's edge is seen, so the rule sees kinds' edges").isTrue();
+    }
+
+    @Test
+    void kindPackagesDoNotUseTheListOfKinds() {
+        noClasses().that().resideInAPackage(AGENT + ".kinds.*..")
+                .should().dependOnClassesThat().haveFullyQualifiedName(AGENT + ".kinds.Kinds")
+                .because("kinds/Kinds lists the kinds; a kind reaching back to it would make the list a cycle")
+                .check(classes);
+    }
+
+    @Test
+    void theCommandLineKnowsKindsOnlyByTheirList() {
+        noClasses().that().resideInAPackage(AGENT + ".cli..")
+                .should().dependOnClassesThat().resideInAPackage(AGENT + ".kinds.*..")
+                .because("commands reach kinds through kinds/Kinds; box facts such as WSL detection are host's")
+                .check(classes);
     }
 
     @Test

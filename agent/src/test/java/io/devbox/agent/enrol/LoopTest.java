@@ -1,6 +1,6 @@
 package io.devbox.agent.enrol;
 
-import io.devbox.agent.kinds.wsl.WslEnvironment;
+import io.devbox.agent.host.WslEnvironment;
 import io.devbox.agent.testing.Sandboxes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

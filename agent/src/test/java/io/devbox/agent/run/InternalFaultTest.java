@@ -1,5 +1,6 @@
 package io.devbox.agent.run;
 
+import io.devbox.agent.kinds.wsl.PersistSysctls;
 import io.devbox.agent.engine.ResourceException;
 import io.devbox.agent.kinds.sysctl.SysctlObserved;
 import io.devbox.agent.engine.InternalFault;
@@ -38,7 +39,7 @@ class InternalFaultTest {
     /** The sysctl kind with a bug: probing one key throws. */
     static final class BuggySysctl extends ForwardingReconciler<SysctlSetting, SysctlObserved> {
         BuggySysctl() {
-            super(new SysctlReconciler());
+            super(new SysctlReconciler(PersistSysctls::configured));
         }
 
         @Override

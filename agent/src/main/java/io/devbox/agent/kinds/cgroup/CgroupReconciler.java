@@ -48,6 +48,8 @@ public final class CgroupReconciler implements Reconciler<CgroupResource, Cgroup
 
     private long pageSize;
     private boolean reloadOwed;
+    /** The cgroups the profiles declare this run: an intermediate the agent made is never removed once declared. */
+    private java.util.Set<String> declared = java.util.Set.of();
 
     @Override
     public String kind() {
@@ -61,7 +63,9 @@ public final class CgroupReconciler implements Reconciler<CgroupResource, Cgroup
 
     @Override
     public List<CgroupResource> desired(Node section, DesiredContext context) throws ProfileException {
-        return new CgroupSpecParser().parse(section);
+        List<CgroupResource> out = new CgroupSpecParser().parse(section);
+        declared = out.stream().map(CgroupResource::path).collect(java.util.stream.Collectors.toUnmodifiableSet());
+        return out;
     }
 
     @Override
@@ -216,7 +220,7 @@ public final class CgroupReconciler implements Reconciler<CgroupResource, Cgroup
 
     @Override
     public void apply(CgroupResource r, Change change, Host host) throws ResourceException {
-        CgroupSteps steps = new CgroupSteps(r, host);
+        CgroupSteps steps = new CgroupSteps(r, host, declared);
         try {
             Operation.of(change, CgroupOp.class).applyWith(steps);
         } catch (IOException e) {

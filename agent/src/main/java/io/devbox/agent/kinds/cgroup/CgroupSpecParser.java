@@ -1,6 +1,7 @@
 package io.devbox.agent.kinds.cgroup;
 
 import io.devbox.agent.host.SafePaths;
+import io.devbox.agent.kinds.SpecReader;
 import io.devbox.agent.profile.Node;
 import io.devbox.agent.profile.Origin;
 import io.devbox.agent.profile.ProfileError;
@@ -11,97 +12,71 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-/** Turns the composed {@code cgroups:} section into resources; every error is located at the offending key or value. */
+/**
+ * Turns the composed {@code cgroups:} section into resources. The schema (cgroup/schema.json) has checked the paths,
+ * the settings and the form and range of every value; what is left is a size too large for the kernel's 64 bits.
+ */
 final class CgroupSpecParser {
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_.@:+-]+");
-    static final Pattern RESOURCE_ID = Pattern.compile("[a-z][a-z.]*\\[[^\\[\\]\\n]+\\]");
-    private static final long MAX_WEIGHT = 10_000;
+    /** What {@link #wholeNumber} answers for a size past 64 bits (no size is negative). */
+    private static final long TOO_LARGE = Long.MIN_VALUE;
 
     private final List<ProfileError> errors = new ArrayList<>();
 
     List<CgroupResource> parse(Node section) throws ProfileException {
         List<CgroupResource> out = new ArrayList<>();
         if (section instanceof Node.Mapping m) {
-            m.entries().forEach((path, node) -> resource(path, m.keyOrigin(path), node).ifPresent(out::add));
-        } else if (!(section instanceof Node.Scalar s && s.isNull())) {
-            errors.add(new ProfileError(section.origin(), "cgroups must be a mapping of cgroup paths to limits"));
+            m.entries().forEach((path, node) -> out.add(resource(path, m.keyOrigin(path), node)));
         }
         if (!errors.isEmpty()) throw new ProfileException(errors);
         return out;
     }
 
-    private Optional<CgroupResource> resource(String path, Origin keyOrigin, Node node) {
-        Optional<String> problem = pathProblem(path);
-        if (problem.isPresent()) {
-            errors.add(new ProfileError(keyOrigin, "invalid cgroup path: " + problem.get()));
-            return Optional.empty();
-        }
+    private CgroupResource resource(String path, Origin keyOrigin, Node node) {
         List<Wanted> limits = new ArrayList<>();
         List<String> dependsOn = new ArrayList<>();
         if (node instanceof Node.Mapping m) {
             for (var e : m.entries().entrySet()) {
-                String group = e.getKey();
-                if (group.equals("dependsOn")) {
-                    dependsOn.addAll(dependsOn(e.getValue(), errors));
-                } else {
-                    group(group, e.getValue(), limits); // memory, cpu, io or pids: the schema allows no other key
+                if (e.getKey().equals("dependsOn")) {
+                    dependsOn.addAll(dependsOn(e.getValue()));
+                } else if (e.getValue() instanceof Node.Mapping group) { // memory, cpu, io or pids
+                    group.entries().forEach((key, v) -> {
+                        if (v instanceof Node.Scalar scalar && !scalar.isNull()) value(Setting.of(e.getKey(), key), scalar).ifPresent(limits::add);
+                    });
                 }
             }
-        } else if (!(node instanceof Node.Scalar s && s.isNull())) {
-            errors.add(new ProfileError(node.origin(), "the limits of cgroup " + path + " must be a mapping"));
         }
-        return Optional.of(new CgroupResource(path, keyOrigin, limits, dependsOn));
-    }
-
-    private void group(String group, Node node, List<Wanted> limits) {
-        if (!(node instanceof Node.Mapping m)) {
-            errors.add(new ProfileError(node.origin(), group + " must be a mapping"));
-            return;
-        }
-        for (var e : m.entries().entrySet()) {
-            Setting s = Setting.of(group, e.getKey());
-            if (s == null) {
-                errors.add(new ProfileError(m.keyOrigin(e.getKey()), "unknown setting " + group + "." + e.getKey()));
-                continue;
-            }
-            if (!(e.getValue() instanceof Node.Scalar v) || v.isNull()) {
-                errors.add(new ProfileError(e.getValue().origin(), s.profileName() + " must be a value"));
-                continue;
-            }
-            value(s, v).ifPresent(limits::add);
-        }
+        return new CgroupResource(path, keyOrigin, limits, dependsOn);
     }
 
     private Optional<Wanted> value(Setting s, Node.Scalar v) {
         String t = v.text().strip();
-        Optional<Long> parsed;
-        String expected;
-        switch (s) {
-            case MEMORY_MAX, MEMORY_HIGH, MEMORY_SWAP_MAX -> {
-                parsed = Conversions.parseSize(t).filter(n -> n == Wanted.MAX || n > 0 || s == Setting.MEMORY_SWAP_MAX);
-                expected = "a size in bytes with an optional K, M, G or T suffix (binary), or max";
-            }
-            case CPU_MAX -> {
-                parsed = Conversions.parseCpuPercent(t).filter(q -> q == Wanted.MAX || (q >= 1000 && q <= 100_000_000L));
-                expected = "a percentage of one CPU from 1% to 100000% (e.g. \"150%\"), or max";
-            }
-            case CPU_WEIGHT, IO_WEIGHT -> {
-                parsed = integer(t).filter(n -> n >= 1 && n <= MAX_WEIGHT);
-                expected = "an integer from 1 to 10000 (the default is 100)";
-            }
-            case PIDS_MAX -> {
-                parsed = t.equals("max") ? Optional.of(Wanted.MAX) : integer(t).filter(n -> n >= 1 && n <= 4_194_304L);
-                expected = "a number of tasks from 1 to 4194304, or max";
-            }
-            default -> throw new IllegalStateException();
-        }
-        if (parsed.isEmpty()) {
-            errors.add(new ProfileError(v.origin(), "invalid " + s.profileName() + " '" + t + "': expected " + expected));
+        long parsed = switch (s) {
+            case MEMORY_MAX, MEMORY_HIGH, MEMORY_SWAP_MAX -> Conversions.parseSize(t).orElseGet(() -> wholeNumber(t));
+            case CPU_MAX -> Conversions.parseCpuPercent(t).orElseThrow();
+            case CPU_WEIGHT, IO_WEIGHT -> SpecReader.integer(t);
+            case PIDS_MAX -> t.equals("max") ? Wanted.MAX : SpecReader.integer(t);
+        };
+        if (parsed == TOO_LARGE) {
+            errors.add(new ProfileError(v.origin(), "invalid " + s.profileName() + " '" + t + "': larger than the kernel can hold (2^63 - 1 bytes)"));
             return Optional.empty();
         }
-        return Optional.of(new Wanted(s, parsed.get(), t, v.origin()));
+        return Optional.of(new Wanted(s, parsed, t, v.origin()));
     }
 
+    /** A size written as a YAML number (1.5e9), or {@link #TOO_LARGE} for one past 64 bits. */
+    private static long wholeNumber(String t) {
+        try {
+            return SpecReader.integer(t);
+        } catch (ArithmeticException | NumberFormatException e) {
+            return TOO_LARGE;
+        }
+    }
+
+    /**
+     * Why a cgroup path read from elsewhere than a profile (the agent's record of what it applied) is not one the
+     * agent would manage; a profile's paths are the schema's to check.
+     */
     static Optional<String> pathProblem(String path) {
         Optional<String> p = SafePaths.relativeProblem(path);
         if (p.isPresent()) return p;
@@ -112,25 +87,12 @@ final class CgroupSpecParser {
         return Optional.empty();
     }
 
-    /** Parses an explicit {@code dependsOn: [kind[name], ...]} list. */
-    static List<String> dependsOn(Node node, List<ProfileError> errors) {
+    /** An explicit {@code dependsOn: [kind[name], ...]} list (its ids' form is the schema's). */
+    static List<String> dependsOn(Node node) {
         List<String> ids = new ArrayList<>();
-        if (!(node instanceof Node.Sequence seq)) {
-            errors.add(new ProfileError(node.origin(), "dependsOn must be a list of resource ids like cgroup[build.slice]"));
-            return ids;
-        }
-        for (Node item : seq.items()) {
-            if (item instanceof Node.Scalar s && !s.isNull() && RESOURCE_ID.matcher(s.text()).matches()) {
-                ids.add(s.text());
-            } else {
-                errors.add(new ProfileError(item.origin(), "dependsOn entries must be resource ids like cgroup[build.slice] or unit[docker.service]"));
-            }
+        if (node instanceof Node.Sequence seq) {
+            for (Node item : seq.items()) ids.add(((Node.Scalar) item).text());
         }
         return ids;
-    }
-
-    private static Optional<Long> integer(String t) {
-        if (!t.matches("[0-9]{1,10}")) return Optional.empty();
-        return Optional.of(Long.parseLong(t));
     }
 }

@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Set;
 
 /**
  * How each {@link CgroupOp} is made true for one cgroup, on v1 or v2 as the box's cgroup filesystem is now. Writing or
@@ -23,9 +25,11 @@ final class CgroupSteps implements CgroupOp.Steps {
     private final Path cg;
     private final boolean v2;
     private boolean reloadOwed;
+    private final Set<String> declared;
 
-    CgroupSteps(CgroupResource r, Host host) {
+    CgroupSteps(CgroupResource r, Host host, Set<String> declared) {
         this.r = r;
+        this.declared = declared;
         this.host = host;
         this.cg = host.cgroupDir();
         this.v2 = Files.exists(cg.resolve("cgroup.controllers"));
@@ -37,12 +41,20 @@ final class CgroupSteps implements CgroupOp.Steps {
 
     @Override
     public void makeDirectory(CgroupOp.MakeDirectory m) throws IOException {
+        Path root = hierarchyRoot(m.hierarchy());
+        List<String> made = MadeParents.missing(root, r.path());
+        new MadeParents(host.stateDir(), m.hierarchy()).add(made); // before mkdir: a crash in between leaves none unrecorded
         Files.createDirectories(directory(m.hierarchy()));
     }
 
     @Override
     public void removeDirectory(CgroupOp.RemoveDirectory m) throws IOException {
         removeCgroup(directory(m.hierarchy()));
+        new MadeParents(host.stateDir(), m.hierarchy()).removeUnused(hierarchyRoot(m.hierarchy()), r.path(), declared);
+    }
+
+    private Path hierarchyRoot(String hierarchy) {
+        return hierarchy.isEmpty() ? cg : cg.resolve(hierarchy);
     }
 
     @Override

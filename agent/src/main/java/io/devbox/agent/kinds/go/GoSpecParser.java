@@ -1,6 +1,5 @@
 package io.devbox.agent.kinds.go;
 
-import io.devbox.agent.host.Downloader;
 import io.devbox.agent.host.SafePaths;
 import io.devbox.agent.kinds.SpecReader;
 import io.devbox.agent.profile.Node;
@@ -19,7 +18,6 @@ import java.util.regex.Pattern;
 final class GoSpecParser {
     /** Go release names: 1.22.5, 1.21.0, 1.20 (the first releases before 1.21 had no .0), 1.23rc1, 1.22beta1. */
     static final Pattern VERSION = Pattern.compile("1\\.(0|[1-9][0-9]*)(\\.(0|[1-9][0-9]*))?((rc|beta)[1-9][0-9]*)?");
-    private static final Pattern ENV_KEY = Pattern.compile("[A-Z_][A-Z0-9_]*");
 
     /**
      * The parsed section: the resources and the settings removal() needs.
@@ -68,6 +66,10 @@ final class GoSpecParser {
                 var problem = SafePaths.absoluteProblem(s);
                 if (problem.isPresent()) r.error(m.get("installDir").origin(), "go.installDir: " + problem.get());
                 else if (s.replaceAll("/+$", "").isEmpty()) r.error(m.get("installDir").origin(), "go.installDir may not be /");
+                else if (!GoLayout.SHELL_SAFE_PATH.matcher(s).matches()) {
+                    // a ${...} variable may bring any character: the expanded path goes into the profile.d script
+                    r.error(m.get("installDir").origin(), "go.installDir: only letters, digits and ._+@-/ (it is written into a shell script): " + io.devbox.agent.host.Printable.escape(s));
+                }
                 else installDir = s.replaceAll("/+$", "");
             }
         }
@@ -93,23 +95,14 @@ final class GoSpecParser {
         }
 
         Map<String, Origin> versions = new LinkedHashMap<>();
-        Node versionsNode = m.get("versions");
-        if (versionsNode == null) {
-            r.error(m.origin(), "go.versions is required");
-        } else {
-            for (Node item : r.sequence(versionsNode, "go.versions")) {
-                String v = r.string(item, "a go version");
-                if (v == null) continue;
-                if (!VERSION.matcher(v).matches()) {
-                    r.error(item.origin(), "not a Go version: '" + v + "' (expected e.g. 1.22.5, 1.23rc1"
-                            + (v.startsWith("go") ? "; write it without the 'go' prefix" : "") + ")");
-                } else if (versions.containsKey(v)) {
-                    r.error(item.origin(), "go version " + v + " is listed twice (first at " + versions.get(v).shortForm() + ")");
-                } else {
-                    versions.put(v, item.origin());
-                }
+        for (Node item : ((Node.Sequence) m.get("versions")).items()) { // Go versions, at least one: the schema's
+            String v = ((Node.Scalar) item).text();
+            if (versions.containsKey(v)) {
+                // profiles compose lists, so a version can be listed twice across files though each file's list is unique
+                r.error(item.origin(), "go version " + v + " is listed twice (first at " + versions.get(v).shortForm() + ")");
+            } else {
+                versions.put(v, item.origin());
             }
-            if (versionsNode instanceof Node.Sequence s && s.items().isEmpty()) r.error(versionsNode.origin(), "go.versions is empty");
         }
 
         String defaultVersion = null;
@@ -126,21 +119,8 @@ final class GoSpecParser {
         }
 
         Map<String, String> checksums = new LinkedHashMap<>();
-        if (m.get("checksums") != null) {
-            Node.Mapping cm = r.mapping(m.get("checksums"), "go.checksums");
-            if (cm != null) {
-                cm.entries().forEach((v, node) -> {
-                    if (!VERSION.matcher(v).matches()) r.error(cm.keyOrigin(v), "go.checksums: not a Go version: '" + v + "'");
-                    String sum = r.string(node, "go.checksums." + v);
-                    if (sum == null) return;
-                    String lower = sum.toLowerCase(Locale.ROOT);
-                    if (!Downloader.isSha256(lower)) {
-                        r.error(node.origin(), "go.checksums." + v + " is not a sha256 (64 hex digits): " + sum);
-                    } else {
-                        checksums.put(v, lower);
-                    }
-                });
-            }
+        if (m.get("checksums") instanceof Node.Mapping cm) { // Go versions to sha256 sums: the schema's
+            cm.entries().forEach((v, node) -> checksums.put(v, ((Node.Scalar) node).text().toLowerCase(Locale.ROOT)));
         }
 
         boolean prune = m.get("prune") != null && r.bool(m.get("prune"), "go.prune", false);
@@ -160,31 +140,18 @@ final class GoSpecParser {
         }
         if (defaultVersion != null) resources.add(new GoResource.Default(defaultVersion, installDir, toolsPath(m, home), defaultOrigin));
 
-        if (m.get("env") != null) {
-            Node.Mapping em = r.mapping(m.get("env"), "go.env");
-            if (em != null) {
-                em.entries().forEach((k, node) -> {
-                    Origin ko = em.keyOrigin(k);
-                    if (!ENV_KEY.matcher(k).matches()) {
-                        r.error(ko, "go.env: not an environment variable name: " + k);
-                        return;
-                    }
-                    if (k.equals("GOENV")) {
-                        r.error(ko, "go.env: GOENV can only be set in the process environment, not in the env file");
-                        return;
-                    }
-                    String value = r.string(node, "go.env." + k);
-                    if (value == null) return;
-                    if (value.contains("\n") || value.contains("\r")) {
-                        r.error(node.origin(), "go.env." + k + " may not contain a line break");
-                        return;
-                    }
-                    List<String> warnings = k.equals("GOTOOLCHAIN")
-                            ? List.of("GOTOOLCHAIN in the env file overrides toolchain wrappers and the 'current' default (golang/go#64665)")
-                            : List.of();
-                    resources.add(new GoResource.EnvKey(k, value, node.origin(), warnings));
-                });
-            }
+        if (m.get("env") instanceof Node.Mapping em) { // names (not GOENV) and one-line values: the schema's
+            em.entries().forEach((k, node) -> {
+                String value = ((Node.Scalar) node).text();
+                if (value.contains("\n") || value.contains("\r")) { // as expanded: a variable's value is not the schema's
+                    r.error(node.origin(), "go.env." + k + " may not contain a line break");
+                    return;
+                }
+                List<String> warnings = k.equals("GOTOOLCHAIN")
+                        ? List.of("GOTOOLCHAIN in the env file overrides toolchain wrappers and the 'current' default (golang/go#64665)")
+                        : List.of();
+                resources.add(new GoResource.EnvKey(k, value, node.origin(), warnings));
+            });
         }
         r.throwIfAny();
         Origin installDirOrigin = m.get("installDir") != null ? m.get("installDir").origin() : m.origin();

@@ -131,13 +131,26 @@ final class GoSteps implements GoOp.Steps {
             boolean existed = fs.stat(file).isPresent();
             String before = GoReconciler.readEnvFile(host);
             String after = GoEnvFile.set(before, key, value);
+            Path createdRecord = createdEnvFileRecord(host);
+            if (existed && after.isEmpty() && Files.exists(createdRecord)) {
+                // the agent made this file and its last key goes: the file goes with it (a key of the developer's keeps it)
+                fs.delete(file);
+                Files.deleteIfExists(createdRecord);
+                return;
+            }
             if (after.equals(before) && existed) return;
             if (value == null && !existed) return;
+            if (!existed) AtomicFiles.write(createdRecord, (file + "\n").getBytes(StandardCharsets.UTF_8)); // root-only: the agent's state
             fs.write(file, after.getBytes(StandardCharsets.UTF_8), existed ? null : "rw-r--r--", true);
         } catch (UnsafePathException ex) {
             throw new ResourceException("cannot update the Go env file: " + ex.getMessage(), ex);
         } catch (IOException ex) {
             throw new ResourceException("cannot update the Go env file " + file + ": " + ex.getMessage(), ex);
         }
+    }
+
+    /** The agent's record that it created the developer's Go env file (so that it removes the file it made, and only that). */
+    static Path createdEnvFileRecord(Host host) {
+        return host.stateDir().resolve("go").resolve("created-env-file");
     }
 }

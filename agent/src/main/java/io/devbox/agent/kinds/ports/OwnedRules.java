@@ -79,6 +79,10 @@ final class OwnedRules {
     }
 
     private void write(State s) throws IOException {
+        if (s.portproxy().isEmpty() && s.routeLocalnet().isEmpty()) {
+            AtomicFiles.delete(file); // the agent owns no rule any more: nothing of it stays behind
+            return;
+        }
         // root-only: the agent's state directory
         AtomicFiles.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(s), "rw-------");
     }

@@ -2,7 +2,7 @@ package io.devbox.agent.kinds.ports;
 
 import io.devbox.agent.engine.ResourceException;
 import io.devbox.agent.host.Host;
-import io.devbox.agent.kinds.wsl.WslEnvironment;
+import io.devbox.agent.host.WslEnvironment;
 
 import java.io.IOException;
 import java.util.List;
@@ -38,8 +38,13 @@ final class PortRuleSteps implements PortOp.Steps {
     public void addProxy(PortOp.AddProxy op) throws ResourceException, IOException {
         PortProxyRule r = rule(PortProxyRule.class, op);
         String address = InterfaceAddress.of(host, r.iface());
-        windows().add(r.listenAddress(), r.port(), address, r.targetPort());
-        owned.addPortproxy(r.listenAddress().toLowerCase(Locale.ROOT) + "/" + r.port());
+        WindowsPortProxy windows = windows();
+        String listen = r.listenAddress().toLowerCase(Locale.ROOT) + "/" + r.port();
+        // applying it again changes nothing on Windows when the entry already points there (as allowFirewall does)
+        if (!(address + "/" + r.targetPort()).equalsIgnoreCase(windows.entries().get(listen))) {
+            windows.add(r.listenAddress(), r.port(), address, r.targetPort());
+        }
+        owned.addPortproxy(listen);
     }
 
     @Override

@@ -9,7 +9,8 @@ import io.devbox.agent.engine.Reconciler;
 import io.devbox.agent.engine.ResourceException;
 import io.devbox.agent.engine.ResourceSkipped;
 import io.devbox.agent.host.Host;
-import io.devbox.agent.kinds.wsl.WslEnvironment;
+import io.devbox.agent.kinds.SpecReader;
+import io.devbox.agent.host.WslEnvironment;
 import io.devbox.agent.profile.Node;
 import io.devbox.agent.profile.Origin;
 import io.devbox.agent.profile.ProfileError;
@@ -40,8 +41,6 @@ public final class PortsReconciler implements Reconciler<PortResource, PortObser
     static final String FIELD_FIREWALL = "firewall";
     static final String FIELD_DNAT = "dnat";
     static final String FIELD_ROUTE_LOCALNET = "route_localnet";
-    private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
-    private static final Pattern IFACE = Pattern.compile("[A-Za-z0-9_.@-]{1,15}");
     private static final Pattern PROXY_ID = Pattern.compile("port\\[tcp/(\\d+)]");
     private static final Pattern LOCALHOST_ID = Pattern.compile("port\\[tcp/(\\d+):localhost]");
     private static final Pattern IIFNAME = Pattern.compile("iifname \"([^\"]+)\"");
@@ -72,45 +71,28 @@ public final class PortsReconciler implements Reconciler<PortResource, PortObser
     @Override
     public List<PortResource> desired(Node section, DesiredContext context) throws ProfileException {
         if (section == null || section instanceof Node.Scalar s && s.isNull()) return List.of();
-        if (!(section instanceof Node.Sequence seq)) throw new ProfileException(section.origin(), "ports must be a list of port rules");
+        // the schema has checked every rule's fields (port numbers, tcp, an IPv4 listenAddress, an interface name,
+        // booleans); what follows is what it cannot say: a port or a localhost target listed twice
         List<ProfileError> errors = new ArrayList<>();
         List<PortResource> out = new ArrayList<>();
         Map<Integer, Origin> seenPorts = new HashMap<>();
         Map<String, Origin> seenLocalTargets = new HashMap<>();
-        for (Node item : seq.items()) {
-            if (!(item instanceof Node.Mapping m)) {
-                errors.add(new ProfileError(item.origin(), "a port rule must be a mapping like {port: 8080}"));
-                continue;
-            }
-            int before = errors.size();
-            Integer port = intValue(m, "port", null, errors);
-            if (port == null && m.get("port") == null) errors.add(new ProfileError(m.origin(), "a port rule needs 'port'"));
-            Integer target = intValue(m, "targetPort", port, errors);
-            String protocol = text(m, "protocol", "tcp");
-            if (!"tcp".equalsIgnoreCase(protocol)) {
-                errors.add(new ProfileError(m.get("protocol").origin(), "protocol '" + protocol + "' is not supported: Windows portproxy forwards TCP only (use tcp)"));
-            }
+        for (Node item : ((Node.Sequence) section).items()) {
+            Node.Mapping m = (Node.Mapping) item;
+            int port = (int) SpecReader.integer(text(m, "port", null));
+            int target = (int) SpecReader.integer(text(m, "targetPort", String.valueOf(port)));
             String listen = text(m, "listenAddress", "0.0.0.0");
-            if (!IPV4.matcher(listen).matches()) {
-                errors.add(new ProfileError(m.get("listenAddress").origin(), "listenAddress must be an IPv4 address like 0.0.0.0 or 127.0.0.1, not '" + listen + "'"));
-            }
-            Boolean firewall = boolValue(m, "firewall", true, errors);
-            Boolean localhostOnly = boolValue(m, "localhostOnly", false, errors);
-            Boolean onLinux = boolValue(m, "localhostOnlyOnLinux", false, errors);
+            boolean firewall = Boolean.parseBoolean(text(m, "firewall", "true"));
+            boolean localhostOnly = Boolean.parseBoolean(text(m, "localhostOnly", "false"));
+            boolean onLinux = Boolean.parseBoolean(text(m, "localhostOnlyOnLinux", "false"));
             String iface = text(m, "interface", "eth0");
-            if (!IFACE.matcher(iface).matches()) {
-                errors.add(new ProfileError(m.get("interface").origin(), "interface must be a network interface name like eth0, not '" + iface + "'"));
-            }
-            if (port != null) {
-                Origin prev = seenPorts.putIfAbsent(port, m.origin());
-                if (prev != null) {
-                    errors.add(new ProfileError(m.origin(), "port " + port + " is already listed at " + prev.longForm()));
-                }
-            }
-            if (Boolean.TRUE.equals(localhostOnly) && target != null) {
-                Origin prev = seenLocalTargets.putIfAbsent(iface + "/" + target, m.origin());
-                if (prev != null) {
-                    errors.add(new ProfileError(m.origin(), "targetPort " + target + " on " + iface + " is already forwarded to localhost by the rule at " + prev.longForm()));
+            int before = errors.size();
+            Origin prev = seenPorts.putIfAbsent(port, m.origin());
+            if (prev != null) errors.add(new ProfileError(m.origin(), "port " + port + " is already listed at " + prev.longForm()));
+            if (localhostOnly) {
+                Origin prevTarget = seenLocalTargets.putIfAbsent(iface + "/" + target, m.origin());
+                if (prevTarget != null) {
+                    errors.add(new ProfileError(m.origin(), "targetPort " + target + " on " + iface + " is already forwarded to localhost by the rule at " + prevTarget.longForm()));
                 }
             }
             if (errors.size() != before) continue;
@@ -125,29 +107,6 @@ public final class PortsReconciler implements Reconciler<PortResource, PortObser
         Node n = m.get(key);
         if (n instanceof Node.Scalar s && !s.isNull()) return s.text().strip();
         return dflt;
-    }
-
-    private static Integer intValue(Node.Mapping m, String key, Integer dflt, List<ProfileError> errors) {
-        Node n = m.get(key);
-        if (n == null || n instanceof Node.Scalar s && s.isNull()) return dflt;
-        if (n instanceof Node.Scalar s && s.text().strip().matches("[0-9]{1,5}")) {
-            int v = Integer.parseInt(s.text().strip());
-            if (v >= 1 && v <= 65535) return v;
-        }
-        errors.add(new ProfileError(n.origin(), key + " must be a port number from 1 to 65535"));
-        return null;
-    }
-
-    private static Boolean boolValue(Node.Mapping m, String key, boolean dflt, List<ProfileError> errors) {
-        Node n = m.get(key);
-        if (n == null || n instanceof Node.Scalar s && s.isNull()) return dflt;
-        if (n instanceof Node.Scalar s) {
-            String t = s.text().strip().toLowerCase(Locale.ROOT);
-            if (t.equals("true")) return true;
-            if (t.equals("false")) return false;
-        }
-        errors.add(new ProfileError(n.origin(), key + " must be true or false"));
-        return null;
     }
 
     @Override
@@ -179,7 +138,13 @@ public final class PortsReconciler implements Reconciler<PortResource, PortObser
 
     private PortObserved.Proxy probeProxy(PortProxyRule d, Host host) throws ResourceException {
         if (!wsl.isWsl(host)) throw new ResourceSkipped(WslEnvironment.NOT_WSL);
-        if (networkingMode == null) networkingMode = wsl.networkingMode(host);
+        if (networkingMode == null) {
+            try {
+                networkingMode = wsl.networkingMode(host);
+            } catch (IOException e) {
+                throw new ResourceException(e.getMessage());
+            }
+        }
         if (!networkingMode.equals("nat")) {
             throw new ResourceSkipped(switch (networkingMode) {
                 case "mirrored" -> "mirrored networking needs no portproxy: Windows and the distro share their ports";

@@ -3,7 +3,7 @@ package io.devbox.agent.kinds.ports;
 import io.devbox.agent.engine.ResourceException;
 import io.devbox.agent.host.CommandResult;
 import io.devbox.agent.host.Host;
-import io.devbox.agent.kinds.wsl.WindowsTools;
+import io.devbox.agent.host.WindowsTools;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -36,7 +36,7 @@ final class WindowsPortProxy {
 
     /** Every v4tov4 entry: {@code listenaddr/port} (lower case) to {@code connectaddr/port}. */
     Map<String, String> entries() throws ResourceException {
-        CommandResult r = run(List.of(WindowsTools.require(tools.reg(), "reg.exe"), "query", REG_KEY));
+        CommandResult r = run(List.of(tool(tools.reg(), "reg.exe"), "query", REG_KEY));
         if (r.ok()) return parseRegQuery(r.stdout());
         // reg.exe exits 1 for a missing key ("ERROR: The system was unable to find the specified registry key or
         // value." in English, localized elsewhere): no portproxy rule was ever made on this Windows.
@@ -58,7 +58,7 @@ final class WindowsPortProxy {
 
     /** How many firewall rules carry this name (0 when netsh says none match). */
     int firewallRules(String name) throws ResourceException {
-        CommandResult r = run(List.of(WindowsTools.require(tools.netsh(), "netsh.exe"), "advfirewall", "firewall", "show", "rule", "name=" + name));
+        CommandResult r = run(List.of(tool(tools.netsh(), "netsh.exe"), "advfirewall", "firewall", "show", "rule", "name=" + name));
         if (r.ok()) return countRules(r.stdout());
         if (r.exitCode() == 1) return 0; // "No rules match the specified criteria."
         throw new ResourceException("cannot read the firewall rule '" + name + "': " + r.describe());
@@ -93,7 +93,7 @@ final class WindowsPortProxy {
 
     private void netsh(List<String> args, boolean noneIsFine) throws ResourceException {
         List<String> argv = new ArrayList<>();
-        argv.add(WindowsTools.require(tools.netsh(), "netsh.exe"));
+        argv.add(tool(tools.netsh(), "netsh.exe"));
         argv.addAll(args);
         CommandResult r = run(argv);
         if (r.ok()) return;
@@ -138,5 +138,11 @@ final class WindowsPortProxy {
         } catch (IOException e) {
             throw new ResourceException("cannot run " + argv.get(0) + ": " + e.getMessage());
         }
+    }
+
+    /** The program's path, or this resource's error naming what is missing. */
+    private static String tool(java.nio.file.Path tool, String name) throws ResourceException {
+        if (tool == null) throw new ResourceException(WindowsTools.notFound(name));
+        return tool.toString();
     }
 }

@@ -9,7 +9,6 @@ import io.devbox.agent.engine.Reconciler;
 import io.devbox.agent.engine.ResourceException;
 import io.devbox.agent.host.Host;
 import io.devbox.agent.host.KernelFiles;
-import io.devbox.agent.kinds.wsl.PersistSysctls;
 import io.devbox.agent.profile.Node;
 import io.devbox.agent.profile.ProfileError;
 import io.devbox.agent.profile.ProfileException;
@@ -26,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Kernel parameters, in two layers: the running value under /proc/sys and the persisted value in the agent's
@@ -38,16 +38,22 @@ public final class SysctlReconciler implements Reconciler<SysctlSetting, SysctlO
     private final KernelFiles.Reader kernel = new KernelFiles.Reader();
     private ManagedSysctlFile managed;
     private Map<String, SysctlConfFiles.Assignment> effective;
+    private final Predicate<Host> bootAppliesSysctlD;
     private Boolean bootCommandPersists;
+
+    /** @param bootAppliesSysctlD whether the box runs {@code sysctl --system} at boot without systemd (see {@link SysctlKind}) */
+    public SysctlReconciler(Predicate<Host> bootAppliesSysctlD) {
+        this.bootAppliesSysctlD = bootAppliesSysctlD;
+    }
 
     @Override
     public String kind() {
-        return SysctlKind.DESCRIPTOR.kind();
+        return SysctlKind.KIND;
     }
 
     @Override
     public String specKey() {
-        return SysctlKind.DESCRIPTOR.specKey();
+        return SysctlKind.SPEC_KEY;
     }
 
     @Override
@@ -69,10 +75,8 @@ public final class SysctlReconciler implements Reconciler<SysctlSetting, SysctlO
                 errors.add(new ProfileError(e.getValue().origin(), "sysctl " + key.name() + ": expected a number or a string"));
                 continue;
             }
-            String v = SysctlValue.normalize(s.text());
-            if (s.text().indexOf('\n') >= 0 || s.text().indexOf('\r') >= 0 || s.text().indexOf('\0') >= 0) {
-                errors.add(new ProfileError(s.origin(), "sysctl " + key.name() + ": value may not contain a line break or NUL"));
-            } else if (v.isEmpty()) {
+            String v = SysctlValue.normalize(s.text()); // one line, no NUL: the schema's
+            if (v.isEmpty()) {
                 errors.add(new ProfileError(s.origin(), "sysctl " + key.name() + ": empty value"));
             } else {
                 out.add(new SysctlSetting(key, v, s.origin()));
@@ -93,7 +97,7 @@ public final class SysctlReconciler implements Reconciler<SysctlSetting, SysctlO
 
     /** wsl.persistSysctls makes /etc/wsl.conf's boot command run {@code sysctl --system}; read once per run. */
     private boolean bootCommandPersists(Host host) {
-        if (bootCommandPersists == null) bootCommandPersists = PersistSysctls.configured(host);
+        if (bootCommandPersists == null) bootCommandPersists = bootAppliesSysctlD.test(host);
         return bootCommandPersists;
     }
 

@@ -143,6 +143,8 @@ final class UnitActions {
             }
         } else {
             changed = AtomicFiles.delete(p);
+            // a unit leaving the profiles takes its "restart pending" record with it: nothing is left to restart for
+            if (u.presence().isAbsent()) Files.deleteIfExists(UnitReconciler.restartMarker(host, u.name()));
             if (boxPath.contains(".d/")) {
                 try {
                     Files.deleteIfExists(p.getParent());

@@ -25,7 +25,6 @@ import java.util.regex.Pattern;
 
 /** Turns the composed {@code systemd:} section into unit resources; every error is located. */
 final class UnitSpecParser {
-    private static final Pattern RESOURCE_ID = Pattern.compile("[a-z][a-z.]*\\[[^\\[\\]\\n]+\\]");
     private static final Pattern SLICE_LINE = Pattern.compile("(?m)^\\s*Slice\\s*=\\s*(\\S+)\\s*$");
 
     private final DesiredContext context;
@@ -47,11 +46,7 @@ final class UnitSpecParser {
     }
 
     private Optional<UnitResource> unit(String name, Origin keyOrigin, Node node) {
-        Optional<String> bad = UnitNames.unitProblem(name);
-        if (bad.isPresent()) {
-            errors.add(new ProfileError(keyOrigin, bad.get()));
-            return Optional.empty();
-        }
+        // the schema has checked the name, the drop-ins' names and the fields' values (enabled, state, restartOnChange)
         int before = errors.size();
         String content = null;
         Map<String, String> dropins = new LinkedHashMap<>();
@@ -59,61 +54,35 @@ final class UnitSpecParser {
         UnitResource.RunState state = null;
         boolean restartOnChange = true;
         List<String> dependsOn = new ArrayList<>();
-        Origin contentOrigin = null;
         Origin enabledOrigin = null;
         Origin stateOrigin = null;
         if (node instanceof Node.Mapping m) {
             for (var e : m.entries().entrySet()) {
-                String key = e.getKey();
                 Node v = e.getValue();
-                switch (key) {
-                    case "content" -> {
-                        if (contentOrigin != null) {
-                            errors.add(new ProfileError(m.keyOrigin(key), "give either content or file, not both"));
-                            continue;
-                        }
-                        content = text(v, "content");
-                        contentOrigin = m.keyOrigin(key);
-                    }
-                    case "file" -> {
-                        if (contentOrigin != null) {
-                            errors.add(new ProfileError(m.keyOrigin(key), "give either content or file, not both"));
-                            continue;
-                        }
-                        content = file(v);
-                        contentOrigin = m.keyOrigin(key);
-                    }
-                    case "dropins" -> dropins(v, dropins);
+                switch (e.getKey()) {
+                    case "content" -> content = checkText(((Node.Scalar) v).text(), v.origin(), "content");
+                    case "file" -> content = file(v);
+                    case "dropins" -> ((Node.Mapping) v).entries().forEach((dropin, text) -> {
+                        String t = checkText(((Node.Scalar) text).text(), text.origin(), "drop-in " + dropin);
+                        if (t != null) dropins.put(dropin, t);
+                    });
                     case "enabled" -> {
                         enabledOrigin = v.origin();
                         enabled = switch (scalar(v)) {
                             case "true" -> UnitResource.Enablement.ENABLED;
                             case "false" -> UnitResource.Enablement.DISABLED;
-                            case "masked" -> UnitResource.Enablement.MASKED;
-                            default -> {
-                                errors.add(new ProfileError(v.origin(), "enabled must be true, false or masked"));
-                                yield null;
-                            }
+                            default -> UnitResource.Enablement.MASKED;
                         };
                     }
                     case "state" -> {
                         stateOrigin = v.origin();
-                        state = switch (scalar(v)) {
-                            case "started" -> UnitResource.RunState.STARTED;
-                            case "stopped" -> UnitResource.RunState.STOPPED;
-                            default -> {
-                                errors.add(new ProfileError(v.origin(), "state must be started or stopped"));
-                                yield null;
-                            }
-                        };
+                        state = scalar(v).equals("started") ? UnitResource.RunState.STARTED : UnitResource.RunState.STOPPED;
                     }
-                    case "restartOnChange" -> {
-                        String b = scalar(v);
-                        if (b.equals("true") || b.equals("false")) restartOnChange = b.equals("true");
-                        else errors.add(new ProfileError(v.origin(), "restartOnChange must be true or false"));
+                    case "restartOnChange" -> restartOnChange = Boolean.parseBoolean(scalar(v));
+                    case "dependsOn" -> {
+                        for (Node item : ((Node.Sequence) v).items()) dependsOn.add(((Node.Scalar) item).text());
                     }
-                    case "dependsOn" -> dependsOn.addAll(dependsOn(v));
-                    default -> throw new IllegalStateException(key);
+                    default -> throw new IllegalStateException(e.getKey());
                 }
             }
         }
@@ -151,22 +120,6 @@ final class UnitSpecParser {
         return out;
     }
 
-    private void dropins(Node v, Map<String, String> into) {
-        if (!(v instanceof Node.Mapping m)) {
-            errors.add(new ProfileError(v.origin(), "dropins must be a mapping of NAME.conf to text"));
-            return;
-        }
-        for (var e : m.entries().entrySet()) {
-            Optional<String> bad = UnitNames.dropinProblem(e.getKey());
-            if (bad.isPresent()) {
-                errors.add(new ProfileError(m.keyOrigin(e.getKey()), bad.get()));
-                continue;
-            }
-            String t = text(e.getValue(), "drop-in " + e.getKey());
-            if (t != null) into.put(e.getKey(), t);
-        }
-    }
-
     private String file(Node v) {
         String path = scalar(v);
         Optional<String> bad = SafePaths.relativeProblem(path);
@@ -191,14 +144,7 @@ final class UnitSpecParser {
         return null;
     }
 
-    private String text(Node v, String what) {
-        if (!(v instanceof Node.Scalar s) || s.isNull()) {
-            errors.add(new ProfileError(v.origin(), what + " must be text"));
-            return null;
-        }
-        return checkText(s.text(), v.origin(), what);
-    }
-
+    /** Text as a unit file holds it: not blank, no NUL (which a profile's file can hold as well as its content), a final newline. */
     private String checkText(String t, Origin origin, String what) {
         if (t.isBlank()) {
             errors.add(new ProfileError(origin, what + " is empty"));
@@ -211,24 +157,7 @@ final class UnitSpecParser {
         return t.endsWith("\n") ? t : t + "\n";
     }
 
-    private List<String> dependsOn(Node node) {
-        List<String> ids = new ArrayList<>();
-        if (!(node instanceof Node.Sequence seq)) {
-            errors.add(new ProfileError(node.origin(), "dependsOn must be a list of resource ids like cgroup[build.slice]"));
-            return ids;
-        }
-        for (Node item : seq.items()) {
-            if (item instanceof Node.Scalar s && !s.isNull() && RESOURCE_ID.matcher(s.text()).matches()) ids.add(s.text());
-            else errors.add(new ProfileError(item.origin(), "dependsOn entries must be resource ids like cgroup[build.slice] or unit[docker.service]"));
-        }
-        return ids;
-    }
-
     private static String scalar(Node v) {
         return v instanceof Node.Scalar s && !s.isNull() ? s.text().strip() : "";
-    }
-
-    private static boolean isNull(Node n) {
-        return n instanceof Node.Scalar s && s.isNull();
     }
 }

@@ -1,43 +1,26 @@
 package io.devbox.agent.kinds.wsl;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import java.util.regex.Pattern;
 
-/** The sections, keys and value types of /etc/wsl.conf and .wslconfig that profiles may set (see DOMAIN.md). */
+/**
+ * How WSL compares the values of the /etc/wsl.conf and .wslconfig keys that profiles may set (see DOMAIN.md). Which keys
+ * exist and what their values may be is the schema's (wsl/schema.json, which WslKeysTest holds this table to); this
+ * table says only what the schema cannot: WSL reads booleans, modes and sizes case-insensitively.
+ */
 public final class WslKeys {
 
-    /** A value type: validates and normalizes for comparison. */
+    /** A value type: how its values are normalized for comparison. */
     public enum Type {
-        BOOL("true or false"), INT("a whole number"), SIZE("a size like 8GB, 512MB"), STRING("a string"),
-        CGROUPS("v1 or v2"), NETWORKING_MODE("nat, mirrored, virtioproxy or none"),
-        MEMORY_RECLAIM("disabled, gradual or dropcache"), PORT_LIST("a comma-separated list of ports");
+        BOOL, INT, SIZE, STRING, CGROUPS, NETWORKING_MODE, MEMORY_RECLAIM, PORT_LIST;
 
-        private static final Pattern SIZE_RE = Pattern.compile("(?i)[0-9]+([KMGT]B?|B)?");
-        private static final Pattern PORTS_RE = Pattern.compile("[0-9]{1,5}(\\s*,\\s*[0-9]{1,5})*");
-        private final String expected;
-
-        Type(String expected) {
-            this.expected = expected;
-        }
-
-        public String expected() {
-            return expected;
-        }
-
-        public boolean valid(String v) {
+        /** The form a profile's value is kept in: text as written, sizes and port lists stripped, the rest lower case. */
+        public String canonical(String v) {
             return switch (this) {
-                case BOOL -> v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false");
-                case INT -> v.matches("[0-9]{1,10}");
-                case SIZE -> SIZE_RE.matcher(v).matches();
-                case STRING -> true;
-                case CGROUPS -> List.of("v1", "v2").contains(v.toLowerCase(Locale.ROOT));
-                case NETWORKING_MODE -> List.of("nat", "mirrored", "virtioproxy", "none").contains(v.toLowerCase(Locale.ROOT));
-                case MEMORY_RECLAIM -> List.of("disabled", "gradual", "dropcache").contains(v.toLowerCase(Locale.ROOT));
-                case PORT_LIST -> PORTS_RE.matcher(v).matches();
+                case STRING -> v;
+                case SIZE, PORT_LIST -> v.strip();
+                default -> normalize(v);
             };
         }
 
@@ -72,25 +55,9 @@ public final class WslKeys {
     private WslKeys() {
     }
 
-    /** The known section names of a file, in documentation order. */
-    public static List<String> sections(WslFile file) {
-        return List.copyOf(KNOWN.get(file).keySet());
-    }
-
-    /** The known key names of a section, canonical spelling. */
-    public static List<String> keys(WslFile file, String section) {
-        Map<String, Type> m = KNOWN.get(file).get(section);
-        return m == null ? List.of() : List.copyOf(m.keySet());
-    }
-
-    /** The canonical spelling of a section (names are case-insensitive), if known. */
-    public static Optional<String> section(WslFile file, String name) {
-        return KNOWN.get(file).keySet().stream().filter(s -> s.equalsIgnoreCase(name)).findFirst();
-    }
-
-    /** The canonical spelling of a key in a known section, if known. */
-    public static Optional<String> key(WslFile file, String section, String name) {
-        return keys(file, section).stream().filter(k -> k.equalsIgnoreCase(name)).findFirst();
+    /** The files' sections, each with its keys and their types (what WslKeysTest compares with the schema). */
+    static Map<String, Map<String, Type>> known(WslFile file) {
+        return KNOWN.get(file);
     }
 
     public static Type type(WslFile file, String section, String key) {

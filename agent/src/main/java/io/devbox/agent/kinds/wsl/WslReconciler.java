@@ -12,6 +12,8 @@ import io.devbox.agent.host.CommandResult;
 import io.devbox.agent.host.Host;
 import io.devbox.agent.host.Printable;
 import io.devbox.agent.host.SafePaths;
+import io.devbox.agent.host.WindowsTools;
+import io.devbox.agent.host.WslEnvironment;
 import io.devbox.agent.profile.Node;
 import io.devbox.agent.profile.Origin;
 import io.devbox.agent.profile.ProfileError;
@@ -71,92 +73,50 @@ public final class WslReconciler implements Reconciler<WslSetting, WslObserved> 
     @Override
     public List<WslSetting> desired(Node section, DesiredContext context) throws ProfileException {
         if (section == null || section instanceof Node.Scalar s && s.isNull()) return List.of();
-        Node.Mapping top = (Node.Mapping) section; // its keys and shapes are the schema's (wsl/schema.json)
-        List<ProfileError> errors = new ArrayList<>();
+        // the schema (wsl/schema.json) has checked the sections, keys and values, one line each; what follows turns
+        // them into the form WSL compares, and checks the .wslconfig path beyond its shape
+        Node.Mapping top = (Node.Mapping) section;
         String wslconfigPath = null;
-        Node pathNode = top.get("wslconfigPath");
-        if (pathNode != null && !(pathNode instanceof Node.Scalar ps && ps.isNull())) {
-            wslconfigPath = pathNode instanceof Node.Scalar ps ? ps.text().strip() : null;
-            Optional<String> problem = wslconfigPath == null ? Optional.of("must be a path") : pathProblem(wslconfigPath);
-            problem.ifPresent(p -> errors.add(new ProfileError(pathNode.origin(), "wslconfigPath " + p)));
+        if (top.get("wslconfigPath") instanceof Node.Scalar ps && !ps.isNull()) {
+            wslconfigPath = ps.text().strip();
+            Optional<String> problem = pathProblem(wslconfigPath);
+            if (problem.isPresent()) throw new ProfileException(ps.origin(), "wslconfigPath " + problem.get());
         }
         List<WslSetting> out = new ArrayList<>();
         for (WslFile file : WslFile.values()) {
-            Node n = top.get(file.profileKey());
-            if (n == null || n instanceof Node.Scalar s && s.isNull()) continue;
-            settings(file, n, file == WslFile.WSLCONFIG ? wslconfigPath : null, errors, out);
-        }
-        Node persist = top.get("persistSysctls");
-        if (persist != null && !(persist instanceof Node.Scalar s0 && s0.isNull())) {
-            String t = persist instanceof Node.Scalar s ? s.text().strip().toLowerCase(Locale.ROOT) : "";
-            if (!t.equals("true") && !t.equals("false")) {
-                errors.add(new ProfileError(persist.origin(), "persistSysctls must be true or false"));
-            } else if (t.equals("true") && !systemdRequested(out)) {
-                // with [boot] systemd=true, systemd-sysctl applies /etc/sysctl.d at boot: no command needed
-                int i = indexOf(out, WslFile.CONF, "boot", "command");
-                if (i >= 0) {
-                    WslSetting explicit = out.get(i);
-                    out.set(i, new WslSetting(WslFile.CONF, "boot", "command",
-                            PersistSysctls.withSysctlSystem(explicit.value()), false, null, explicit.origin()));
-                } else {
-                    out.add(new WslSetting(WslFile.CONF, "boot", "command", null, true, null, persist.origin()));
-                }
+            if (top.get(file.profileKey()) instanceof Node.Mapping sections) {
+                settings(file, sections, file == WslFile.WSLCONFIG ? wslconfigPath : null, out);
             }
         }
-        if (!errors.isEmpty()) throw new ProfileException(errors);
+        if (top.get("persistSysctls") instanceof Node.Scalar persist && "true".equalsIgnoreCase(persist.text()) && !systemdRequested(out)) {
+            // with [boot] systemd=true, systemd-sysctl applies /etc/sysctl.d at boot: no command needed
+            int i = indexOf(out, WslFile.CONF, "boot", "command");
+            if (i >= 0) {
+                WslSetting explicit = out.get(i);
+                out.set(i, new WslSetting(WslFile.CONF, "boot", "command",
+                        PersistSysctls.withSysctlSystem(explicit.value()), false, null, explicit.origin()));
+            } else {
+                out.add(new WslSetting(WslFile.CONF, "boot", "command", null, true, null, persist.origin()));
+            }
+        }
         return out;
     }
 
-    private static void settings(WslFile file, Node n, String wslconfigPath, List<ProfileError> errors, List<WslSetting> out) {
-        String where = file == WslFile.CONF ? "wsl.conf" : ".wslconfig";
-        if (!(n instanceof Node.Mapping sections)) {
-            errors.add(new ProfileError(n.origin(), file.profileKey() + " must map " + where + " sections to their keys"));
-            return;
-        }
+    private static void settings(WslFile file, Node.Mapping sections, String wslconfigPath, List<WslSetting> out) {
         for (var se : sections.entries().entrySet()) {
-            Optional<String> section = WslKeys.section(file, se.getKey());
-            if (section.isEmpty()) {
-                errors.add(new ProfileError(sections.keyOrigin(se.getKey()), "unknown " + where + " section '" + se.getKey()
-                        + "'; known sections: " + String.join(", ", WslKeys.sections(file))));
-                continue;
-            }
-            if (!(se.getValue() instanceof Node.Mapping keys)) {
-                errors.add(new ProfileError(se.getValue().origin(), "section " + section.get() + " must map keys to values"));
-                continue;
-            }
+            if (!(se.getValue() instanceof Node.Mapping keys)) continue; // an empty section
             for (var ke : keys.entries().entrySet()) {
-                Optional<String> key = WslKeys.key(file, section.get(), ke.getKey());
-                if (key.isEmpty()) {
-                    errors.add(new ProfileError(keys.keyOrigin(ke.getKey()), "unknown " + where + " key '" + section.get() + "."
-                            + ke.getKey() + "'; known keys of [" + section.get() + "]: " + String.join(", ", WslKeys.keys(file, section.get()))));
-                    continue;
-                }
-                WslKeys.Type type = WslKeys.type(file, section.get(), key.get());
-                if (!(ke.getValue() instanceof Node.Scalar v) || v.isNull()) {
-                    errors.add(new ProfileError(ke.getValue().origin(), section.get() + "." + key.get() + " must be " + type.expected()));
-                    continue;
-                }
-                String value = v.text();
-                if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
-                    errors.add(new ProfileError(v.origin(), section.get() + "." + key.get() + " may not contain a line break"));
-                    continue;
-                }
-                if (!type.valid(value.strip())) {
-                    errors.add(new ProfileError(v.origin(), section.get() + "." + key.get() + " must be " + type.expected() + ", not '" + value + "'"));
-                    continue;
-                }
-                String canonical = type == WslKeys.Type.STRING ? value : type.normalize(value);
-                if (type == WslKeys.Type.SIZE || type == WslKeys.Type.PORT_LIST) canonical = value.strip();
-                out.add(new WslSetting(file, section.get(), key.get(), canonical, false, wslconfigPath, v.origin()));
+                if (!(ke.getValue() instanceof Node.Scalar v) || v.isNull()) continue;
+                WslKeys.Type type = WslKeys.type(file, se.getKey(), ke.getKey());
+                out.add(new WslSetting(file, se.getKey(), ke.getKey(), type.canonical(v.text()), false, wslconfigPath, v.origin()));
             }
         }
     }
 
+    /** Beyond the schema's shape (a Linux or a Windows path, one line, no '..' segment): a Linux path must be a safe one. */
     private static Optional<String> pathProblem(String p) {
-        if (p.indexOf('\n') >= 0 || p.indexOf('\r') >= 0 || p.indexOf('\0') >= 0) return Optional.of("may not contain a line break");
         if (List.of(p.split("[/\\\\]")).contains("..")) return Optional.of("may not contain '..': " + p);
         if (isWindowsPath(p)) return Optional.empty();
-        if (!p.startsWith("/")) return Optional.of("must be an absolute Linux path or a Windows path like C:\\Users\\me\\.wslconfig: " + p);
         return SafePaths.absoluteProblem(p).map(x -> "is not a safe path (" + x + ")");
     }
 
@@ -215,7 +175,7 @@ public final class WslReconciler implements Reconciler<WslSetting, WslObserved> 
 
     /** {@code %UserProfile%} as cmd.exe expands it (CRLF output; a UNC-path warning on stderr is normal). */
     private String userProfile(Host host) throws ResourceException {
-        CommandResult r = run(host, List.of(WindowsTools.require(wsl.tools().cmd(), "cmd.exe"), "/c", "echo", "%UserProfile%"));
+        CommandResult r = run(host, List.of(tool(wsl.tools().cmd(), "cmd.exe"), "/c", "echo", "%UserProfile%"));
         String value = lastLine(r.stdout());
         if (!r.ok() || value.isEmpty() || value.contains("%") || !isWindowsPath(value)) {
             throw new ResourceException("cannot find the Windows user profile directory (set wsl.wslconfigPath): " + r.describe());
@@ -224,7 +184,7 @@ public final class WslReconciler implements Reconciler<WslSetting, WslObserved> 
     }
 
     private String wslpath(Host host, String windowsPath) throws ResourceException {
-        CommandResult r = run(host, List.of(WindowsTools.require(wsl.tools().wslpath(), "wslpath"), "-u", windowsPath));
+        CommandResult r = run(host, List.of(tool(wsl.tools().wslpath(), "wslpath"), "-u", windowsPath));
         String value = lastLine(r.stdout());
         if (!r.ok() || !value.startsWith("/")) throw new ResourceException("wslpath cannot translate " + windowsPath + ": " + r.describe());
         return value;
@@ -318,5 +278,11 @@ public final class WslReconciler implements Reconciler<WslSetting, WslObserved> 
         } catch (IOException e) {
             throw new ResourceException("cannot write " + file + ": " + IoErrors.describe(e));
         }
+    }
+
+    /** The program's path, or this resource's error naming what is missing. */
+    private static String tool(java.nio.file.Path tool, String name) throws ResourceException {
+        if (tool == null) throw new ResourceException(WindowsTools.notFound(name));
+        return tool.toString();
     }
 }

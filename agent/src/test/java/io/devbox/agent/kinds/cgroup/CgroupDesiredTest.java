@@ -45,27 +45,32 @@ class CgroupDesiredTest {
     }
 
     @Test
-    void reportsEverySemanticErrorWithItsPosition() {
+    void aSizeBeyondSixtyFourBitsIsALocatedError() {
+        // paths, settings and the form and range of values are the schema's (kinds/SchemaStatedValuesTest)
         var section = SpecYaml.parse("profiles/bad.yaml", """
-                ../etc: {}
-                a/./b: {}
                 ok.slice:
-                  memory: {max: 8GB, high: 0}
-                  cpu: {max: "0.5%", weight: 10001}
-                  io: {weight: 0}
-                  pids: {max: -3}
-                  dependsOn: [bogus]
+                  memory: {max: "99999999999999999999", high: 9999999999G, swapMax: 0}
+                  cpu: {max: "100000%", weight: 1e2}
+                  pids: {max: 4194304}
+                  dependsOn: ["unit[docker.service]"]
                 """);
         ProfileException e = catchThrowableOfType(ProfileException.class, () -> new CgroupReconciler().desired(section, CTX));
         assertThat(e.errors()).extracting(ProfileError::render).containsExactly(
-                "profiles/bad.yaml:1:1: invalid cgroup path: path may not contain '..': ../etc",
-                "profiles/bad.yaml:2:1: invalid cgroup path: path has an empty or '.' segment: a/./b",
-                "profiles/bad.yaml:4:17: invalid memory.max '8GB': expected a size in bytes with an optional K, M, G or T suffix (binary), or max",
-                "profiles/bad.yaml:4:28: invalid memory.high '0': expected a size in bytes with an optional K, M, G or T suffix (binary), or max",
-                "profiles/bad.yaml:5:14: invalid cpu.max '0.5%': expected a percentage of one CPU from 1% to 100000% (e.g. \"150%\"), or max",
-                "profiles/bad.yaml:5:30: invalid cpu.weight '10001': expected an integer from 1 to 10000 (the default is 100)",
-                "profiles/bad.yaml:6:16: invalid io.weight '0': expected an integer from 1 to 10000 (the default is 100)",
-                "profiles/bad.yaml:7:15: invalid pids.max '-3': expected a number of tasks from 1 to 4194304, or max",
-                "profiles/bad.yaml:8:15: dependsOn entries must be resource ids like cgroup[build.slice] or unit[docker.service]");
+                "profiles/bad.yaml:2:17: invalid memory.max '99999999999999999999': larger than the kernel can hold (2^63 - 1 bytes)",
+                "profiles/bad.yaml:2:47: invalid memory.high '9999999999G': larger than the kernel can hold (2^63 - 1 bytes)");
+    }
+
+    @Test
+    void valuesInEveryFormTheSchemaAccepts() throws Exception {
+        var section = SpecYaml.parse("profiles/ok.yaml", """
+                ok.slice:
+                  memory: {max: 1.5e9, swapMax: 0}
+                  cpu: {max: "100000%", weight: 1e2}
+                  pids: {max: 4194304}
+                  dependsOn: ["unit[docker.service]"]
+                """);
+        CgroupResource r = new CgroupReconciler().desired(section, CTX).get(0);
+        assertThat(r.limits()).extracting(Wanted::value).containsExactly(1_500_000_000L, 0L, 100_000_000L, 100L, 4_194_304L);
+        assertThat(r.dependsOn()).containsExactly("unit[docker.service]");
     }
 }

@@ -50,6 +50,40 @@ final class FakeCgroupV2Kernel {
         }
     }
 
+    /**
+     * rmdir of an ancestor that would have no child cgroup left once {@code cgroupPath} goes takes its interface files
+     * with it too: they are set aside here, and {@link #restoreKept} puts them back for each ancestor not removed.
+     */
+    Map<Path, Map<Path, byte[]>> setAsideEmptyingAncestors(String cgroupPath) throws IOException {
+        Map<Path, Map<Path, byte[]>> out = new java.util.LinkedHashMap<>();
+        Path child = cg.resolve(cgroupPath).normalize();
+        for (Path dir = child.getParent(); dir != null && dir.startsWith(cg) && !dir.equals(cg); dir = dir.getParent()) {
+            Path keep = child;
+            List<Path> subdirs;
+            try (Stream<Path> s = Files.list(dir)) {
+                subdirs = s.filter(p -> Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !p.equals(keep)).toList();
+            }
+            if (!subdirs.isEmpty()) break;
+            Map<Path, byte[]> files = new java.util.LinkedHashMap<>();
+            try (Stream<Path> s = Files.list(dir)) {
+                for (Path f : s.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).toList()) {
+                    files.put(f, Files.readAllBytes(f));
+                    Files.delete(f);
+                }
+            }
+            out.put(dir, files);
+            child = dir;
+        }
+        return out;
+    }
+
+    void restoreKept(Map<Path, Map<Path, byte[]>> setAside) throws IOException {
+        for (var e : setAside.entrySet()) {
+            if (!Files.isDirectory(e.getKey())) continue;
+            for (var f : e.getValue().entrySet()) Files.write(f.getKey(), f.getValue());
+        }
+    }
+
     private static Set<String> tokens(String s) {
         Set<String> out = new TreeSet<>();
         for (String t : s.trim().split("\\s+")) if (!t.isEmpty() && !t.startsWith("+") && !t.startsWith("-")) out.add(t);

@@ -43,7 +43,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The reconciler contract (DESIGN.md "The reconciler SPI") that every kind of {@link Kinds} keeps, each on its own
  * fixture ({@link KindFixtures}) with random desired and actual states: probing leaves the box unchanged, diff is
- * pure, apply then plan is empty, applying the same changes again leaves the box as applying them once, and when
+ * pure, apply then plan is empty, applying the same changes again leaves the box as applying them once (its files, what
+ * the kind probes, and no command the fixture knows to change anything runs again), and when
  * the profiles drop the resources, the prune restores the box: what the apply created is gone, what it left alone is
  * untouched (a file the kind took over is its own to rewrite or remove: the agent keeps no backups; what a fixture
  * keeps on purpose is named there with its reason). Driven the
@@ -107,8 +108,12 @@ class KindContractTest {
         assertThat(pending(planner(f, applied).plan(wanted, Set.of()))).as("apply then plan is empty, " + what).isEmpty();
 
         Map<String, String> once = BoxTree.of(f.tree(), true, notTheBox);
-        applyAgain(f.reconciler(), section, wanted, host, plan.resources());
+        Map<String, Object> seenOnce = observe(f.reconciler(), section, wanted, host);
+        RecordingCommands[] commands = new RecordingCommands[1];
+        applyAgain(f.reconciler(), section, wanted, RecordingCommands.recording(host, commands), plan.resources());
         assertThat(BoxTree.of(f.tree(), true, notTheBox)).as("applying the changes again = applying them once, " + what).isEqualTo(once);
+        assertThat(observe(f.reconciler(), section, wanted, host)).as("and the kind observes the same, " + what).isEqualTo(seenOnce);
+        assertThat(commands[0].calls()).as("and runs no command that changes anything, " + what).filteredOn(f::mutates).isEmpty();
         assertThat(pending(planner(f, applied).plan(wanted, Set.of()))).as("still nothing to do, " + what).isEmpty();
 
         Plan prune = planner(f, applied).plan(dropped, Set.of());
@@ -168,6 +173,14 @@ class KindContractTest {
             assertThat(r.diff(d, seen)).as("diff is pure: same inputs, same changes, " + d.id() + ", " + what).isEqualTo(once);
             assertThat(r.diff(d, r.probe(d, host))).as("probing again sees the same, " + d.id() + ", " + what).isEqualTo(once);
         }
+    }
+
+    /** What the kind observes of each desired resource, by id. */
+    private static <D extends DesiredResource, O> Map<String, Object> observe(Reconciler<D, O> r, Node section, DesiredContext context,
+                                                                            Host host) throws Exception {
+        Map<String, Object> out = new java.util.TreeMap<>();
+        for (D d : r.desired(section, context)) out.put(d.id(), r.probe(d, host));
+        return out;
     }
 
     /** Applies the planned changes once more, in plan order, through a fresh reconciler (a second run of a stale plan). */

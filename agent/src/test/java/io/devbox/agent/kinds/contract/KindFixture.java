@@ -4,6 +4,7 @@ import io.devbox.agent.engine.Reconciler;
 import io.devbox.agent.host.Host;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -38,6 +39,14 @@ interface KindFixture extends AutoCloseable {
     /** Files a prune must leave exactly as they were before the first apply, though the apply changed them. */
     default Set<String> restoredExactly() {
         return Set.of();
+    }
+
+    /**
+     * Whether a command the kind runs changes the box (or the Windows side): applying the same changes a second time
+     * must run none of them. Default: none of the kind's commands is known to change anything.
+     */
+    default boolean mutates(List<String> argv) {
+        return false;
     }
 
     /** False for a kind that leaves what it set when the profiles drop it (the wsl kind keeps the user's settings). */

@@ -21,7 +21,8 @@ import io.devbox.agent.kinds.runner.RunnerReconciler;
 import io.devbox.agent.kinds.sysctl.SysctlReconciler;
 import io.devbox.agent.kinds.systemd.UnitReconciler;
 import io.devbox.agent.kinds.testing.WindowsStandIns;
-import io.devbox.agent.kinds.wsl.WslEnvironment;
+import io.devbox.agent.host.WslEnvironment;
+import io.devbox.agent.kinds.wsl.PersistSysctls;
 import io.devbox.agent.kinds.wsl.WslReconciler;
 import io.devbox.agent.testing.GitRepos;
 import io.devbox.agent.testing.GoModuleProxy;
@@ -42,6 +43,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -87,6 +89,23 @@ final class KindFixtures {
             return reconcilers.get();
         }
 
+        /** These parts, where {@code commands} tells which of the kind's commands change something. */
+        KindFixture withMutating(Predicate<List<String>> commands) {
+            Parts parts = this;
+            return new KindFixture() {
+                @Override public Reconciler<?, ?> reconciler() { return parts.reconciler(); }
+                @Override public Host host() { return parts.host(); }
+                @Override public Path tree() { return parts.tree(); }
+                @Override public String section() { return parts.section(); }
+                @Override public Set<String> notTheBox() { return parts.notTheBox(); }
+                @Override public Set<String> keptByPrune() { return parts.keptByPrune(); }
+                @Override public Set<String> restoredExactly() { return parts.restoredExactly(); }
+                @Override public boolean prunes() { return parts.prunes(); }
+                @Override public boolean mutates(List<String> argv) { return commands.test(argv); }
+                @Override public void close() { parts.close(); }
+            };
+        }
+
         @Override
         public void close() {
             try {
@@ -121,7 +140,7 @@ final class KindFixtures {
         // a prune stops managing a kernel's live value: the value before the agent set it is not known to restore; and
         // a stale agent file from before is the agent's own, rewritten without the pruned keys rather than restored
         Set<String> kept = stale ? Set.of("proc/sys", "etc/sysctl.d/90-devbox-agent.conf") : Set.of("proc/sys");
-        return new Parts(SysctlReconciler::new, host, root, spec.toString(), Set.of(), kept, true, () -> {
+        return new Parts(() -> new SysctlReconciler(PersistSysctls::configured), host, root, spec.toString(), Set.of(), kept, true, () -> {
         });
     }
 
@@ -144,10 +163,9 @@ final class KindFixtures {
             spec.append("  io: {weight: ").append(1 + r.nextInt(10000)).append("}\n");
         }
         FakeCgroupV2Kernel kernel = new FakeCgroupV2Kernel(cg);
-        // an intermediate cgroup made for a child (work.slice for work.slice/j0) is no resource of its own: it stays,
-        // as do the controllers enabled for children in the parents (others may use them)
+        // the controllers enabled for children in the root's subtree_control stay (others may use them)
         return new Parts(() -> new Settling<>(new CgroupReconciler(), kernel), Sandboxes.host(root), root, spec.toString(),
-                Set.of(), Set.of("sys/fs/cgroup/work.slice", "sys/fs/cgroup/cgroup.subtree_control"), true, () -> {
+                Set.of(), Set.of("sys/fs/cgroup/cgroup.subtree_control"), true, () -> {
         });
     }
 
@@ -174,15 +192,14 @@ final class KindFixtures {
             }
         }
         if (n == 0) spec.append("  only.service: {content: \"[Unit]\\n\"}\n");
-        // finding, left to the unit kind's owner: a pruned unit's "restart pending" record stays in the state directory
         return new Parts(UnitReconciler::new, Sandboxes.host(root), root, spec.toString(), Set.of(),
-                Set.of("var/lib/devbox-agent/unit/restart-pending"), true, () -> {
-        });
+                Set.of(), true, () -> {
+        }).withMutating(KindFixtures::systemctlChanges);
     }
 
     /**
      * Windows port proxies through stand-ins of netsh.exe and friends; the agent's state in the temp directory (its
-     * record of the rules it owns, {@code state/ports}, stays after a prune); the Windows rules are restored exactly.
+     * record of the rules it owns goes with the last of them); the Windows rules are restored exactly.
      */
     static KindFixture ports(Path tmp, Random r) throws IOException {
         WindowsStandIns win = WindowsStandIns.install(tmp.resolve("win"));
@@ -197,8 +214,8 @@ final class KindFixtures {
         win.write("v4tov4", r.nextBoolean() ? "0.0.0.0/7000 127.0.0.1/7000\n" : "");
         win.write("firewall", "");
         return new Parts(() -> new PortsReconciler(new WslEnvironment(win.wslEnv())), host, tmp, spec.toString(),
-                Set.of("win/bin", "win/state/netsh.log", "win/state/reg.log"), Set.of("state/ports"), true, () -> {
-        }, Set.of("win/state/v4tov4", "win/state/firewall"));
+                Set.of("win/bin", "win/state/netsh.log", "win/state/reg.log"), Set.of(), true, () -> {
+        }, Set.of("win/state/v4tov4", "win/state/firewall")).withMutating(KindFixtures::netshOrNftChanges);
     }
 
     /** /etc/wsl.conf with the developer's own notes and keys, in a WSL environment of stand-ins. */
@@ -243,10 +260,8 @@ final class KindFixtures {
                 + (r.nextBoolean() ? "env: {GOPRIVATE: \"git.example.com/*\"}\n" : "env: {GOFLAGS: \"-mod=mod\"}\n");
         Supplier<Reconciler<?, ?>> kinds = () -> new GoReconciler(new Downloader(HttpClient.newHttpClient(), Duration.ofSeconds(5), null),
                 TarGzExtractor.standard());
-        // the developer's Go env file stays (emptied of the agent's keys) when the agent made it; toolchains are pruned
-        // only by a go section that says prune: true, so dropping the whole section leaves them
-        return new Parts(kinds, Sandboxes.host(root), root, spec, Set.of(), Set.of("home/dev/.config/go/env", "usr/local/go-versions"),
-                true, server);
+        // toolchains are pruned only by a go section that says prune: true, so dropping the whole section leaves them
+        return new Parts(kinds, Sandboxes.host(root), root, spec, Set.of(), Set.of("usr/local/go-versions"), true, server);
     }
 
     /**
@@ -297,7 +312,7 @@ final class KindFixtures {
         // wrote is ever lost, whoever moves the files later
         return new Parts(HooksReconciler::new, Sandboxes.host(root), root, spec.toString(), Set.of(),
                 Set.of("var/lib/devbox-agent/hook/kept"), true, () -> {
-                });
+                }).withMutating(KindFixtures::gitConfigWrite);
     }
 
     /** A runner package from a loopback mirror whose config.sh stand-in records what GitHub would have been told. */
@@ -316,9 +331,28 @@ final class KindFixtures {
                 + "\ninstallDir: /opt/actions-runner\ntokenFile: /etc/devbox-agent/runner-token\n";
         Supplier<Reconciler<?, ?>> kinds = () -> new RunnerReconciler(new Downloader(HttpClient.newHttpClient(), Duration.ofSeconds(5), null),
                 TarGzExtractor.standard(), Map.of("CI_RUNNER_TOKEN", token), Path.of("/proc"), new UnitReconciler());
-        // finding, left to the unit kind's owner: a pruned unit's "restart pending" record stays in the state directory
         return new Parts(kinds, Sandboxes.host(root), root, spec, Set.of("opt/runner-standin"),
-                Set.of("var/lib/devbox-agent/unit/restart-pending"), true, server);
+                Set.of(), true, server)
+                .withMutating(argv -> argv.get(0).endsWith("/config.sh") || argv.get(0).endsWith("/svc.sh") || systemctlChanges(argv));
+    }
+
+    /** netsh adding, deleting or setting a portproxy or firewall rule; nft other than listing. */
+    static boolean netshOrNftChanges(List<String> argv) {
+        String program = argv.get(0);
+        if (program.endsWith("netsh.exe")) return argv.stream().anyMatch(a -> a.equals("add") || a.equals("delete") || a.equals("set"));
+        return program.endsWith("nft") && argv.stream().noneMatch(a -> a.equals("list"));
+    }
+
+    /** git config writing a key (not --get, --get-all, --get-regexp or --list). */
+    static boolean gitConfigWrite(List<String> argv) {
+        return argv.get(0).endsWith("git") && argv.contains("config")
+                && argv.stream().noneMatch(a -> a.startsWith("--get") || a.equals("--list") || a.equals("-l"));
+    }
+
+    /** systemctl changing a unit's state or systemd's view of the files. */
+    static boolean systemctlChanges(List<String> argv) {
+        return argv.get(0).endsWith("systemctl") && argv.stream().anyMatch(a -> Set.of("enable", "disable", "start", "stop", "restart",
+                "try-restart", "reload-or-restart", "mask", "unmask", "daemon-reload", "reset-failed").contains(a));
     }
 
     /**

@@ -23,10 +23,14 @@ final class Settling<D extends DesiredResource, O> extends ForwardingReconciler<
     public void apply(D desired, Change change, Host host) throws ResourceException {
         try {
             kernel.snapshot();
+            java.util.Map<java.nio.file.Path, java.util.Map<java.nio.file.Path, byte[]>> setAside = java.util.Map.of();
             if (change.field().equals("cgroup") && change.to() == null) {
-                kernel.beforeRmdir(change.resourceId().substring("cgroup[".length(), change.resourceId().length() - 1));
+                String path = change.resourceId().substring("cgroup[".length(), change.resourceId().length() - 1);
+                kernel.beforeRmdir(path);
+                setAside = kernel.setAsideEmptyingAncestors(path);
             }
             kind.apply(desired, change, host);
+            kernel.restoreKept(setAside);
             kernel.settle();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -8,7 +8,7 @@ import io.devbox.agent.host.Host;
 import io.devbox.agent.kinds.testing.NetnsCommands;
 import io.devbox.agent.kinds.testing.TestYaml;
 import io.devbox.agent.kinds.testing.WindowsStandIns;
-import io.devbox.agent.kinds.wsl.WslEnvironment;
+import io.devbox.agent.host.WslEnvironment;
 import io.devbox.agent.profile.ComposedSpec;
 import io.devbox.agent.profile.HostIdentity;
 import io.devbox.agent.profile.RepoFiles;

@@ -10,7 +10,7 @@ import io.devbox.agent.host.Facts;
 import io.devbox.agent.host.Host;
 import io.devbox.agent.kinds.testing.TestYaml;
 import io.devbox.agent.kinds.testing.WindowsStandIns;
-import io.devbox.agent.kinds.wsl.WslEnvironment;
+import io.devbox.agent.host.WslEnvironment;
 import io.devbox.agent.profile.ComposedSpec;
 import io.devbox.agent.profile.HostIdentity;
 import io.devbox.agent.profile.ProfileException;
@@ -220,7 +220,7 @@ class PortsReconcilerTest {
         assertThat(win.read("v4tov4").lines()).containsExactly("127.0.0.1/8080 10.9.9.9/80", "0.0.0.0/9999 10.9.9.9/9999");
         assertThat(win.read("firewall").lines()).containsExactly("devbox-agent tcp/9999|In|Allow|TCP|9999", "my rule|In|Allow|TCP|8080");
         assertThat(plan(r, gone)).isEmpty();
-        assertThat(Files.readString(tmp.resolve("state/ports/owned.json"))).doesNotContain("0.0.0.0/8080");
+        assertThat(tmp.resolve("state/ports/owned.json")).as("the agent owns no rule any more: its record goes too").doesNotExist();
     }
 
     @Test
@@ -284,22 +284,28 @@ class PortsReconcilerTest {
     }
 
     @Test
-    void badEntriesAreLocatedErrors() {
+    void aPortOrALocalhostTargetListedTwiceIsALocatedError() {
+        // the fields' values are the schema's (kinds/SchemaStatedValuesTest): what is left is what it cannot say
         assertThatThrownBy(() -> desired("""
-                - {port: 8080, protocol: udp}
-                - {port: 70000}
+                - {port: 8080, targetPort: 80, localhostOnly: true}
                 - {port: 9000}
                 - {port: 8080}
-                - {port: 9100, listenAddress: localhost, firewall: maybe}
-                - {targetPort: 80}
+                - {port: 9100, targetPort: 80, localhostOnly: true}
+                - {port: 9200, targetPort: 80, localhostOnly: true, interface: eth1}
                 """))
                 .isInstanceOfSatisfying(ProfileException.class, e -> assertThat(e.errors()).extracting(x -> x.render()).containsExactly(
-                        "profiles/base.yaml:1:26: protocol 'udp' is not supported: Windows portproxy forwards TCP only (use tcp)",
-                        "profiles/base.yaml:2:10: port must be a port number from 1 to 65535",
-                        "profiles/base.yaml:4:3: port 8080 is already listed at profiles/base.yaml:1:3",
-                        "profiles/base.yaml:5:31: listenAddress must be an IPv4 address like 0.0.0.0 or 127.0.0.1, not 'localhost'",
-                        "profiles/base.yaml:5:52: firewall must be true or false",
-                        "profiles/base.yaml:6:3: a port rule needs 'port'"));
+                        "profiles/base.yaml:3:3: port 8080 is already listed at profiles/base.yaml:1:3",
+                        "profiles/base.yaml:4:3: targetPort 80 on eth0 is already forwarded to localhost by the rule at profiles/base.yaml:1:3"));
+    }
+
+    @Test
+    void wholeNumbersInEveryFormYamlWritesThem() throws Exception {
+        assertThat(desired("- {port: 8080.0, targetPort: 9.09e3, firewall: False}\n")).singleElement()
+                .isInstanceOfSatisfying(PortProxyRule.class, r -> {
+                    assertThat(r.port()).isEqualTo(8080);
+                    assertThat(r.targetPort()).isEqualTo(9090);
+                    assertThat(r.firewall()).isFalse();
+                });
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.devbox.agent.kinds.sysctl;
 
+import io.devbox.agent.kinds.wsl.PersistSysctls;
 import io.devbox.agent.engine.Change;
 import io.devbox.agent.engine.Layer;
 import io.devbox.agent.engine.ResourceException;
@@ -22,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SysctlReconcilerTest {
     private static final Origin AT = new Origin("profiles/base.yaml", 8, 5);
-    private final SysctlReconciler kind = new SysctlReconciler();
+    private final SysctlReconciler kind = new SysctlReconciler(PersistSysctls::configured);
 
     private static SysctlSetting setting(String key, String value) {
         return new SysctlSetting(SysctlKey.parse(key), value, AT);
@@ -86,13 +87,13 @@ class SysctlReconcilerTest {
         Map<String, Origin> keys = new LinkedHashMap<>();
         entries.put("net..x", new Node.Scalar("1", new Origin("p.yaml", 3, 13)));
         keys.put("net..x", new Origin("p.yaml", 3, 5));
-        entries.put("vm.swappiness", new Node.Scalar("1\nkernel.x = 2", new Origin("p.yaml", 4, 20)));
+        entries.put("vm.swappiness", new Node.Scalar(" \t ", new Origin("p.yaml", 4, 20)));
         keys.put("vm.swappiness", new Origin("p.yaml", 4, 5));
         Node.Mapping section = new Node.Mapping(entries, keys, new Origin("p.yaml", 2, 3));
         assertThatThrownBy(() -> kind.desired(section, null)).isInstanceOfSatisfying(ProfileException.class, e ->
                 assertThat(e.errors()).extracting(err -> err.render()).containsExactly(
                         "p.yaml:3:5: sysctl name may not contain '..': net..x",
-                        "p.yaml:4:20: sysctl vm.swappiness: value may not contain a line break or NUL"));
+                        "p.yaml:4:20: sysctl vm.swappiness: empty value"));
     }
 
     @Test
@@ -104,7 +105,7 @@ class SysctlReconcilerTest {
         for (SysctlSetting s : List.of(ports, swap)) {
             for (Change c : kind.diff(s, kind.probe(s, host))) kind.apply(s, c, host);
         }
-        SysctlReconciler fresh = new SysctlReconciler();
+        SysctlReconciler fresh = new SysctlReconciler(PersistSysctls::configured);
         assertThat(fresh.diff(ports, fresh.probe(ports, host))).isEmpty();
         assertThat(fresh.diff(swap, fresh.probe(swap, host))).isEmpty();
         assertThat(Files.readString(root.resolve("etc/sysctl.d/90-devbox-agent.conf"))).endsWith(
@@ -137,7 +138,7 @@ class SysctlReconcilerTest {
                 .isInstanceOf(ResourceException.class).hasMessageContaining("99-local.conf sets vm.swappiness = 1");
         Files.writeString(root.resolve("etc/sysctl.d/10-early.conf"), "vm.swappiness=1\n");
         Files.delete(root.resolve("etc/sysctl.d/99-local.conf"));
-        assertThat(new SysctlReconciler().probe(setting("vm.swappiness", "10"), Sandboxes.host(root)).runtime()).isEqualTo("60");
+        assertThat(new SysctlReconciler(PersistSysctls::configured).probe(setting("vm.swappiness", "10"), Sandboxes.host(root)).runtime()).isEqualTo("60");
     }
 
     @Test
@@ -168,6 +169,6 @@ class SysctlReconcilerTest {
     void aBootCommandRunningSysctlSystemClearsTheWslWarning(@TempDir Path root) throws Exception {
         Files.createDirectories(root.resolve("etc"));
         Files.writeString(root.resolve("etc/wsl.conf"), "[boot]\ncommand = sysctl --system; service ssh start\n");
-        assertThat(new SysctlReconciler().warnings(setting("vm.swappiness", "10"), Sandboxes.host(root, true, false))).isEmpty();
+        assertThat(new SysctlReconciler(PersistSysctls::configured).warnings(setting("vm.swappiness", "10"), Sandboxes.host(root, true, false))).isEmpty();
     }
 }

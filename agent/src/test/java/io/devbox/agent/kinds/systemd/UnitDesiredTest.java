@@ -58,29 +58,24 @@ class UnitDesiredTest {
 
     @Test
     void everySemanticErrorIsLocated() {
+        // names, drop-in names, field values, content with file, a masked unit's content: the schema's
+        // (kinds/SchemaRulesTest, kinds/SchemaStatedValuesTest)
         Node section = SpecYaml.parse("profiles/bad.yaml", """
                 units:
-                  docker: {enabled: true}
-                  a.service: {content: "[Service]", file: x.service}
                   b.service: {file: ../etc/passwd}
                   c.service: {file: missing.service}
-                  d.service: {content: "[Service]", enabled: masked}
                   e.service: {enabled: masked, state: started}
                   t@.service: {state: started}
-                  f.service: {dropins: {limits: "x"}, state: running, enabled: yes}
+                  f.service: {content: " ", dropins: {10-a.conf: "\\0"}}
                 """);
         ProfileException e = catchThrowableOfType(ProfileException.class, () -> new UnitReconciler().desired(section, ctx(Map.of())));
         assertThat(e.errors()).extracting(ProfileError::render).containsExactly(
-                "profiles/bad.yaml:2:3: not a valid unit name: 'docker' (letters, digits, ':', '_', '.', '\\', '-', an optional @instance, and a type suffix such as .service, .socket, .timer, .target, .slice, .mount)",
-                "profiles/bad.yaml:3:37: give either content or file, not both",
-                "profiles/bad.yaml:4:21: file must stay inside the profile repository: path may not contain '..': ../etc/passwd",
-                "profiles/bad.yaml:5:21: file not found in the profile repository: missing.service",
-                "profiles/bad.yaml:7:39: a masked unit cannot be started",
-                "profiles/bad.yaml:8:23: t@.service is a template: start or enable an instance of it (e.g. t@main.service)",
-                "profiles/bad.yaml:9:25: not a valid drop-in name: 'limits' (a file name ending in .conf, e.g. 10-limits.conf)",
-                "profiles/bad.yaml:9:46: state must be started or stopped",
-                "profiles/bad.yaml:9:64: enabled must be true, false or masked");
-        // unknown settings, and content or file on a masked unit, are the schema's (kinds/SchemaRulesTest)
+                "profiles/bad.yaml:2:21: file must stay inside the profile repository: path may not contain '..': ../etc/passwd",
+                "profiles/bad.yaml:3:21: file not found in the profile repository: missing.service",
+                "profiles/bad.yaml:4:39: a masked unit cannot be started",
+                "profiles/bad.yaml:5:23: t@.service is a template: start or enable an instance of it (e.g. t@main.service)",
+                "profiles/bad.yaml:6:24: content is empty",
+                "profiles/bad.yaml:6:50: drop-in 10-a.conf contains a NUL character");
     }
 
     @Test

@@ -1,6 +1,4 @@
-package io.devbox.agent.kinds.wsl;
-
-import io.devbox.agent.engine.ResourceException;
+package io.devbox.agent.host;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,13 +27,10 @@ public record WindowsTools(Path netsh, Path reg, Path cmd, Path wslinfo, Path ws
         return Optional.ofNullable(wslinfo);
     }
 
-    /** The program's path, or a per-resource error naming what is missing. */
-    public static String require(Path tool, String name) throws ResourceException {
-        if (tool == null) {
-            throw new ResourceException(name + " not found on PATH or in its usual place: the Windows side is not reachable"
-                    + " from this distro (is [interop] enabled in /etc/wsl.conf?)");
-        }
-        return tool.toString();
+    /** What a kind reports (as the resource's error) when {@code name} is missing. */
+    public static String notFound(String name) {
+        return name + " not found on PATH or in its usual place: the Windows side is not reachable"
+                + " from this distro (is [interop] enabled in /etc/wsl.conf?)";
     }
 
     private static Path find(String pathVar, String name, String... fallbacks) {

@@ -1,8 +1,4 @@
-package io.devbox.agent.kinds.wsl;
-
-import io.devbox.agent.engine.ResourceException;
-import io.devbox.agent.host.CommandResult;
-import io.devbox.agent.host.Host;
+package io.devbox.agent.host;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,7 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Is this box a WSL distro, and in which networking mode. Reads an injected environment map (never
+ * A fact of the box that several kinds and enrolment ask: is this box a WSL distro, and in which networking mode. Reads an injected environment map (never
  * {@code System.getenv()} directly) so that tests decide what the agent sees.
  */
 public record WslEnvironment(Map<String, String> env) {
@@ -45,20 +41,20 @@ public record WslEnvironment(Map<String, String> env) {
      * {@code nat}, {@code mirrored}, {@code virtioproxy} or {@code none}, from {@code wslinfo --networking-mode}.
      * Without wslinfo (WSL before 2.0, which only had NAT) the mode is {@code nat}.
      */
-    public String networkingMode(Host host) throws ResourceException {
+    public String networkingMode(Host host) throws IOException {
         Optional<java.nio.file.Path> wslinfo = tools().wslinfoIfPresent();
         if (wslinfo.isEmpty()) return "nat";
         CommandResult r;
         try {
             r = host.commands().run(List.of(wslinfo.get().toString(), "--networking-mode"), Map.of(), null, Duration.ofSeconds(20));
         } catch (IOException e) {
-            throw new ResourceException("cannot run wslinfo: " + e.getMessage());
+            throw new IOException("cannot run wslinfo: " + e.getMessage(), e);
         }
         String mode = r.stdout().strip().toLowerCase(Locale.ROOT);
         int nl = mode.indexOf('\n');
         if (nl >= 0) mode = mode.substring(0, nl).strip();
         if (!r.ok() || !List.of("nat", "mirrored", "virtioproxy", "none").contains(mode)) {
-            throw new ResourceException("cannot tell the WSL networking mode: " + r.describe());
+            throw new IOException("cannot tell the WSL networking mode: " + r.describe());
         }
         return mode;
     }
