@@ -34,7 +34,9 @@ class HostileSchemaCoverageTest {
             Map.entry("cgroup-memory-overflow", "a size past 2^63 - 1 bytes once its suffix multiplies it: arithmetic, not a pattern"),
             Map.entry("dependson-cycle", "a cycle is a property of the graph of all resources"),
             Map.entry("go-mirror-plain-http", "whether every listed version has a pinned checksum relates two fields' values"),
-            Map.entry("hook-repos-bad-glob", "whether a glob's brackets are balanced is the glob reader's"));
+            Map.entry("hook-repos-bad-glob", "whether a glob's brackets are balanced is the glob reader's"),
+            Map.entry("gotools-name-mismatch", "the program name go install gives is the package path's last element (or the one before a major version suffix)"),
+            Map.entry("packages-locktimeout-absurd", "a duration's upper bound (30m) once its units are added up: arithmetic, not a pattern"));
 
     @Test
     void theSchemaRefusesEveryHostileCaseButThoseOnlyTheAgentCanSee(@TempDir Path tmp) throws Exception {

@@ -343,6 +343,10 @@ class GoReconcilerTest {
         assertThatThrownBy(() -> desired(r, "versions: [\"1.22.5\"]\ndefault: \"1.21.0\"\n"))
                 .isInstanceOfSatisfying(ProfileException.class, e -> assertThat(e.errors()).singleElement()
                         .satisfies(err -> assertThat(err.render()).isEqualTo("profiles/go-team.yaml:2:10: go.default 1.21.0 is not one of go.versions [1.22.5]")));
+        // an installDir that a variable (a home from the user database) fills with shell text: it would land in profile.d
+        assertThatThrownBy(() -> desired(r, "versions: [\"1.22.5\"]\ninstallDir: \"/opt/go\\\"$(id)\"\n"))
+                .isInstanceOfSatisfying(ProfileException.class, e -> assertThat(e.errors()).singleElement().satisfies(err ->
+                        assertThat(err.render()).startsWith("profiles/go-team.yaml:2:13: go.installDir: only letters, digits and ._+@-/")));
         // Go versions, sha256 sums and env names are the schema's (kinds/SchemaStatedValuesTest)
         assertThatThrownBy(() -> desired(r, "versions:\n  - \"1.21.12\"\n  - \"1.22.5\"\n  - \"1.22.5\"\n"
                 + "installDir: /usr/../etc\nenv: {GOFLAGS: x}\nmirror: ftp://x\n"))
