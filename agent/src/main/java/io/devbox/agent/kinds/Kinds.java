@@ -4,6 +4,7 @@ import io.devbox.agent.engine.KindDescriptor;
 import io.devbox.agent.engine.KindRegistry;
 import io.devbox.agent.engine.KindServices;
 import io.devbox.agent.kinds.cgroup.CgroupKind;
+import io.devbox.agent.kinds.files.FilesKind;
 import io.devbox.agent.kinds.go.GoKind;
 import io.devbox.agent.kinds.hooks.HooksKind;
 import io.devbox.agent.kinds.ports.PortsKind;
@@ -25,7 +26,8 @@ public final class Kinds {
             WslKind.DESCRIPTOR,
             GoKind.DESCRIPTOR,
             HooksKind.DESCRIPTOR,
-            RunnerKind.DESCRIPTOR);
+            RunnerKind.DESCRIPTOR,
+            FilesKind.DESCRIPTOR);
 
     private static final ProfileSchema SCHEMA = KindRegistry.schemaOf(ALL);
 
