@@ -1,6 +1,8 @@
 package io.devbox.agent.kinds.files;
 
 import io.devbox.agent.engine.Change;
+import io.devbox.agent.engine.Layer;
+import io.devbox.agent.engine.Presence;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -56,11 +58,25 @@ final class FileDiff {
             String have = o.blocks().get(name);
             if (have != null) ops.add(new FileOp.RemoveBlock(name, o.prefixes().get(name), have));
         }
+        Presence.Absent absent = (Presence.Absent) d.presence();
         for (String key : d.ini().keySet()) {
             String have = o.ini().get(key);
-            if (have != null) ops.add(new FileOp.UnsetIni(key, have));
+            // only a value the agent set and nobody changed since is the agent's to take back
+            if (have == null || !have.equals(absent.applied(FileOp.INI + key, Layer.PERSISTED))) continue;
+            // a key the box had before the agent set it gets its value back; one it did not have goes
+            KeptFiles.Was was = o.iniBefore().get(key);
+            if (was == null || was.value() == null) ops.add(new FileOp.UnsetIni(key, have));
+            else if (!was.value().equals(have)) ops.add(new FileOp.SetIni(key, have, was.value()));
         }
-        if (d.created() && o.emptyAfter()) ops.add(new FileOp.DeleteFile(FileOp.FILE, null));
+        if (d.created() && o.emptyAfter()) {
+            ops.add(new FileOp.DeleteFile(FileOp.FILE, null));
+            return;
+        }
+        // the mode the agent set, unchanged since, goes back to what it was
+        String modeSet = absent.applied(FileOp.MODE, Layer.PERSISTED);
+        if (o.modeBefore() != null && modeSet != null && modeSet.equals(o.mode()) && !o.modeBefore().equals(o.mode())) {
+            ops.add(new FileOp.SetMode(o.mode(), o.modeBefore()));
+        }
     }
 
     private static boolean same(String a, String b) {

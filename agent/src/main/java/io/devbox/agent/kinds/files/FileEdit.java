@@ -31,8 +31,14 @@ final class FileEdit implements FileOp.Steps {
     private String owner;
     private String group;
     private boolean delete;
-    private boolean replacedWhole;
+    /**
+     * What the box had before, as the plan saw it (the ops' {@code from}: also right when a stale plan is applied
+     * again), kept the first time only: the whole text, the mode, per INI key its value (null: none).
+     */
+    private String textWas;
+    private String modeWas;
     private KeptFiles.Copy restore;
+    private final Map<String, String> iniBefore = new HashMap<>();
 
     private FileEdit(FileResource desired, Host host, BoxFs fs, Path real, String before, String modeBefore) {
         this.desired = desired;
@@ -61,8 +67,8 @@ final class FileEdit implements FileOp.Steps {
 
     @Override
     public void setContent(FileOp.SetContent op) {
-        // the first whole write over a file the agent did not make: keep what was there, to give it back on removal
-        if (before != null && !before.equals(op.text())) replacedWhole = true;
+        // a whole write over a file that was there: keep what was there, to give it back on removal
+        textWas = op.before();
         text = op.text();
     }
 
@@ -90,6 +96,7 @@ final class FileEdit implements FileOp.Steps {
     public void setIni(FileOp.SetIni op) throws ResourceException {
         IniDocument doc = ini();
         IniKey k = IniKey.parse(op.key());
+        iniBefore.put(op.key(), op.from());
         doc.set(k.section(), k.key(), op.value());
         text = FileText.of(doc.toBytes());
     }
@@ -112,6 +119,7 @@ final class FileEdit implements FileOp.Steps {
 
     @Override
     public void setMode(FileOp.SetMode op) {
+        modeWas = op.from();
         mode = op.to();
     }
 
@@ -149,14 +157,24 @@ final class FileEdit implements FileOp.Steps {
                 return;
             }
             if (text == null) return;
-            if (replacedWhole) kept.keepOnce(desired.path(), new KeptFiles.Copy(before, modeBefore));
+            boolean removal = desired.presence().isAbsent();
+            if (!removal) keepWhatWasThere();
             String wantMode = mode != null ? mode : desired.mode();
             String letters = wantMode != null ? FilesReconciler.permissions(wantMode) : before == null ? "rw-r--r--" : null;
             fs.writeIfChanged(real, FileText.bytes(text), letters, forDeveloper());
             if (owner != null || group != null) chown();
+            // what the agent kept of the file went back with this removal
+            if (removal) kept.drop(desired.path());
         } catch (IOException e) {
             throw new ResourceException(io.devbox.agent.host.IoErrors.describe(e), e);
         }
+    }
+
+    /** Before the first change of a file that was there: its text and mode, or a key's value, as they were. */
+    private void keepWhatWasThere() throws IOException {
+        if (textWas != null) kept.keepOnce(desired.path(), new KeptFiles.Copy(textWas, modeWas != null ? modeWas : modeBefore));
+        if (modeWas != null) kept.keepModeOnce(desired.path(), modeWas);
+        for (Map.Entry<String, String> e : iniBefore.entrySet()) kept.keepIniOnce(desired.path(), e.getKey(), e.getValue());
     }
 
     /** lchown in a root-only directory (no user can put a link there between the write and this). */

@@ -17,17 +17,20 @@ import java.util.Map;
  * @param group      the group likewise
  * @param emptyAfter the file would hold nothing but blank lines once the agent's edits are made
  * @param kept       for a file leaving the profiles that the agent replaced whole: the copy taken before, or null
+ * @param iniBefore  for a file leaving the profiles: per key the agent set, what it held before (when known)
+ * @param modeBefore for a file leaving the profiles: its mode before the agent changed it, or null
  */
 public record FileObserved(boolean exists, String digest, String content, Map<String, String> blocks, Map<String, String> prefixes,
                            Map<String, String> ini, String mode, String owner, String group, boolean emptyAfter,
-                           KeptFiles.Copy kept) {
+                           KeptFiles.Copy kept, Map<String, KeptFiles.Was> iniBefore, String modeBefore) {
     public FileObserved {
         blocks = Map.copyOf(blocks);
         prefixes = Map.copyOf(prefixes);
         ini = Map.copyOf(ini);
+        iniBefore = Map.copyOf(iniBefore);
     }
 
     static FileObserved absent() {
-        return new FileObserved(false, null, null, Map.of(), Map.of(), Map.of(), null, null, null, true, null);
+        return new FileObserved(false, null, null, Map.of(), Map.of(), Map.of(), null, null, null, true, null, Map.of(), null);
     }
 }

@@ -80,10 +80,17 @@ public final class FilesReconciler implements Reconciler<FileResource, FileObser
                 for (String k : d.ini().keySet()) FileRender.iniValue(doc, k).ifPresent(v -> ini.put(k, v));
             }
             boolean emptyAfter = d.presence().isAbsent() && d.created() && FileRender.render(text, d).isBlank();
+            KeptFiles keptFiles = new KeptFiles(host.stateDir());
             KeptFiles.Copy kept = d.presence().isAbsent() && d.writtenContent() != null && !d.created()
-                    ? new KeptFiles(host.stateDir()).find(d.path()).orElse(null) : null;
+                    ? keptFiles.find(d.path()).orElse(null) : null;
+            Map<String, KeptFiles.Was> iniBefore = new LinkedHashMap<>();
+            String modeBefore = null;
+            if (d.presence().isAbsent()) {
+                for (String k : d.ini().keySet()) keptFiles.iniBefore(d.path(), k).ifPresent(w -> iniBefore.put(k, w));
+                modeBefore = keptFiles.modeBefore(d.path()).orElse(null);
+            }
             return new FileObserved(true, FileText.sha256(bytes.get()), wholeWritten ? text : null, blocks, prefixes, ini,
-                    octal(entry.permissions()), owners.owner(), owners.group(), emptyAfter, kept);
+                    octal(entry.permissions()), owners.owner(), owners.group(), emptyAfter, kept, iniBefore, modeBefore);
         } catch (Blocks.BlockProblem e) {
             throw new ResourceException(d.path() + ": " + e.getMessage());
         } catch (IOException e) {

@@ -295,8 +295,9 @@ final class KindFixtures {
 
     /**
      * Whole files, blocks and git-config keys in /etc and the developer's home, some of the files there before with the
-     * box's or the developer's own text: every one of those comes back byte for byte (a file replaced whole from the
-     * copy the agent kept, which then goes; blocks and keys the agent added go with their lines), nothing is kept.
+     * box's or the developer's own text: every one of those comes back byte for byte (a file replaced whole, a key's
+     * value and a mode from what the agent kept, which then goes; blocks and keys the agent added go with their
+     * lines), nothing is kept.
      */
     static KindFixture files(Path tmp, Random r) throws IOException {
         Path root = tmp.resolve("box");
@@ -311,13 +312,14 @@ final class KindFixtures {
             before.add("home/dev/.bashrc");
         }
         if (r.nextBoolean()) {
-            write(root.resolve("home/dev/.gitconfig"), "# my identity\n[user]\n\tname = Dev\n" + (r.nextBoolean() ? "[alias]\n\tst = status ; short\n" : ""));
+            write(root.resolve("home/dev/.gitconfig"), "# my identity\n[user]\n\tname = Dev\n" + (r.nextBoolean() ? "[alias]\n\tst = status ; short\n" : "")
+                    + (r.nextBoolean() ? "[credential]\n\thelper = cache --timeout=60 # mine\n" : ""));
             before.add("home/dev/.gitconfig");
         }
         Files.createDirectories(root.resolve("home/dev"));
         StringBuilder spec = new StringBuilder();
         spec.append("/etc/motd: {content: \"managed ").append(r.nextInt(99)).append("\\n\"").append(r.nextBoolean() ? ", mode: \"0640\"" : "").append("}\n");
-        spec.append("\"${home}/.bashrc\":\n  blocks:\n    go-path: \"export GOPATH=$HOME/go").append(r.nextInt(9)).append("\"\n");
+        spec.append("\"${home}/.bashrc\":\n").append(r.nextBoolean() ? "  mode: \"0600\"\n" : "").append("  blocks:\n    go-path: \"export GOPATH=$HOME/go").append(r.nextInt(9)).append("\"\n");
         if (r.nextBoolean()) spec.append("    editor: \"export EDITOR=vi\\nexport PAGER=less\"\n");
         spec.append("\"${home}/.gitconfig\":\n  ini:\n    credential.helper: /usr/lib/git-core/git-credential-").append(r.nextBoolean() ? "libsecret" : "cache").append("\n");
         if (r.nextBoolean()) spec.append("    alias.lg: \"log --oneline; echo ").append(r.nextInt(9)).append("\"\n");

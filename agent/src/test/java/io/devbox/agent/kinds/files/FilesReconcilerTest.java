@@ -216,10 +216,15 @@ class FilesReconcilerTest {
                 Map.of(), null, java.time.Duration.ofSeconds(20));
         assertThat(git.stdout().strip()).isEqualTo("https://github.com/");
 
+        // removal: the key the developer had gets its value back, the one the agent added goes with its section
         FileResource gone = kind.removal(d.id(), applied).orElseThrow();
+        assertThat(ReconcilerDriver.plan(kind, gone, host)).extracting(Change::field, Change::from, Change::to).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("ini credential.helper", "/usr/lib/git-core/git-credential-libsecret", "cache"),
+                org.assertj.core.groups.Tuple.tuple("ini url.git@github.com:.insteadOf", "https://github.com/", null));
         ReconcilerDriver.apply(kind, gone, host);
-        assertThat(Files.readString(gitconfig)).isEqualTo("# my identity\n[user]\n\tname = Dev\n\temail = dev@example.com\n");
-        assertThat(gitconfig).exists();
+        assertThat(Files.readString(gitconfig)).isEqualTo("# my identity\n[user]\n\tname = Dev\n\temail = dev@example.com\n[credential]\n"
+                + "\thelper = cache # for now\n");
+        assertThat(ReconcilerDriver.plan(kind, gone, host)).isEmpty();
     }
 
     @Test
