@@ -4,6 +4,7 @@ import io.devbox.agent.engine.ResourceException;
 import io.devbox.agent.host.BoxFs;
 import io.devbox.agent.host.Host;
 import io.devbox.agent.host.IniDocument;
+import io.devbox.agent.host.IoErrors;
 import io.devbox.agent.host.Territory;
 
 import java.io.IOException;
@@ -166,7 +167,7 @@ final class FileEdit implements FileOp.Steps {
             // what the agent kept of the file went back with this removal
             if (removal) kept.drop(desired.path());
         } catch (IOException e) {
-            throw new ResourceException(io.devbox.agent.host.IoErrors.describe(e), e);
+            throw new ResourceException(IoErrors.describe(e), e);
         }
     }
 

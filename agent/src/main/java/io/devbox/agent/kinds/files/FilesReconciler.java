@@ -2,6 +2,7 @@ package io.devbox.agent.kinds.files;
 
 import io.devbox.agent.engine.Change;
 import io.devbox.agent.engine.DesiredContext;
+import io.devbox.agent.engine.Layer;
 import io.devbox.agent.engine.Operation;
 import io.devbox.agent.engine.Presence;
 import io.devbox.agent.engine.Reconciler;
@@ -10,6 +11,7 @@ import io.devbox.agent.host.BoxFs;
 import io.devbox.agent.host.Host;
 import io.devbox.agent.host.IniDocument;
 import io.devbox.agent.host.IoErrors;
+import io.devbox.agent.host.SafePaths;
 import io.devbox.agent.host.Territory;
 import io.devbox.agent.profile.Node;
 import io.devbox.agent.profile.ProfileException;
@@ -20,6 +22,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -121,7 +124,7 @@ public final class FilesReconciler implements Reconciler<FileResource, FileObser
 
     @Override
     public void apply(FileResource desired, Change change, Host host) throws ResourceException {
-        apply(desired, List.of(change), host, new java.util.ArrayList<>());
+        apply(desired, List.of(change), host, new ArrayList<>());
     }
 
     /** All changes of one file: each op edits the text as it is now, then one atomic write. */
@@ -147,10 +150,10 @@ public final class FilesReconciler implements Reconciler<FileResource, FileObser
     public Optional<FileResource> removal(String resourceId, Map<String, String> lastApplied) {
         if (!resourceId.startsWith("file[/") || !resourceId.endsWith("]")) return Optional.empty();
         String path = resourceId.substring("file[".length(), resourceId.length() - 1);
-        if (io.devbox.agent.host.SafePaths.absoluteProblem(path).isPresent()) return Optional.empty();
+        if (SafePaths.absoluteProblem(path).isPresent()) return Optional.empty();
         Map<String, String> blocks = new LinkedHashMap<>();
         Map<String, String> ini = new LinkedHashMap<>();
-        String suffix = Change.stateKey("", io.devbox.agent.engine.Layer.PERSISTED);
+        String suffix = Change.stateKey("", Layer.PERSISTED);
         for (String key : lastApplied.keySet()) {
             if (!key.endsWith(suffix)) continue;
             String field = key.substring(0, key.length() - suffix.length());
