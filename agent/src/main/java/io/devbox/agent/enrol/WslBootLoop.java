@@ -3,7 +3,7 @@ package io.devbox.agent.enrol;
 import io.devbox.agent.host.AtomicFiles;
 import io.devbox.agent.host.CommandResult;
 import io.devbox.agent.host.Host;
-import io.devbox.agent.kinds.wsl.IniDocument;
+import io.devbox.agent.host.IniDocument;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -4,6 +4,7 @@ import io.devbox.agent.engine.KindDescriptor;
 import io.devbox.agent.engine.KindRegistry;
 import io.devbox.agent.engine.KindServices;
 import io.devbox.agent.kinds.cgroup.CgroupKind;
+import io.devbox.agent.kinds.files.FilesKind;
 import io.devbox.agent.kinds.go.GoKind;
 import io.devbox.agent.kinds.go.tools.GoToolsKind;
 import io.devbox.agent.kinds.hooks.HooksKind;
@@ -34,7 +35,8 @@ public final class Kinds {
             GoToolsKind.DESCRIPTOR,
             HooksKind.DESCRIPTOR,
             RunnerKind.DESCRIPTOR,
-            PackagesKind.DESCRIPTOR);
+            PackagesKind.DESCRIPTOR,
+            FilesKind.DESCRIPTOR);
 
     private static final ProfileSchema SCHEMA = KindRegistry.schemaOf(ALL);
 

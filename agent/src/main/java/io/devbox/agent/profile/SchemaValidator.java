@@ -115,19 +115,39 @@ final class SchemaValidator {
         return "unknown field '" + property + "'" + allowedFields(parentPath);
     }
 
-    /** Which keyword of a {@code propertyNames} schema a name fails: networknt reports only the propertyNames keyword. */
+    /**
+     * Which keyword of a {@code propertyNames} schema a name fails: networknt reports only the propertyNames keyword.
+     * With several patterns under {@code allOf} (one message each), the first whose pattern the name does not match
+     * ({@code allOf/1/pattern}); then its own pattern; then a {@code not}, {@code enum} or {@code const} it has.
+     */
     static String nameKeyword(JsonNode names, String name) {
         if (names == null) return "";
         JsonNode max = names.get("maxLength");
         if (max != null && max.canConvertToInt() && name.codePointCount(0, name.length()) > max.asInt()) return "maxLength";
         JsonNode min = names.get("minLength");
         if (min != null && min.canConvertToInt() && name.codePointCount(0, name.length()) < min.asInt()) return "minLength";
+        JsonNode all = names.get("allOf");
+        if (all != null && all.isArray()) {
+            for (int i = 0; i < all.size(); i++) {
+                JsonNode p = all.get(i).get("pattern");
+                if (p != null && p.isString() && !matches(p.asString(), name)) return "allOf/" + i + "/pattern";
+            }
+        }
         JsonNode pattern = names.get("pattern");
-        if (pattern != null && !java.util.regex.Pattern.compile(pattern.asString()).matcher(name).find()) return "pattern";
+        if (pattern != null && pattern.isString() && !matches(pattern.asString(), name)) return "pattern";
         for (String other : List.of("not", "enum", "const")) {
             if (names.has(other)) return other;
         }
         return pattern != null ? "pattern" : "";
+    }
+
+    /** ECMA-262 {@code pattern} semantics (a search, not a whole match) with Java's regex, for the patterns schemas use. */
+    private static boolean matches(String pattern, String name) {
+        try {
+            return java.util.regex.Pattern.compile(pattern).matcher(name).find();
+        } catch (java.util.regex.PatternSyntaxException e) {
+            return true;
+        }
     }
 
     /** "(allowed: a, b)" from the schema's properties at the same place, when it has any. */

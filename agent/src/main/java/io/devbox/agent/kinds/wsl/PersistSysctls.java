@@ -1,6 +1,7 @@
 package io.devbox.agent.kinds.wsl;
 
 import io.devbox.agent.host.Host;
+import io.devbox.agent.host.IniDocument;
 
 import java.io.IOException;
 import java.util.regex.Pattern;

@@ -10,6 +10,7 @@ import io.devbox.agent.engine.StatusFact;
 import io.devbox.agent.engine.ResourceSkipped;
 import io.devbox.agent.host.CommandResult;
 import io.devbox.agent.host.Host;
+import io.devbox.agent.host.IniDocument;
 import io.devbox.agent.host.Printable;
 import io.devbox.agent.host.SafePaths;
 import io.devbox.agent.host.WindowsTools;

@@ -7,6 +7,7 @@ import io.devbox.agent.host.Facts;
 import io.devbox.agent.host.Host;
 import io.devbox.agent.host.TarGzExtractor;
 import io.devbox.agent.kinds.cgroup.CgroupReconciler;
+import io.devbox.agent.kinds.files.FilesReconciler;
 import io.devbox.agent.kinds.go.GoLayout;
 import io.devbox.agent.kinds.go.GoReconciler;
 import io.devbox.agent.kinds.go.tools.GoToolsReconciler;
@@ -67,6 +68,7 @@ final class KindFixtures {
             case "hook" -> hooks(tmp, r);
             case "runner" -> runner(tmp, r);
             case "package" -> packages(tmp, r);
+            case "file" -> files(tmp, r);
             default -> null;
         });
     }
@@ -397,6 +399,42 @@ final class KindFixtures {
         // that is still there, which the system test covers)
         return new Parts(PackagesReconciler::new, Sandboxes.host(root), root, spec.toString(), Set.of(), Set.of(), false, () -> {
         });
+    }
+
+    /**
+     * Whole files, blocks and git-config keys in /etc and the developer's home, some of the files there before with the
+     * box's or the developer's own text: every one of those comes back byte for byte (a file replaced whole, a key's
+     * value and a mode from what the agent kept, which then goes; blocks and keys the agent added go with their
+     * lines), nothing is kept.
+     */
+    static KindFixture files(Path tmp, Random r) throws IOException {
+        Path root = tmp.resolve("box");
+        Set<String> before = new TreeSet<>();
+        if (r.nextBoolean()) {
+            write(root.resolve("etc/motd"), "the box's own motd " + r.nextInt(99) + "\n");
+            Files.setPosixFilePermissions(root.resolve("etc/motd"), PosixFilePermissions.fromString(r.nextBoolean() ? "rw-------" : "rw-r--r--"));
+            before.add("etc/motd");
+        }
+        if (r.nextBoolean()) {
+            write(root.resolve("home/dev/.bashrc"), "# mine\nalias ll='ls -l'\n" + (r.nextBoolean() ? "# BEGIN devbox-agent other\nX=1\n# END devbox-agent other\n" : ""));
+            before.add("home/dev/.bashrc");
+        }
+        if (r.nextBoolean()) {
+            write(root.resolve("home/dev/.gitconfig"), "# my identity\n[user]\n\tname = Dev\n" + (r.nextBoolean() ? "[alias]\n\tst = status ; short\n" : "")
+                    + (r.nextBoolean() ? "[credential]\n\thelper = cache --timeout=60 # mine\n" : ""));
+            before.add("home/dev/.gitconfig");
+        }
+        Files.createDirectories(root.resolve("home/dev"));
+        StringBuilder spec = new StringBuilder();
+        spec.append("/etc/motd: {content: \"managed ").append(r.nextInt(99)).append("\\n\"").append(r.nextBoolean() ? ", mode: \"0640\"" : "").append("}\n");
+        spec.append("\"${home}/.bashrc\":\n").append(r.nextBoolean() ? "  mode: \"0600\"\n" : "").append("  blocks:\n    go-path: \"export GOPATH=$HOME/go").append(r.nextInt(9)).append("\"\n");
+        if (r.nextBoolean()) spec.append("    editor: \"export EDITOR=vi\\nexport PAGER=less\"\n");
+        spec.append("\"${home}/.gitconfig\":\n  ini:\n    credential.helper: /usr/lib/git-core/git-credential-").append(r.nextBoolean() ? "libsecret" : "cache").append("\n");
+        if (r.nextBoolean()) spec.append("    alias.lg: \"log --oneline; echo ").append(r.nextInt(9)).append("\"\n");
+        if (r.nextBoolean()) spec.append("/etc/X11/xorg.conf.d/20-gpu.conf: {content: \"Section \\\"Device\\\"\\nEndSection\\n\", mode: \"0644\"}\n");
+        if (r.nextBoolean()) spec.append("\"${home}/.config/devbox/env.sh\": {blocks: {a: \"A=1\"}, commentPrefix: \"//\"}\n");
+        return new Parts(FilesReconciler::new, Sandboxes.host(root), root, spec.toString(), Set.of(), Set.of(), true, () -> {
+        }, before);
     }
 
     private static String sha256(byte[] b) {

@@ -1,4 +1,4 @@
-package io.devbox.agent.kinds.wsl;
+package io.devbox.agent.host;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.devbox.agent.kinds.wsl;
+package io.devbox.agent.host;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -13,6 +13,8 @@ import java.util.Optional;
  * {@code [section]}, {@code key = value}, case-insensitive names, {@code #} comments (also after a value, outside
  * quotes; {@code ;} is NOT a comment, so {@code command = a; b} keeps both commands), double quotes stripped,
  * backslash escapes ({@code \\ \" \n \t \b}). A duplicate key: the first one wins (see {@link #duplicates()}).
+ * {@link #parseGitConfig} reads git's own files, where {@code ;} starts a comment as {@code #} does: a value holding
+ * either is written quoted.
  * <p>
  * Editing changes only the value span of the one line that holds the first occurrence of a key, or appends a
  * line; every other line (comments, order, unknown keys, the user's spelling and case) stays byte for byte.
@@ -24,12 +26,14 @@ public final class IniDocument {
 
     private final boolean bom;
     private final List<Line> lines;
+    private final String comments;
     private boolean finalNewline;
 
-    private IniDocument(boolean bom, List<Line> lines, boolean finalNewline) {
+    private IniDocument(boolean bom, List<Line> lines, boolean finalNewline, String comments) {
         this.bom = bom;
         this.lines = lines;
         this.finalNewline = finalNewline;
+        this.comments = comments;
     }
 
     public static IniDocument parse(byte[] content) {
@@ -37,6 +41,18 @@ public final class IniDocument {
     }
 
     public static IniDocument parse(String text) {
+        return parse(text, WSL_COMMENTS);
+    }
+
+    /** A git config file ({@code ~/.gitconfig}): as {@link #parse}, with {@code ;} a comment character too. */
+    public static IniDocument parseGitConfig(byte[] content) {
+        return parse(new String(content, StandardCharsets.UTF_8), GIT_COMMENTS);
+    }
+
+    private static final String WSL_COMMENTS = "#";
+    private static final String GIT_COMMENTS = "#;";
+
+    private static IniDocument parse(String text, String comments) {
         boolean bom = text.startsWith(BOM);
         if (bom) text = text.substring(1);
         List<Line> lines = new ArrayList<>();
@@ -46,12 +62,12 @@ public final class IniDocument {
             String section = null;
             for (String raw : body.split("\n", -1)) {
                 if (raw.endsWith("\r")) raw = raw.substring(0, raw.length() - 1);
-                Line line = Line.parse(raw, section);
+                Line line = Line.parse(raw, section, comments);
                 if (line.kind == Kind.SECTION) section = line.section;
                 lines.add(line);
             }
         }
-        return new IniDocument(bom, lines, finalNewline);
+        return new IniDocument(bom, lines, finalNewline, comments);
     }
 
     /** The effective (first) value of a key, unquoted and unescaped; empty when absent. */
@@ -85,7 +101,7 @@ public final class IniDocument {
     public boolean set(String section, String key, String value) {
         if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) throw new IllegalArgumentException("value contains a line break");
         int index = firstIndex(section, key);
-        String encoded = encode(value);
+        String encoded = encode(value, comments);
         if (index >= 0) {
             Line line = lines.get(index);
             if (line.value.equals(value)) return false;
@@ -94,7 +110,7 @@ public final class IniDocument {
             // `key =` with nothing after: keep the user's spacing style around '='
             if (line.valueStart == line.valueEnd && prefix.endsWith("=") && prefix.matches(".*\\s=$")) prefix = prefix + " ";
             String raw = prefix + encoded + line.raw.substring(line.valueEnd);
-            lines.set(index, Line.parse(raw, line.section));
+            lines.set(index, Line.parse(raw, line.section, comments));
             return true;
         }
         String separator = separatorStyle();
@@ -111,13 +127,13 @@ public final class IniDocument {
             for (int i = header + 1; i < lines.size() && lines.get(i).kind != Kind.SECTION; i++) {
                 if (lines.get(i).kind == Kind.ENTRY) insertAt = i + 1;
             }
-            lines.add(insertAt, Line.parse(key + separator + encoded, lines.get(header).section));
+            lines.add(insertAt, Line.parse(key + separator + encoded, lines.get(header).section, comments));
             if (insertAt == lines.size() - 1) finalNewline = true;
             return true;
         }
-        if (!lines.isEmpty() && !lines.get(lines.size() - 1).raw.isBlank()) lines.add(Line.parse("", null));
-        lines.add(Line.parse("[" + section + "]", null));
-        lines.add(Line.parse(key + separator + encoded, section));
+        if (!lines.isEmpty() && !lines.get(lines.size() - 1).raw.isBlank()) lines.add(Line.parse("", null, comments));
+        lines.add(Line.parse("[" + section + "]", null, comments));
+        lines.add(Line.parse(key + separator + encoded, section, comments));
         finalNewline = true;
         return true;
     }
@@ -157,10 +173,14 @@ public final class IniDocument {
 
     /** How a value is written so that {@link #parse} reads it back unchanged. */
     static String encode(String value) {
+        return encode(value, WSL_COMMENTS);
+    }
+
+    private static String encode(String value, String comments) {
         StringBuilder sb = new StringBuilder();
         // quoted when '#', edge whitespace or a run of whitespace is in it (git-style readers collapse unquoted runs);
         // single inner spaces stay unquoted, as in `command = service docker start`
-        boolean quote = value.isEmpty() || value.indexOf('#') >= 0 || Character.isWhitespace(value.charAt(0))
+        boolean quote = value.isEmpty() || value.chars().anyMatch(c -> comments.indexOf(c) >= 0) || Character.isWhitespace(value.charAt(0))
                 || Character.isWhitespace(value.charAt(value.length() - 1)) || value.matches("(?s).*\\s\\s.*")
                 || value.indexOf('\t') >= 0;
         for (char c : value.toCharArray()) {
@@ -201,14 +221,14 @@ public final class IniDocument {
     /** One line; {@code section} is the section an entry belongs to (null before any header). */
     private record Line(String raw, Kind kind, String section, String key, int valueStart, int valueEnd, String value) {
 
-        static Line parse(String raw, String currentSection) {
+        static Line parse(String raw, String currentSection, String comments) {
             String t = raw.strip();
-            if (t.isEmpty() || t.startsWith("#")) return new Line(raw, Kind.OTHER, currentSection, null, 0, 0, null);
+            if (t.isEmpty() || comments.indexOf(t.charAt(0)) >= 0) return new Line(raw, Kind.OTHER, currentSection, null, 0, 0, null);
             if (t.startsWith("[")) {
                 int close = t.indexOf(']');
                 if (close < 0) return new Line(raw, Kind.OTHER, currentSection, null, 0, 0, null);
                 String rest = t.substring(close + 1).strip();
-                if (!rest.isEmpty() && !rest.startsWith("#")) return new Line(raw, Kind.OTHER, currentSection, null, 0, 0, null);
+                if (!rest.isEmpty() && comments.indexOf(rest.charAt(0)) < 0) return new Line(raw, Kind.OTHER, currentSection, null, 0, 0, null);
                 return new Line(raw, Kind.SECTION, t.substring(1, close).strip(), null, 0, 0, null);
             }
             int eq = raw.indexOf('=');
@@ -224,7 +244,7 @@ public final class IniDocument {
             StringBuilder out = new StringBuilder();
             while (i < raw.length()) {
                 char c = raw.charAt(i);
-                if (c == '#' && !inQuotes) break;
+                if (comments.indexOf(c) >= 0 && !inQuotes) break;
                 if (c == '\\' && i + 1 < raw.length()) {
                     char n = raw.charAt(i + 1);
                     switch (n) {

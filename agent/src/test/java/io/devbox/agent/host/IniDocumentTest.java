@@ -1,4 +1,4 @@
-package io.devbox.agent.kinds.wsl;
+package io.devbox.agent.host;
 
 import org.junit.jupiter.api.Test;
 
@@ -134,5 +134,17 @@ class IniDocumentTest {
             IniDocument d = IniDocument.parse("[s]\nk = " + IniDocument.encode(v) + "\n");
             assertThat(d.get("s", "k")).as(v).contains(v);
         }
+    }
+
+    @Test
+    void inGitConfigASemicolonStartsACommentAndIsQuotedInValues() {
+        String text = "; git's other comment\n[alias]\n\tst = status ; short\n";
+        IniDocument d = IniDocument.parseGitConfig(text.getBytes(StandardCharsets.UTF_8));
+        assertThat(d.get("alias", "st")).contains("status");
+        d.set("alias", "lg", "log; echo done");
+        assertThat(s(d.toBytes())).isEqualTo(text + "lg = \"log; echo done\"\n");
+        assertThat(IniDocument.parseGitConfig(d.toBytes()).get("alias", "lg")).contains("log; echo done");
+        // wsl.conf keeps reading ';' as part of a value
+        assertThat(IniDocument.parse("[boot]\ncommand = a; b\n").get("boot", "command")).contains("a; b");
     }
 }
