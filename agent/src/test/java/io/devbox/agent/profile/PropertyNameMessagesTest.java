@@ -25,6 +25,8 @@ class PropertyNameMessagesTest {
     @Test
     void aSinglePatternIsNamedAsBefore() {
         assertThat(SchemaValidator.nameKeyword(schema("{\"pattern\": \"^[a-z]+$\"}"), "A")).isEqualTo("pattern");
-        assertThat(SchemaValidator.nameKeyword(schema("{\"enum\": [\"a\"]}"), "b")).isEmpty();
+        // a name failing an enum (or not, const) gets that keyword's message, e.g. GOENV in go.env
+        assertThat(SchemaValidator.nameKeyword(schema("{\"enum\": [\"a\"]}"), "b")).isEqualTo("enum");
+        assertThat(SchemaValidator.nameKeyword(schema("{\"minLength\": 2}"), "abc")).isEmpty();
     }
 }
