@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -59,13 +58,41 @@ public final class RunRecords {
         return file;
     }
 
-    /** Record files, newest first. */
+    /**
+     * Record files, newest first: by the start second in their names, and within one second (two runs of a fast box)
+     * by when they were written, since the rest of a name (command, a random suffix) says nothing of the order.
+     */
     public List<Path> list() throws IOException {
         if (!Files.isDirectory(dir)) return List.of();
+        List<Named> named = new ArrayList<>();
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> ID.matcher(idOf(p)).matches())
-                    .sorted(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed())
-                    .toList();
+            for (Path p : (Iterable<Path>) s::iterator) {
+                String id = idOf(p);
+                if (ID.matcher(id).matches()) named.add(new Named(p, id.substring(0, 16), written(p)));
+            }
+        }
+        named.sort(null);
+        List<Path> out = new ArrayList<>(named.size());
+        for (Named n : named) out.add(n.file());
+        return out;
+    }
+
+    /** A record file with what orders it, newest first. */
+    private record Named(Path file, String second, long writtenNanos) implements Comparable<Named> {
+        @Override
+        public int compareTo(Named o) {
+            int c = o.second.compareTo(second);
+            if (c == 0) c = Long.compare(o.writtenNanos, writtenNanos);
+            return c != 0 ? c : o.file.getFileName().toString().compareTo(file.getFileName().toString());
+        }
+    }
+
+    private static long written(Path p) {
+        try {
+            java.nio.file.attribute.FileTime t = Files.getLastModifiedTime(p, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            return t.to(java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (IOException e) {
+            return 0;
         }
     }
 

@@ -72,6 +72,21 @@ class RunRecordsTest {
         assertThatThrownBy(() -> records.read("20261128T1")).hasMessageContaining("ambiguous");
     }
 
+    /** Two runs that start in the same second (a fast box): their names do not tell the order, when they were written does. */
+    @Test
+    void runsOfOneSecondAreListedInTheOrderTheyWereWritten() throws Exception {
+        RunRecords records = new RunRecords(dir, RunRecords.Retention.DEFAULT, Clock.fixed(Instant.parse("2026-11-29T12:00:00Z"), ZoneOffset.UTC));
+        Path earlier = records.write(run("20261128T100000Z-watch-ffff", "watch", "1111111aaaa", Status.OK));
+        Path later = records.write(run("20261128T100000Z-watch-0000", "watch", "2222222bbbb", Status.OK));
+        Path plan = records.write(run("20261128T100000Z-plan-9999", "plan", "2222222bbbb", Status.OK));
+        java.nio.file.attribute.FileTime t = Files.getLastModifiedTime(earlier);
+        Files.setLastModifiedTime(later, java.nio.file.attribute.FileTime.fromMillis(t.toMillis() + 5));
+        Files.setLastModifiedTime(plan, java.nio.file.attribute.FileTime.fromMillis(t.toMillis() + 9));
+        assertThat(records.list()).containsExactly(plan, later, earlier);
+        records.write(run("20261128T100001Z-apply-aaaa", "apply", "3333333cccc", Status.OK));
+        assertThat(records.list().get(0).getFileName().toString()).isEqualTo("20261128T100001Z-apply-aaaa.json");
+    }
+
     @Test
     void markdownShowsOverrideReasonsInTheirOwnSection() {
         String md = MarkdownReport.render(run("20261128T110000Z-drift-bbbb", "drift", "c", Status.DRIFT, Status.OVERRIDE, Status.CHANGE));
