@@ -64,27 +64,43 @@ public final class RunRecords {
      */
     public List<Path> list() throws IOException {
         if (!Files.isDirectory(dir)) return List.of();
-        List<Named> named = new ArrayList<>();
+        List<Path> out = new ArrayList<>();
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : (Iterable<Path>) s::iterator) {
-                String id = idOf(p);
-                if (ID.matcher(id).matches()) named.add(new Named(p, id.substring(0, 16), written(p)));
+                if (ID.matcher(idOf(p)).matches()) out.add(p);
             }
         }
-        named.sort(null);
-        List<Path> out = new ArrayList<>(named.size());
-        for (Named n : named) out.add(n.file());
+        out.sort(NEWEST_NAME_FIRST);
+        // only records of one second are asked when they were written (one stat each), not every record of every run
+        for (int from = 0; from < out.size(); ) {
+            int to = from + 1;
+            while (to < out.size() && second(out.get(to)).equals(second(out.get(from)))) to++;
+            if (to - from > 1) out.subList(from, to).sort(LAST_WRITTEN_FIRST);
+            from = to;
+        }
         return out;
     }
 
-    /** A record file with what orders it, newest first. */
-    private record Named(Path file, String second, long writtenNanos) implements Comparable<Named> {
+    // classes made with RunRecords, not lambdas: one only some runs reach (two records of one second) would miss the
+    // AppCDS archive
+    private static final java.util.Comparator<Path> NEWEST_NAME_FIRST = new java.util.Comparator<>() {
         @Override
-        public int compareTo(Named o) {
-            int c = o.second.compareTo(second);
-            if (c == 0) c = Long.compare(o.writtenNanos, writtenNanos);
-            return c != 0 ? c : o.file.getFileName().toString().compareTo(file.getFileName().toString());
+        public int compare(Path a, Path b) {
+            return b.getFileName().toString().compareTo(a.getFileName().toString());
         }
+    };
+
+    private static final java.util.Comparator<Path> LAST_WRITTEN_FIRST = new LastWrittenFirst();
+
+    private static final class LastWrittenFirst implements java.util.Comparator<Path> {
+        @Override
+        public int compare(Path a, Path b) {
+            return Long.compare(written(b), written(a));
+        }
+    }
+
+    private static String second(Path record) {
+        return record.getFileName().toString().substring(0, 16);
     }
 
     private static long written(Path p) {
