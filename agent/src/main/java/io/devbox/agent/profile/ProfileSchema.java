@@ -7,8 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The profile schema of a set of kinds: the envelope plus one fragment per kind ({@link SchemaAssembly}), with the
@@ -65,21 +67,49 @@ public final class ProfileSchema {
 
     /**
      * SHA-256 over the envelope, each section's key, fragment and messages: what a validation depends on, without
-     * parsing anything (for the validation cache).
+     * parsing anything (for the validation cache). The build writes the standard kinds' digest into the jar
+     * ({@value #BUILT_DIGEST}, see {@link #builtDigestText()}); a schema of the same sections uses it instead of reading
+     * two dozen resources on every run.
      */
     synchronized byte[] digest() {
-        if (digest == null) {
-            MessageDigest d = sha256();
-            d.update(SchemaAssembly.bytes(SchemaAssembly.ENVELOPE));
-            update(d, SchemaAssembly.optionalBytes(new SchemaSection("", SchemaAssembly.ENVELOPE).messagesResource()));
-            for (SchemaSection s : sections) {
-                d.update((s.specKey() + "\0").getBytes(StandardCharsets.UTF_8));
-                d.update(SchemaAssembly.bytes(s.resource()));
-                update(d, SchemaAssembly.optionalBytes(s.messagesResource()));
-            }
-            digest = d.digest();
-        }
+        if (digest == null) digest = builtDigest().orElseGet(this::computeDigest);
         return digest.clone();
+    }
+
+    /** The classpath resource that holds the digest the build computed (agent/pom.xml, SchemaDigestFile). */
+    public static final String BUILT_DIGEST = "/io/devbox/agent/profile/schema.digest";
+
+    /** The digest read from every fragment and message resource of this schema's sections. */
+    public byte[] computeDigest() {
+        MessageDigest d = sha256();
+        d.update(SchemaAssembly.bytes(SchemaAssembly.ENVELOPE));
+        update(d, SchemaAssembly.optionalBytes(new SchemaSection("", SchemaAssembly.ENVELOPE).messagesResource()));
+        for (SchemaSection s : sections) {
+            d.update((s.specKey() + "\0").getBytes(StandardCharsets.UTF_8));
+            d.update(SchemaAssembly.bytes(s.resource()));
+            update(d, SchemaAssembly.optionalBytes(s.messagesResource()));
+        }
+        return d.digest();
+    }
+
+    /** The text of {@value #BUILT_DIGEST} for this schema: its sections (what the digest was computed for), then the digest. */
+    public String builtDigestText() {
+        return sectionsLine() + "\n" + HexFormat.of().formatHex(computeDigest()) + "\n";
+    }
+
+    /** The digest the build wrote, when it was computed for exactly these sections. */
+    public Optional<byte[]> builtDigest() {
+        byte[] raw = SchemaAssembly.optionalBytes(BUILT_DIGEST);
+        if (raw == null) return Optional.empty();
+        String[] lines = new String(raw, StandardCharsets.UTF_8).split("\n");
+        if (lines.length != 2 || !lines[0].equals(sectionsLine()) || !lines[1].matches("[0-9a-f]{64}")) return Optional.empty();
+        return Optional.of(HexFormat.of().parseHex(lines[1]));
+    }
+
+    private String sectionsLine() {
+        StringBuilder line = new StringBuilder(SchemaAssembly.ENVELOPE);
+        for (SchemaSection s : sections) line.append(' ').append(s.specKey()).append('=').append(s.resource());
+        return line.toString();
     }
 
     private static void update(MessageDigest d, byte[] optional) {
