@@ -1,6 +1,7 @@
 package io.devbox.agent.cli;
 
 import io.devbox.agent.host.Redactor;
+import io.devbox.agent.source.JGitShutdown;
 import picocli.CommandLine;
 
 import java.io.FileDescriptor;
@@ -24,6 +25,7 @@ public final class Main {
     }
 
     public static int run(String... args) {
+        JGitShutdown.withoutShutdownHook();
         StartupWarmup warmup = StartupWarmup.startFor(args);
         CommandLine cmd = AgentCommand.commandLine(args, io.devbox.agent.enrol.Installation.current().program());
         cmd.setExecutionStrategy(new AfterWarmup(warmup));

@@ -1,7 +1,6 @@
 package io.devbox.agent.cli;
 
 import org.eclipse.jgit.errors.ConfigInvalidException;
-import org.eclipse.jgit.internal.JGitText;
 import org.eclipse.jgit.lib.Config;
 import org.eclipse.jgit.util.FS;
 import org.snakeyaml.engine.v2.api.Load;
@@ -13,7 +12,7 @@ import java.util.Set;
 
 /**
  * Start-up on the second core. A one-off command spends much of its time initialising libraries: picocli builds the
- * command model while JGit (file system detection, user config, its message bundle), jackson-core and snakeyaml would
+ * command model while JGit (file system detection, its config parser), jackson-core and snakeyaml would
  * wait their turn. For the commands that read profiles and state, two threads initialise the latter while the main
  * thread parses the command line; the main thread joins them before the command runs, so it never initialises the same
  * classes at once (no class-initialisation deadlock), and a failure here changes nothing: the command meets it again.
@@ -67,14 +66,14 @@ final class StartupWarmup {
     }
 
     /**
-     * JGit's file system detection and its message bundle, and the classes a repository opens with. Not its config
-     * files: the command first points JGit at the state directory for them (StateDirGitConfig), and reading them here
-     * would make JGit measure, and write down, the home's file system.
+     * JGit's file system detection and the classes a repository opens with (not its message bundle: see
+     * JGitShutdown). Not its config files: the command first points JGit at the state directory for them
+     * (StateDirGitConfig), and reading them here would make JGit measure, and write down, the home's file system.
      */
     private static void initialiseGit() {
         try {
             FS detected = FS.DETECTED;
-            if (detected != null && JGitText.get() != null) new Config().fromText("[core]\n\tbare = false\n");
+            if (detected != null) new Config().fromText("[core]\n\tbare = false\n");
         } catch (ConfigInvalidException | RuntimeException e) {
             // nothing to report: the command meets the same problem and reports it
         }
