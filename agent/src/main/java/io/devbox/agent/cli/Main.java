@@ -1,7 +1,6 @@
 package io.devbox.agent.cli;
 
 import io.devbox.agent.host.Redactor;
-import io.devbox.agent.source.JGitShutdown;
 import picocli.CommandLine;
 
 import java.io.FileDescriptor;
@@ -25,7 +24,6 @@ public final class Main {
     }
 
     public static int run(String... args) {
-        JGitShutdown.withoutShutdownHook();
         StartupWarmup warmup = StartupWarmup.startFor(args);
         CommandLine cmd = AgentCommand.commandLine(args, io.devbox.agent.enrol.Installation.current().program());
         cmd.setExecutionStrategy(new AfterWarmup(warmup));

@@ -1,11 +1,13 @@
 package io.devbox.agent.cli;
 
 import org.eclipse.jgit.errors.ConfigInvalidException;
+import org.eclipse.jgit.internal.storage.file.FileSnapshot;
 import org.eclipse.jgit.lib.Config;
 import org.eclipse.jgit.util.FS;
-import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import io.devbox.agent.host.Json;
+import io.devbox.agent.source.JGitShutdown;
 
 import java.util.List;
 import java.util.Set;
@@ -59,21 +61,26 @@ final class StartupWarmup {
     private static void initialiseJsonAndYaml() {
         try {
             Json.read(Json.pretty(Json.object().put("warm", 1).set("up", Json.array().add("x"))));
-            new Load(LoadSettings.builder().setUseMarks(true).build()).loadFromString("warm: [up, 1, true]\n");
+            new Compose(LoadSettings.builder().setUseMarks(true).build()).composeString("warm: [up, 1, true]\n");
         } catch (RuntimeException e) {
             // nothing to report: the command meets the same problem and reports it
         }
     }
 
     /**
-     * JGit's file system detection and the classes a repository opens with (not its message bundle: see
-     * JGitShutdown). Not its config files: the command first points JGit at the state directory for them
-     * (StateDirGitConfig), and reading them here would make JGit measure, and write down, the home's file system.
+     * JGit's file system detection and the classes a repository opens with: the cleanup service first (see
+     * JGitShutdown: then JGit registers no shutdown hook and loads no message bundle for one), the file snapshots (their
+     * class initialisation starts SLF4J and reads the time zone database) and the file store attributes. Not its config
+     * files: the command first points JGit at the state directory for them (StateDirGitConfig), and reading them here
+     * would make JGit measure, and write down, the home's file system.
      */
     private static void initialiseGit() {
         try {
+            JGitShutdown.withoutShutdownHook();
             FS detected = FS.DETECTED;
-            if (detected != null) new Config().fromText("[core]\n\tbare = false\n");
+            if (detected != null && FileSnapshot.DIRTY != null && FS.FileStoreAttributes.FALLBACK_FILESTORE_ATTRIBUTES != null) {
+                new Config().fromText("[core]\n\tbare = false\n");
+            }
         } catch (ConfigInvalidException | RuntimeException e) {
             // nothing to report: the command meets the same problem and reports it
         }
