@@ -44,7 +44,7 @@ final class Sessions {
                         Kinds.registry(new KindServices(config.downloadLimits())))
                 .useRetention(config.retention());
         if (common.debug) s.onInternalFault(fault -> Failures.debug(fault, common.err()));
-        if (config.metrics().textfile() != null) s.useMetrics(AgentMetrics.load(s.state().path(), config.metrics().textfile()));
+        if (config.metrics().textfile() != null) s.useMetrics(AgentMetrics.unread(s.state().path(), config.metrics().textfile()));
         return s;
     }
 

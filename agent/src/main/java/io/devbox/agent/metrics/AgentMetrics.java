@@ -65,6 +65,14 @@ public final class AgentMetrics {
         this.textfile = textfile != null ? textfile : stateDir.resolve("metrics.prom");
     }
 
+    /**
+     * The metrics of this state directory, not read yet: for a caller that starts every update with {@link #reload()}
+     * (a run's {@code RunMetrics}), so the file is read once a run.
+     */
+    public static AgentMetrics unread(Path stateDir, Path textfile) {
+        return new AgentMetrics(stateDir, textfile);
+    }
+
     /** The metrics of this state directory as the last process left them (empty when there are none or they are damaged). */
     public static AgentMetrics load(Path stateDir, Path textfile) {
         AgentMetrics m = new AgentMetrics(stateDir, textfile);

@@ -287,7 +287,7 @@ public final class Session {
     }
 
     private AgentMetrics metrics() {
-        if (metrics == null) metrics = AgentMetrics.load(state.path(), null);
+        if (metrics == null) metrics = AgentMetrics.unread(state.path(), null); // RunMetrics reloads before each update
         return metrics;
     }
 

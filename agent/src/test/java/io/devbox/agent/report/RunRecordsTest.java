@@ -47,6 +47,26 @@ class RunRecordsTest {
         assertThat(records.list()).hasSize(3);
     }
 
+    /** Pruning looks at every name: a record beyond the count or the age goes whichever order the directory lists. */
+    @Test
+    void prunesTheOldestWhenTheCountIsExceededOrOneIsTooOld() throws Exception {
+        Clock clock = Clock.fixed(Instant.parse("2026-11-29T12:00:00Z"), ZoneOffset.UTC);
+        RunRecords records = new RunRecords(dir, new RunRecords.Retention(4, Duration.ofDays(30)), clock);
+        for (String id : List.of("20261127T000000Z-plan-0003", "20261125T000000Z-plan-0001", "20261128T000000Z-plan-0004",
+                "20261126T000000Z-plan-0002")) {
+            Files.writeString(dir.resolve(id + ".json"), "{}");
+        }
+        assertThat(records.prune()).as("four records, all young: nothing to do").isZero();
+        assertThat(records.list()).hasSize(4);
+        Files.writeString(dir.resolve("20261010T000000Z-plan-0000.json"), "{}");
+        assertThat(records.prune()).as("one older than 30 days (and five over the count of four)").isEqualTo(1);
+        assertThat(records.list()).extracting(RunRecords::idOf).doesNotContain("20261010T000000Z-plan-0000");
+        Files.writeString(dir.resolve("20261129T000000Z-plan-0005.json"), "{}");
+        assertThat(records.prune()).as("five young records, the count is four").isEqualTo(1);
+        assertThat(records.list()).extracting(RunRecords::idOf).containsExactly("20261129T000000Z-plan-0005",
+                "20261128T000000Z-plan-0004", "20261127T000000Z-plan-0003", "20261126T000000Z-plan-0002");
+    }
+
     @Test
     void historyListsNewestFirstAndShowsOne() throws Exception {
         RunRecords records = new RunRecords(dir, RunRecords.Retention.DEFAULT, Clock.fixed(Instant.parse("2026-11-29T12:00:00Z"), ZoneOffset.UTC));
