@@ -5,6 +5,7 @@ import org.eclipse.jgit.internal.storage.file.FileSnapshot;
 import org.eclipse.jgit.lib.Config;
 import org.eclipse.jgit.util.FS;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.slf4j.LoggerFactory;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import io.devbox.agent.host.Json;
 import io.devbox.agent.source.JGitShutdown;
@@ -58,8 +59,14 @@ final class StartupWarmup {
         }
     }
 
+    /**
+     * jackson-core and snakeyaml, and SLF4J (JGit's logging: starting it and reading its configuration is a good part of JGit's
+     * start) first, on this thread, which has less to do than JGit's. A JGit class that asks for a logger meanwhile
+     * gets one of SLF4J's substitutes, bound to the real logger once SLF4J is up (JGit logs nothing while warming).
+     */
     private static void initialiseJsonAndYaml() {
         try {
+            LoggerFactory.getILoggerFactory();
             Json.read(Json.pretty(Json.object().put("warm", 1).set("up", Json.array().add("x"))));
             new Compose(LoadSettings.builder().setUseMarks(true).build()).composeString("warm: [up, 1, true]\n");
         } catch (RuntimeException e) {
