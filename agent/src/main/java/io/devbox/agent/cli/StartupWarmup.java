@@ -60,9 +60,10 @@ final class StartupWarmup {
     }
 
     /**
-     * jackson-core and snakeyaml, and SLF4J (JGit's logging: starting it and reading its configuration is a good part of JGit's
-     * start) first, on this thread, which has less to do than JGit's. A JGit class that asks for a logger meanwhile
-     * gets one of SLF4J's substitutes, bound to the real logger once SLF4J is up (JGit logs nothing while warming).
+     * jackson-core and snakeyaml, and first SLF4J (JGit's logging: starting it and reading its configuration is a good
+     * part of JGit's start), on this thread, which has less to do than JGit's. A JGit class that asks for a logger
+     * meanwhile gets one of SLF4J's substitutes, bound to the real logger once SLF4J is up (JGit logs nothing while
+     * warming).
      */
     private static void initialiseJsonAndYaml() {
         try {
