@@ -86,7 +86,8 @@ final class StartupWarmup {
         try {
             JGitShutdown.withoutShutdownHook();
             FS detected = FS.DETECTED;
-            if (detected != null && FileSnapshot.DIRTY != null && FS.FileStoreAttributes.FALLBACK_FILESTORE_ATTRIBUTES != null) {
+            boolean snapshots = FileSnapshot.DIRTY != null && FS.FileStoreAttributes.FALLBACK_FILESTORE_ATTRIBUTES != null;
+            if (detected != null && snapshots) {
                 new Config().fromText("[core]\n\tbare = false\n");
             }
         } catch (ConfigInvalidException | RuntimeException e) {

@@ -92,7 +92,7 @@ public final class ProfileSchema {
         return d.digest();
     }
 
-    /** The text of {@value #BUILT_DIGEST} for this schema: its sections (what the digest was computed for), then the digest. */
+    /** The text of {@value #BUILT_DIGEST} for this schema: its sections (what the digest is of), then the digest. */
     public String builtDigestText() {
         return sectionsLine() + "\n" + HexFormat.of().formatHex(computeDigest()) + "\n";
     }
@@ -102,7 +102,8 @@ public final class ProfileSchema {
         byte[] raw = SchemaAssembly.optionalBytes(BUILT_DIGEST);
         if (raw == null) return Optional.empty();
         String[] lines = new String(raw, StandardCharsets.UTF_8).split("\n");
-        if (lines.length != 2 || !lines[0].equals(sectionsLine()) || !lines[1].matches("[0-9a-f]{64}")) return Optional.empty();
+        boolean valid = lines.length == 2 && lines[0].equals(sectionsLine()) && lines[1].matches("[0-9a-f]{64}");
+        if (!valid) return Optional.empty();
         return Optional.of(HexFormat.of().parseHex(lines[1]));
     }
 
