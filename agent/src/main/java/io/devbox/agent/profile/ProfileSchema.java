@@ -102,9 +102,12 @@ public final class ProfileSchema {
         byte[] raw = SchemaAssembly.optionalBytes(BUILT_DIGEST);
         if (raw == null) return Optional.empty();
         String[] lines = new String(raw, StandardCharsets.UTF_8).split("\n");
-        boolean valid = lines.length == 2 && lines[0].equals(sectionsLine()) && lines[1].matches("[0-9a-f]{64}");
-        if (!valid) return Optional.empty();
-        return Optional.of(HexFormat.of().parseHex(lines[1]));
+        if (lines.length != 2 || !lines[0].equals(sectionsLine()) || lines[1].length() != 64) return Optional.empty();
+        try {
+            return Optional.of(HexFormat.of().parseHex(lines[1]));
+        } catch (IllegalArgumentException notHex) {
+            return Optional.empty();
+        }
     }
 
     private String sectionsLine() {
