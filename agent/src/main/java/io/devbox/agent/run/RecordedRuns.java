@@ -41,18 +41,15 @@ final class RecordedRuns {
 
     /** Plans (read-only on the box) and records the run. */
     RunInfo plan(String command, List<String> kindsOnly) throws Exception {
-        try (ReadAhead profiles = session.readAhead()) {
-            return recorded(command, kindsOnly, start -> plan(command, kindsOnly, start, profiles.get()));
-        }
-    }
-
-    private RunInfo plan(String command, List<String> kindsOnly, Instant start, Session.Loaded loaded) throws Exception {
-        AppliedState applied = session.state().loadApplied();
-        List<Overrides.Entry> active = session.overrides().active(clock.instant());
-        Plan plan = session.planners().forRun(applied, active, session.selectorPrunes(loaded, applied))
-                .plan(session.context(loaded), Set.copyOf(kindsOnly));
-        plan.internalFaults().forEach(faults);
-        return recorder.finished(command, start, loaded, plan.resources(), List.of(), false, active.size(), kindsOnly);
+        return recorded(command, kindsOnly, start -> {
+            Session.Loaded loaded = session.load(Optional.empty());
+            AppliedState applied = session.state().loadApplied();
+            List<Overrides.Entry> active = session.overrides().active(clock.instant());
+            Plan plan = session.planners().forRun(applied, active, session.selectorPrunes(loaded, applied))
+                    .plan(session.context(loaded), Set.copyOf(kindsOnly));
+            plan.internalFaults().forEach(faults);
+            return recorder.finished(command, start, loaded, plan.resources(), List.of(), false, active.size(), kindsOnly);
+        });
     }
 
     /** Reads the profiles (at a saved plan's commit), refuses a saved plan whose profiles changed, applies. */

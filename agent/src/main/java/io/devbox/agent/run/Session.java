@@ -149,16 +149,6 @@ public final class Session {
         return reader().load(pinnedCommit);
     }
 
-    /**
-     * The profiles of this run, read ahead on a second thread when the source is local (see {@link ReadAhead}). The
-     * reader is made here, in the caller's thread: the run's record asks it later what it pinned.
-     */
-    ReadAhead readAhead() {
-        SourceReader r = reader();
-        if (Sources.isRemote(options)) return ReadAhead.onDemand(() -> r.load(Optional.empty()));
-        return ReadAhead.started(() -> r.load(Optional.empty()));
-    }
-
     private SourceReader reader() {
         if (reader == null) {
             reader = new SourceReader(options, git, state.path(), host, identity(), this::loader, planners::checker,
