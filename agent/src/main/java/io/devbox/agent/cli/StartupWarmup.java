@@ -8,15 +8,14 @@ import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.slf4j.LoggerFactory;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import io.devbox.agent.host.Json;
-import io.devbox.agent.source.JGitShutdown;
 
 import java.util.List;
 import java.util.Set;
 
 /**
  * Start-up on the second core. A one-off command spends much of its time initialising libraries: picocli builds the
- * command model while JGit (file system detection, its config parser), jackson-core and snakeyaml would
- * wait their turn. For the commands that read profiles and state, two threads initialise the latter while the main
+ * command model while JGit (file system detection, file snapshots, its message bundle and config parser), SLF4J,
+ * jackson-core and snakeyaml would wait their turn. For the commands that read profiles and state, two threads initialise the latter while the main
  * thread parses the command line; the main thread joins them before the command runs, so it never initialises the same
  * classes at once (no class-initialisation deadlock), and a failure here changes nothing: the command meets it again.
  */
@@ -76,15 +75,13 @@ final class StartupWarmup {
     }
 
     /**
-     * JGit's file system detection and the classes a repository opens with: the cleanup service first (see
-     * JGitShutdown: then JGit registers no shutdown hook and loads no message bundle for one), the file snapshots (their
-     * class initialisation starts SLF4J and reads the time zone database) and the file store attributes. Not its config
-     * files: the command first points JGit at the state directory for them (StateDirGitConfig), and reading them here
-     * would make JGit measure, and write down, the home's file system.
+     * JGit's file system detection and the classes a repository opens with: its file snapshots (their class
+     * initialisation reads the time zone database) and file store attributes (which register JGit's shutdown hook, and
+     * load its message bundle for it). Not its config files: the command first points JGit at the state directory for
+     * them (StateDirGitConfig), and reading them here would make JGit measure, and write down, the home's file system.
      */
     private static void initialiseGit() {
         try {
-            JGitShutdown.withoutShutdownHook();
             FS detected = FS.DETECTED;
             boolean snapshots = FileSnapshot.DIRTY != null && FS.FileStoreAttributes.FALLBACK_FILESTORE_ATTRIBUTES != null;
             if (detected != null && snapshots) {
