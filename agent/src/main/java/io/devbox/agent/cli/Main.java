@@ -5,6 +5,7 @@ import picocli.CommandLine;
 
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 
 import java.io.OutputStreamWriter;
@@ -17,18 +18,19 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        // everything the process prints (commands, logs, errors) passes the redactor
+        // everything the process prints (commands, logs, errors) passes the redactor, once
         System.setOut(new PrintStream(Redactor.stream(new FileOutputStream(FileDescriptor.out)), true, StandardCharsets.UTF_8));
         System.setErr(new PrintStream(Redactor.stream(new FileOutputStream(FileDescriptor.err)), true, StandardCharsets.UTF_8));
-        System.exit(run(args));
+        System.exit(run(System.out, System.err, args));
     }
 
-    public static int run(String... args) {
+    /** @param redactedOut where the command's output goes, redacted already (so it is not redacted twice) */
+    private static int run(OutputStream redactedOut, OutputStream redactedErr, String... args) {
         StartupWarmup warmup = StartupWarmup.startFor(args);
         CommandLine cmd = AgentCommand.commandLine(args, io.devbox.agent.enrol.Installation.current().program());
         cmd.setExecutionStrategy(new AfterWarmup(warmup));
-        PrintWriter out = new PrintWriter(new OutputStreamWriter(Redactor.stream(System.out), StandardCharsets.UTF_8));
-        PrintWriter err = new PrintWriter(new OutputStreamWriter(Redactor.stream(System.err), StandardCharsets.UTF_8));
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(redactedOut, StandardCharsets.UTF_8));
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(redactedErr, StandardCharsets.UTF_8));
         cmd.setOut(out);
         cmd.setErr(err);
         try {

@@ -151,10 +151,15 @@ public final class Redactor {
 
             @Override
             public synchronized void write(byte[] b, int off, int len) throws IOException {
-                for (int i = 0; i < len; i++) {
-                    line.write(b[off + i]);
-                    if (b[off + i] == '\n') drain();
+                int from = off;
+                for (int i = off; i < off + len; i++) {
+                    if (b[i] == '\n') {
+                        line.write(b, from, i + 1 - from);
+                        drain();
+                        from = i + 1;
+                    }
                 }
+                line.write(b, from, off + len - from);
                 if (line.size() > 1 << 16) drain();
             }
 

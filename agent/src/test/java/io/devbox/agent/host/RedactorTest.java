@@ -45,6 +45,23 @@ class RedactorTest {
                 .doesNotContain("SECRET");
     }
 
+    /** Block writes (what a PrintWriter does): several lines in one write, a secret split across writes, a tail. */
+    @Test
+    void theStreamRedactsEveryLineOfABlockWrite() throws Exception {
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        OutputStream out = Redactor.stream(sink);
+        byte[] text = "one https://u:S1@h/\ntwo https://u:S2@h/\nthree https://u:S".getBytes(StandardCharsets.UTF_8);
+        out.write(text, 0, text.length);
+        assertThat(sink.toString(StandardCharsets.UTF_8)).as("whole lines are passed on at once")
+                .isEqualTo("one https://u:***@h/\ntwo https://u:***@h/\n");
+        byte[] rest = "xx3@h/\nfour".getBytes(StandardCharsets.UTF_8);
+        out.write(rest, 2, rest.length - 2);
+        out.flush();
+        assertThat(sink.toString(StandardCharsets.UTF_8))
+                .isEqualTo("one https://u:***@h/\ntwo https://u:***@h/\nthree https://u:***@h/\nfour")
+                .doesNotContain("S1").doesNotContain("S2").doesNotContain("S3");
+    }
+
     static String b64(String s) {
         return java.util.Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
     }
