@@ -2,7 +2,7 @@
 # Whole-process benchmark of `agent plan` (issue 2): median wall time and peak RSS over RUNS runs of
 #   A) 50 real net.* sysctls in a private network namespace (unshare -n, held open), persisted file in a sandbox;
 #      A' the same after an apply (no-op plan); A0 with a fresh namespace for every run;
-#   B) 2,000 sysctls in a --root sandbox (a fake /proc/sys tree);
+#   B) 2,000 sysctls in a --root sandbox (a fake /proc/sys tree), run interleaved with 50 in the same kind of sandbox;
 #   V) `agent version` (the JVM and picocli, nothing else), run interleaved with A so that the machine's load hits both
 #      alike: the ratio A / V is the plan's own cost over the fixed start-up (target, issue 18: <= 1.5).
 # Needs root (unshare), git, GNU time. Build first: mvn -B -q package -DskipTests
@@ -92,8 +92,21 @@ for n in 50 2000; do
         f="$work/box$n/proc/sys/bench/group$((i % 40))/key$i"; mkdir -p "${f%/*}"; printf '%s\n' "$i" > "$f"
     done
 done
-b50=$(measure "B  plan, 50 sysctls, --root sandbox" "$agent" plan --repo "$work/sb50" --root "$work/box50" --state-dir "$work/state-b50" --hostname bench | tail -n 1)
-b2k=$(measure "B  plan, 2000 sysctls, --root sandbox" "$agent" plan --repo "$work/sb2000" --root "$work/box2000" --state-dir "$work/state-b2k" --hostname bench | tail -n 1)
+# interleaved like A and V (run i of each, then run i+1): the ratio 2000/50 is measured under the same load
+for n in 50 2000; do   # warm-up
+    "$agent" plan --repo "$work/sb$n" --root "$work/box$n" --state-dir "$work/state-b$n" --hostname bench >/dev/null 2>&1 || true
+    : > "$work/b$n.t"
+done
+for _ in $(seq "$runs"); do
+    for n in 50 2000; do
+        /usr/bin/time -o "$work/time" -f '%e %M %U %S' "$agent" plan --repo "$work/sb$n" --root "$work/box$n" \
+            --state-dir "$work/state-b$n" --hostname bench >/dev/null 2>&1 || true
+        tail -n 1 "$work/time" >> "$work/b$n.t"
+    done
+done
+b50=$(med "$work/b50.t"); b2k=$(med "$work/b2000.t")
+printf '%-44s median %6.3f s   peak RSS %6.1f MB   (%d runs)\n' "B  plan, 50 sysctls, --root sandbox" "$b50" "$(echo "$(rss "$work/b50.t")/1024" | bc -l)" "$runs" >&2
+printf '%-44s median %6.3f s   peak RSS %6.1f MB   (%d runs)\n' "B  plan, 2000 sysctls, --root sandbox" "$b2k" "$(echo "$(rss "$work/b2000.t")/1024" | bc -l)" "$runs" >&2
 printf 'ratio 2000/50: %.2f   (target < 2)\n' "$(echo "$b2k / $b50" | bc -l)"
 printf 'A median: %s s   (target <= 0.5 s)\n' "$a"
 printf 'ratio A / agent version: %.2f   (target <= 1.5; load average %s)\n' "$(echo "$a / $v" | bc -l)" "$(cut -d' ' -f1-3 /proc/loadavg)"
