@@ -21,6 +21,16 @@ make_repo() { # dir, then "key: value" lines on stdin
     git -C "$1" init -q -b main && git -C "$1" add -A && git -C "$1" commit -q -m bench
 }
 
+# run_timed FILE CMD...: one line "wall RSS user sys" appended to FILE; the wall time from the shell's microsecond
+# clock (GNU time's %e has 10 ms steps, too coarse for a ratio near 2), RSS and CPU from GNU time
+run_timed() {
+    local file=$1; shift
+    local t0=$EPOCHREALTIME
+    /usr/bin/time -o "$work/time" -f '%M %U %S' "$@" >/dev/null 2>&1 || true
+    local t1=$EPOCHREALTIME
+    echo "$(echo "${t1//[.,]/} - ${t0//[.,]/}" | bc | awk '{printf "%.4f", $1 / 1000000}') $(tail -n 1 "$work/time")" >> "$file"
+}
+
 measure() { # label, then the command
     local label=$1; shift
     "$@" >/dev/null 2>&1 || true   # warm-up: validation cache, page cache
@@ -64,8 +74,8 @@ plan_a=(nsenter -t "$holder_a" -n "$agent" plan --repo "$work/net" --root "$work
 "${plan_a[@]}" >/dev/null 2>&1 || true; "$agent" version >/dev/null 2>&1   # warm-up
 : > "$work/a.t"; : > "$work/v.t"
 for _ in $(seq "$runs"); do
-    /usr/bin/time -o "$work/time" -f '%e %M %U %S' "$agent" version >/dev/null 2>&1 || true; tail -n 1 "$work/time" >> "$work/v.t"
-    /usr/bin/time -o "$work/time" -f '%e %M %U %S' "${plan_a[@]}" >/dev/null 2>&1 || true; tail -n 1 "$work/time" >> "$work/a.t"
+    run_timed "$work/v.t" "$agent" version
+    run_timed "$work/a.t" "${plan_a[@]}"
 done
 med() { cut -d' ' -f1 "$1" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 rss() { cut -d' ' -f2 "$1" | sort -n | tail -n 1; }
@@ -99,16 +109,15 @@ for n in 50 2000; do   # warm-up
 done
 for _ in $(seq "$runs"); do
     for n in 50 2000; do
-        /usr/bin/time -o "$work/time" -f '%e %M %U %S' "$agent" plan --repo "$work/sb$n" --root "$work/box$n" \
-            --state-dir "$work/state-b$n" --hostname bench >/dev/null 2>&1 || true
-        tail -n 1 "$work/time" >> "$work/b$n.t"
+        run_timed "$work/b$n.t" "$agent" plan --repo "$work/sb$n" --root "$work/box$n" --state-dir "$work/state-b$n" \
+            --hostname bench
     done
 done
 b50=$(med "$work/b50.t"); b2k=$(med "$work/b2000.t")
 printf '%-44s median %6.3f s   peak RSS %6.1f MB   (%d runs)\n' "B  plan, 50 sysctls, --root sandbox" "$b50" "$(echo "$(rss "$work/b50.t")/1024" | bc -l)" "$runs" >&2
 printf '%-44s median %6.3f s   peak RSS %6.1f MB   (%d runs)\n' "B  plan, 2000 sysctls, --root sandbox" "$b2k" "$(echo "$(rss "$work/b2000.t")/1024" | bc -l)" "$runs" >&2
 printf 'ratio 2000/50: %.2f   (target < 2)\n' "$(echo "$b2k / $b50" | bc -l)"
-printf 'A median: %s s   (target <= 0.5 s)\n' "$a"
+printf 'A median: %.3f s   (target <= 0.5 s)\n' "$a"
 printf 'ratio A / agent version: %.2f   (target <= 1.5; load average %s)\n' "$(echo "$a / $v" | bc -l)" "$(cut -d' ' -f1-3 /proc/loadavg)"
 # CPU time (all threads) of the same runs: what the work costs, less dependent on what else the machine runs
 printf 'CPU A / agent version: %.2f   (medians %s s / %s s)\n' "$(echo "$(cpu "$work/a.t") / $(cpu "$work/v.t")" | bc -l)" "$(cpu "$work/a.t")" "$(cpu "$work/v.t")"
