@@ -31,21 +31,20 @@ run_timed() {
     echo "$(echo "${t1//[.,]/} - ${t0//[.,]/}" | bc | awk '{printf "%.4f", $1 / 1000000}') $(tail -n 1 "$work/time")" >> "$file"
 }
 
-measure() { # label, then the command
-    local label=$1; shift
-    "$@" >/dev/null 2>&1 || true   # warm-up: validation cache, page cache
-    local times=() rss=()
-    for _ in $(seq "$runs"); do
-        local out
-        /usr/bin/time -o "$work/time" -f '%e %M' "$@" >/dev/null 2>&1 || true
-        out=$(tail -n 1 "$work/time")
-        times+=("${out% *}"); rss+=("${out#* }")
-    done
-    local med_t med_r
-    med_t=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-    med_r=$(printf '%s\n' "${rss[@]}" | sort -n | awk '{a[NR]=$1} END {print a[NR]}')
-    printf '%-44s median %6.3f s   peak RSS %6.1f MB   (%d runs)\n' "$label" "$med_t" "$(echo "$med_r/1024" | bc -l)" "$runs"  >&2
-    echo "$med_t"
+med() { cut -d' ' -f1 "$1" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+rss() { cut -d' ' -f2 "$1" | sort -n | tail -n 1; }
+cpu() { awk '{print $3 + $4}' "$1" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }   # user + system, all threads
+report() { # label, a file of run_timed lines
+    printf '%-44s median %6.3f s   peak RSS %6.1f MB   (%d runs)\n' "$1" "$(med "$2")" "$(echo "$(rss "$2")/1024" | bc -l)" \
+        "$runs" >&2
+}
+
+measure() { # name, label, then the command: a warm-up run (validation cache, page cache), then RUNS timed runs
+    local file="$work/$1.t" label=$2; shift 2
+    "$@" >/dev/null 2>&1 || true
+    : > "$file"
+    for _ in $(seq "$runs"); do run_timed "$file" "$@"; done
+    report "$label" "$file"
 }
 
 # A) the 50 writable net.* keys of a fresh network namespace, each planned to a new value
@@ -77,20 +76,17 @@ for _ in $(seq "$runs"); do
     run_timed "$work/v.t" "$agent" version
     run_timed "$work/a.t" "${plan_a[@]}"
 done
-med() { cut -d' ' -f1 "$1" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-rss() { cut -d' ' -f2 "$1" | sort -n | tail -n 1; }
-cpu() { awk '{print $3 + $4}' "$1" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }   # user + system, all threads
 a=$(med "$work/a.t"); v=$(med "$work/v.t")
-printf '%-44s median %6.3f s   peak RSS %6.1f MB   (%d runs)\n' "A  plan, 50 real net.* sysctls (netns)" "$a" "$(echo "$(rss "$work/a.t")/1024" | bc -l)" "$runs" >&2
-printf '%-44s median %6.3f s   peak RSS %6.1f MB   (%d runs)\n' "V  agent version (interleaved with A)" "$v" "$(echo "$(rss "$work/v.t")/1024" | bc -l)" "$runs" >&2
+report "A  plan, 50 real net.* sysctls (netns)" "$work/a.t"
+report "V  agent version (interleaved with A)" "$work/v.t"
 nsenter -t "$holder_b" -n "$agent" apply --yes --repo "$work/net" --root "$work/net-box2" --sysctl-dir /proc/sys \
     --state-dir "$work/state-a2" --hostname bench >/dev/null
-measure "A' same keys, no-op plan after apply" nsenter -t "$holder_b" -n "$agent" plan --repo "$work/net" \
-    --root "$work/net-box2" --sysctl-dir /proc/sys --state-dir "$work/state-a2" --hostname bench >/dev/null
+measure a-noop "A' same keys, no-op plan after apply" nsenter -t "$holder_b" -n "$agent" plan --repo "$work/net" \
+    --root "$work/net-box2" --sysctl-dir /proc/sys --state-dir "$work/state-a2" --hostname bench
 # For comparison: a fresh namespace per run (unshare -n around the agent): the kernel sets up and tears down a
 # network namespace each time, work that lands on the same two cores.
-measure "A0 as A, a fresh unshare -n per run" unshare -n "$agent" plan --repo "$work/net" --root "$work/net-box" \
-    --sysctl-dir /proc/sys --state-dir "$work/state-a0" --hostname bench >/dev/null
+measure a-fresh "A0 as A, a fresh unshare -n per run" unshare -n "$agent" plan --repo "$work/net" --root "$work/net-box" \
+    --sysctl-dir /proc/sys --state-dir "$work/state-a0" --hostname bench
 
 # B) 2,000 sysctls in a sandbox, and 50 in the same sandbox for the ratio
 gen() { # n
@@ -114,8 +110,8 @@ for _ in $(seq "$runs"); do
     done
 done
 b50=$(med "$work/b50.t"); b2k=$(med "$work/b2000.t")
-printf '%-44s median %6.3f s   peak RSS %6.1f MB   (%d runs)\n' "B  plan, 50 sysctls, --root sandbox" "$b50" "$(echo "$(rss "$work/b50.t")/1024" | bc -l)" "$runs" >&2
-printf '%-44s median %6.3f s   peak RSS %6.1f MB   (%d runs)\n' "B  plan, 2000 sysctls, --root sandbox" "$b2k" "$(echo "$(rss "$work/b2000.t")/1024" | bc -l)" "$runs" >&2
+report "B  plan, 50 sysctls, --root sandbox" "$work/b50.t"
+report "B  plan, 2000 sysctls, --root sandbox" "$work/b2000.t"
 printf 'ratio 2000/50: %.2f   (target < 2)\n' "$(echo "$b2k / $b50" | bc -l)"
 printf 'A median: %.3f s   (target <= 0.5 s)\n' "$a"
 printf 'ratio A / agent version: %.2f   (target <= 1.5; load average %s)\n' "$(echo "$a / $v" | bc -l)" "$(cut -d' ' -f1-3 /proc/loadavg)"
