@@ -1,8 +1,6 @@
 package io.devbox.agent.host;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -34,15 +32,6 @@ public record WindowsTools(Path netsh, Path reg, Path cmd, Path wslinfo, Path ws
     }
 
     private static Path find(String pathVar, String name, String... fallbacks) {
-        for (String dir : pathVar.split(":")) {
-            if (dir.isEmpty()) continue;
-            Path p = Path.of(dir, name);
-            if (Files.isExecutable(p) && !Files.isDirectory(p)) return p;
-        }
-        for (String f : List.of(fallbacks)) {
-            Path p = Path.of(f);
-            if (Files.isExecutable(p)) return p;
-        }
-        return null;
+        return Programs.find(pathVar, name, fallbacks).orElse(null);
     }
 }

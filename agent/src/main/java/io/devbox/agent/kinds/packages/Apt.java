@@ -4,6 +4,7 @@ import io.devbox.agent.engine.ResourceException;
 import io.devbox.agent.host.CommandResult;
 import io.devbox.agent.host.Host;
 import io.devbox.agent.host.IoErrors;
+import io.devbox.agent.host.Programs;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,10 +47,7 @@ final class Apt {
 
     /** Whether this box manages packages with dpkg: {@code dpkg-query} is on the agent's PATH. */
     static boolean available() {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "dpkg-query"))) return true;
-        }
-        return false;
+        return Programs.find(System.getenv().getOrDefault("PATH", "/usr/bin:/bin"), "dpkg-query").isPresent();
     }
 
     /** Whether the box (or sandbox) has a dpkg database: a status file. */
