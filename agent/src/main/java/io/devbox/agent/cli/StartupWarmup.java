@@ -1,56 +1,84 @@
 package io.devbox.agent.cli;
 
+import io.devbox.agent.host.Json;
+import io.devbox.agent.kinds.Kinds;
+import io.devbox.agent.metrics.AgentMetrics;
 import org.eclipse.jgit.errors.ConfigInvalidException;
+import org.eclipse.jgit.internal.JGitText;
 import org.eclipse.jgit.internal.storage.file.FileSnapshot;
 import org.eclipse.jgit.lib.Config;
 import org.eclipse.jgit.util.FS;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.slf4j.LoggerFactory;
 import org.snakeyaml.engine.v2.api.LoadSettings;
-import io.devbox.agent.host.Json;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Start-up on the second core. A one-off command spends much of its time initialising libraries: picocli builds the
  * command model while JGit (file system detection, file snapshots, its message bundle and config parser), SLF4J,
- * jackson-core and snakeyaml would wait their turn. For the commands that read profiles and state, two threads initialise the latter while the main
- * thread parses the command line; the main thread joins them before the command runs, so it never initialises the same
- * classes at once (no class-initialisation deadlock), and a failure here changes nothing: the command meets it again.
+ * jackson-core, snakeyaml and the agent's kinds and metrics would wait their turn. For the commands that read profiles
+ * and state, that initialisation is a queue of tasks: two threads take tasks from it while the main thread parses the
+ * command line, and the main thread takes what is left once it is done, then waits for the tasks under way. So the
+ * command starts when the warm-up is over and never initialises the same classes at once (no class-initialisation
+ * deadlock between the command and the warm-up), and no core idles while one thread finishes a long task. A task that
+ * fails changes nothing: the command meets the same problem and reports it.
  */
 final class StartupWarmup {
     private static final Set<String> PROFILE_COMMANDS = Set.of("validate", "plan", "apply", "drift", "status", "watch");
+    /** Threads beside the main thread; the boxes this runs on have two cores or more. */
+    private static final int THREADS = 2;
 
+    private final Queue<Runnable> tasks;
     private final List<Thread> threads;
 
-    private StartupWarmup(List<Thread> threads) {
-        this.threads = threads;
+    /** Starts {@code threadCount} threads that run {@code tasks}, each task once, in order of taking. */
+    StartupWarmup(List<Runnable> tasks, int threadCount) {
+        this.tasks = new ConcurrentLinkedQueue<>(tasks);
+        List<Thread> started = new ArrayList<>();
+        for (int i = 0; i < threadCount; i++) {
+            Thread t = new Thread(this::drain, "warmup-" + i);
+            t.setDaemon(true);
+            // whatever escapes a task (a JVM error) the command meets again and reports; no stack trace from here
+            t.setUncaughtExceptionHandler((thread, error) -> { });
+            t.start();
+            started.add(t);
+        }
+        this.threads = List.copyOf(started);
     }
 
     /** Starts the warm-up when the arguments name a command that reads profiles; otherwise one that does nothing. */
     static StartupWarmup startFor(String[] args) {
         for (String a : args) {
-            if (PROFILE_COMMANDS.contains(a)) {
-                // two threads, about equal: the libraries share no classes; JGit alone takes about as long as picocli
-                return new StartupWarmup(List.of(start("warmup-json-yaml", StartupWarmup::initialiseJsonAndYaml),
-                        start("warmup-git", StartupWarmup::initialiseGit)));
-            }
+            if (PROFILE_COMMANDS.contains(a)) return new StartupWarmup(tasks(), THREADS);
         }
-        return new StartupWarmup(List.of());
+        return new StartupWarmup(List.of(), 0);
     }
 
-    private static Thread start(String name, Runnable work) {
-        Thread t = new Thread(work, name);
-        t.setDaemon(true);
-        // whatever goes wrong here (a broken jar, a JVM error) the command meets again and reports; no stack trace
-        t.setUncaughtExceptionHandler((thread, error) -> { });
-        t.start();
-        return t;
+    /**
+     * The tasks, longest chain first: JGit's own start needs SLF4J, SHA-1, the time zone rules and its message bundle,
+     * which the other threads start meanwhile (a thread that needs a class another one is initialising waits for it).
+     */
+    static List<Runnable> tasks() {
+        return List.of(StartupWarmup::initialiseGit, StartupWarmup::initialiseLogging, StartupWarmup::initialiseDigests,
+                StartupWarmup::initialiseTime, StartupWarmup::initialiseGitMessages, StartupWarmup::initialiseJson,
+                StartupWarmup::initialiseYaml, StartupWarmup::initialiseKinds, StartupWarmup::initialiseMetrics);
     }
 
-    /** Waits until the warm-up is over (it never takes longer than the work it anticipates). */
+    /** Runs the tasks no warm-up thread has taken yet, then waits until the others are over. */
     void await() {
+        drain();
         try {
             for (Thread t : threads) t.join();
         } catch (InterruptedException e) {
@@ -58,37 +86,77 @@ final class StartupWarmup {
         }
     }
 
+    private void drain() {
+        for (Runnable task = tasks.poll(); task != null; task = tasks.poll()) {
+            try {
+                task.run();
+            } catch (RuntimeException | LinkageError e) {
+                // nothing to report: the command meets the same problem and reports it
+            }
+        }
+    }
+
     /**
-     * jackson-core and snakeyaml, and first SLF4J (JGit's logging: starting it and reading its configuration is a good
-     * part of JGit's start), on this thread, which has less to do than JGit's. A JGit class that asks for a logger
-     * meanwhile gets one of SLF4J's substitutes, bound to the real logger once SLF4J is up (JGit logs nothing while
-     * warming).
+     * JGit's file system detection and the classes a repository opens with: its file snapshots and file store
+     * attributes (which register JGit's shutdown hook) and its config parser. Not its config files: the command first
+     * points JGit at the state directory for them (StateDirGitConfig), and reading them here would make JGit measure,
+     * and write down, the home's file system.
      */
-    private static void initialiseJsonAndYaml() {
+    private static void initialiseGit() {
         try {
-            LoggerFactory.getILoggerFactory();
-            Json.read(Json.pretty(Json.object().put("warm", 1).set("up", Json.array().add("x"))));
-            new Compose(LoadSettings.builder().setUseMarks(true).build()).composeString("warm: [up, 1, true]\n");
-        } catch (RuntimeException e) {
+            if (FS.DETECTED != null && FileSnapshot.DIRTY != null && FS.FileStoreAttributes.FALLBACK_FILESTORE_ATTRIBUTES != null) {
+                new Config().fromText("[core]\n\tbare = false\n");
+            }
+        } catch (ConfigInvalidException e) {
             // nothing to report: the command meets the same problem and reports it
         }
     }
 
     /**
-     * JGit's file system detection and the classes a repository opens with: its file snapshots (their class
-     * initialisation reads the time zone database) and file store attributes (which register JGit's shutdown hook, and
-     * load its message bundle for it). Not its config files: the command first points JGit at the state directory for
-     * them (StateDirGitConfig), and reading them here would make JGit measure, and write down, the home's file system.
+     * SLF4J, JGit's logging. A JGit class that asks for a logger meanwhile gets one of SLF4J's substitutes, bound to the
+     * real logger once SLF4J is up (JGit logs nothing while warming).
      */
-    private static void initialiseGit() {
+    private static void initialiseLogging() {
+        LoggerFactory.getILoggerFactory();
+    }
+
+    /** The JDK's security providers: JGit's constants check that SHA-1 is there. */
+    private static void initialiseDigests() {
         try {
-            FS detected = FS.DETECTED;
-            boolean snapshots = FileSnapshot.DIRTY != null && FS.FileStoreAttributes.FALLBACK_FILESTORE_ATTRIBUTES != null;
-            if (detected != null && snapshots) {
-                new Config().fromText("[core]\n\tbare = false\n");
-            }
-        } catch (ConfigInvalidException | RuntimeException e) {
-            // nothing to report: the command meets the same problem and reports it
+            MessageDigest.getInstance("SHA-1");
+        } catch (NoSuchAlgorithmException e) {
+            // JGit reports it
         }
+    }
+
+    /** Date formatting and the time zone rules (JGit's file snapshots make a formatter in the box's zone). */
+    private static void initialiseTime() {
+        DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.nnnnnnnnn").withZone(ZoneId.systemDefault()).format(Instant.EPOCH);
+    }
+
+    /** JGit's message bundle, which its shutdown hook loads when the first task registers with it. */
+    private static void initialiseGitMessages() {
+        JGitText.get();
+    }
+
+    private static void initialiseJson() {
+        Json.read(Json.pretty(Json.object().put("warm", 1).set("up", Json.array().add("x"))));
+    }
+
+    /** snakeyaml through the Compose API the profile reader uses. */
+    private static void initialiseYaml() {
+        new Compose(LoadSettings.builder().setUseMarks(true).build()).composeString("warm: [up, 1, true]\n");
+    }
+
+    /** The kinds and their reconcilers, which every command that reads profiles makes (no kind probes anything here). */
+    private static void initialiseKinds() {
+        Kinds.registry().names();
+    }
+
+    /** The metrics registry and its exposition, in memory: the metrics of a run are counted at its end. */
+    private static void initialiseMetrics() {
+        AgentMetrics metrics = AgentMetrics.unread(Path.of("/nonexistent"), null);
+        metrics.runFinished("warm-up", true, Duration.ZERO, Instant.EPOCH, List.of(), null, false, 0);
+        metrics.exposition();
     }
 }
