@@ -114,8 +114,9 @@ final class ReportStore implements AutoCloseable {
         String ref = ReportNames.PREFIX + shard;
         if (remote()) {
             try {
-                Git.wrap(repo).fetch().setRemote(url).setRefSpecs(new RefSpec("+" + ref + ":" + localName(shard)))
-                        .setTagOpt(TagOpt.NO_TAGS).setCredentialsProvider(credentials).setTimeout(seconds(timeout)).call();
+                CacheClone.requireMoved(Git.wrap(repo).fetch().setRemote(url).setRefSpecs(new RefSpec("+" + ref + ":" + localName(shard)))
+                        .setTagOpt(TagOpt.NO_TAGS).setCredentialsProvider(credentials).setTimeout(seconds(timeout)).call(),
+                        clone.dir(), ref + " from " + where());
             } catch (GitAPIException e) {
                 if (!String.valueOf(e.getMessage()).contains("does not have")) {
                     throw new SourceException("cannot fetch " + ref + " from " + where() + ": " + e.getMessage(), e);
@@ -232,10 +233,10 @@ final class ReportStore implements AutoCloseable {
     void refreshReports(Duration timeout) throws SourceException {
         if (!remote()) return;
         try {
-            Git.wrap(repo).fetch().setRemote(url)
+            CacheClone.requireMoved(Git.wrap(repo).fetch().setRemote(url)
                     .setRefSpecs(new RefSpec("+" + ReportNames.PREFIX + "*:" + TRACKING + "*"))
                     .setTagOpt(TagOpt.NO_TAGS).setRemoveDeletedRefs(true)
-                    .setCredentialsProvider(credentials).setTimeout(seconds(timeout)).call();
+                    .setCredentialsProvider(credentials).setTimeout(seconds(timeout)).call(), clone.dir(), "the fleet's reports from " + where());
         } catch (GitAPIException e) {
             throw new SourceException("cannot fetch the fleet's reports from " + where() + ": " + e.getMessage(), e);
         }

@@ -16,23 +16,28 @@ import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.FetchResult;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.TagOpt;
+import org.eclipse.jgit.transport.TrackingRefUpdate;
 import org.eclipse.jgit.treewalk.TreeWalk;
 
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The agent's bare cache clone of one remote ({@code <state-dir>/git/<key>}). It fetches only the configured
  * ref into {@code refs/devbox/fetched}, keeps the last good commit alive under {@code refs/devbox/good} (so a
  * force-push or gc never loses it), and is checked on open: a clone whose HEAD, refs or objects are damaged is
- * deleted and cloned afresh. Callers hold the cache lock ({@link #lockFile}).
+ * deleted and cloned afresh, and lock files a killed run left are removed. Callers hold the cache lock
+ * ({@link #lockFile}).
  */
 public final class CacheClone implements AutoCloseable {
     public static final String FETCHED = "refs/devbox/fetched";
@@ -63,6 +68,10 @@ public final class CacheClone implements AutoCloseable {
     public static CacheClone open(Path dir, String url) throws IOException {
         String repaired = null;
         if (Files.exists(dir)) {
+            List<String> staleLocks = removeStaleLocks(dir);
+            if (!staleLocks.isEmpty()) {
+                repaired = "removed lock files an interrupted run left in the cache clone " + dir + ": " + String.join(", ", staleLocks);
+            }
             Optional<String> problem;
             Repository r = null;
             try {
@@ -71,7 +80,7 @@ public final class CacheClone implements AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 problem = Optional.of(String.valueOf(e.getMessage()));
             }
-            if (problem.isEmpty()) return new CacheClone(dir, url, r, null);
+            if (problem.isEmpty()) return new CacheClone(dir, url, r, repaired);
             if (r != null) r.close();
             repaired = "the cache clone " + dir + " was damaged (" + problem.get() + ") and was cloned again";
             deleteTree(dir);
@@ -84,6 +93,35 @@ public final class CacheClone implements AutoCloseable {
         r.getConfig().setInt("gc", null, "auto", 0);
         r.getConfig().save();
         return new CacheClone(dir, url, r, repaired);
+    }
+
+    /** The files JGit locks beside the ref, packed-refs, config or HEAD it updates, at the top of a bare clone. */
+    private static final List<String> TOP_LEVEL_LOCKS = List.of("HEAD.lock", "config.lock", "packed-refs.lock", "shallow.lock",
+            "FETCH_HEAD.lock");
+
+    /**
+     * Removes the lock files ({@code <file>.lock}) a run killed while updating the clone left behind: while one stays,
+     * every update of its file fails. Callers hold the cache lock, so no other process writes here and every lock file
+     * is stale. Only files and links are removed (a link itself, never its target); a directory of such a name, which
+     * JGit never makes, stays, and the fetch that cannot lock says so. Returns the removed names, sorted.
+     */
+    static List<String> removeStaleLocks(Path dir) throws IOException {
+        List<Path> locks = new ArrayList<>();
+        for (String name : TOP_LEVEL_LOCKS) locks.add(dir.resolve(name));
+        Path refs = dir.resolve(Constants.R_REFS);
+        if (Files.isDirectory(refs, LinkOption.NOFOLLOW_LINKS)) {
+            try (Stream<Path> walk = Files.walk(refs)) {
+                walk.filter(p -> p.getFileName().toString().endsWith(".lock")).forEach(locks::add);
+            }
+        }
+        List<String> removed = new ArrayList<>();
+        for (Path lock : locks) {
+            if (!Files.isDirectory(lock, LinkOption.NOFOLLOW_LINKS) && Files.deleteIfExists(lock)) {
+                removed.add(dir.relativize(lock).toString());
+            }
+        }
+        removed.sort(null);
+        return removed;
     }
 
     /** Why the clone cannot be trusted (unreadable HEAD or refs, missing objects), or empty when it is sound. */
@@ -131,7 +169,7 @@ public final class CacheClone implements AutoCloseable {
         return dir;
     }
 
-    /** Set when the clone was found damaged and re-created by {@link #open}. */
+    /** What {@link #open} repaired: lock files an interrupted run left, removed, or a damaged clone, cloned again. */
     public Optional<String> repaired() {
         return Optional.ofNullable(repaired);
     }
@@ -157,6 +195,7 @@ public final class CacheClone implements AutoCloseable {
                         .setCredentialsProvider(credentials)
                         .setTimeout((int) Math.max(1, timeout.toSeconds()))
                         .call();
+                requireMoved(res, dir, src + " from " + GitUrls.redact(url));
                 Ref fetched = repo.exactRef(FETCHED);
                 if (fetched == null) throw new SourceException("fetching " + src + " from " + GitUrls.redact(url) + " gave nothing");
                 ObjectId commit;
@@ -178,6 +217,24 @@ public final class CacheClone implements AutoCloseable {
             throw new SourceException("the remote HEAD of " + GitUrls.redact(url) + " names no branch with commits (pass --ref BRANCH)", last);
         }
         throw new SourceException("no branch or tag '" + ref + "' in " + GitUrls.redact(url), last);
+    }
+
+    /**
+     * Throws when a fetch brought what it asked for but could not move one of the local refs it was to update (a lock
+     * file it could not take, a failed write): read afterwards, that ref gives its old commit as if it were the new one.
+     */
+    public static void requireMoved(FetchResult fetched, Path cacheDir, String what) throws SourceException {
+        for (TrackingRefUpdate u : fetched.getTrackingRefUpdates()) {
+            if (!moved(u.getResult())) {
+                throw new SourceException("cannot fetch " + what + ": the cache clone " + cacheDir + " could not move "
+                        + u.getLocalName() + " (" + u.getResult() + ")");
+            }
+        }
+    }
+
+    private static boolean moved(RefUpdate.Result r) {
+        return r == RefUpdate.Result.NEW || r == RefUpdate.Result.FORCED || r == RefUpdate.Result.FAST_FORWARD
+                || r == RefUpdate.Result.NO_CHANGE;
     }
 
     /** The commit with this id, if the cache has it (and all it needs). */
@@ -205,7 +262,7 @@ public final class CacheClone implements AutoCloseable {
         u.setNewObjectId(commit);
         u.setForceUpdate(true);
         RefUpdate.Result r = u.update();
-        if (r != RefUpdate.Result.NEW && r != RefUpdate.Result.FORCED && r != RefUpdate.Result.NO_CHANGE && r != RefUpdate.Result.FAST_FORWARD) {
+        if (!moved(r)) {
             throw new IOException("cannot update " + GOOD + " in " + dir + ": " + r);
         }
     }

@@ -192,6 +192,56 @@ class GitOpsSourceSystemTest {
         assertThat(Files.readString(cache.resolve("HEAD"))).startsWith("ref: ");
     }
 
+    /** What a run killed (kill -9, OOM, power loss) while its fetch updated the cache clone's refs leaves behind. */
+    @Test
+    void lockFilesOfAKilledRunAreRemovedAndTheNewCommitIsPlanned() throws Exception {
+        Path state = tmp.resolve("state");
+        String url = bare.toUri().toString();
+        SystemTests.Result r = agent(url, state, "plan", "--json");
+        assertThat(r.exitCode()).as(r.all()).isZero();
+        Path cache = cacheClone(state);
+        Files.writeString(cache.resolve("refs/devbox/fetched.lock"), "");
+        Files.writeString(cache.resolve("packed-refs.lock"), "");
+        String second = commitProfile("8192", "second");
+        push(false);
+
+        r = agent(url, state, "plan", "--json");
+
+        assertThat(r.exitCode()).as(r.all()).isZero();
+        assertThat(json(r).path("source").path("commit").asString()).isEqualTo(second);
+        assertThat(json(r).path("source").path("notes").toString())
+                .contains("removed lock files an interrupted run left").contains("refs/devbox/fetched.lock").contains("packed-refs.lock");
+        assertThat(cache.resolve("refs/devbox/fetched.lock")).doesNotExist();
+        assertThat(cache.resolve("packed-refs.lock")).doesNotExist();
+        assertThat(sourceState(state).path("head").asString()).isEqualTo(second);
+    }
+
+    /** A lock the agent cannot clear (here a directory of that name) fails the fetch: never the old commit as if new. */
+    @Test
+    void aFetchThatCannotMoveTheFetchedRefSaysSoAndKeepsTheLastGoodCommit() throws Exception {
+        Path state = tmp.resolve("state");
+        String url = bare.toUri().toString();
+        String first = GitRepos.git(work, "rev-parse", "HEAD").strip();
+        SystemTests.Result r = agent(url, state, "plan", "--json");
+        assertThat(r.exitCode()).as(r.all()).isZero();
+        Path cache = cacheClone(state);
+        Files.createDirectories(cache.resolve("refs/devbox/fetched.lock/x"));
+        commitProfile("8192", "second");
+        push(false);
+
+        r = agent(url, state, "plan", "--json");
+
+        assertThat(json(r).path("source").path("commit").asString()).as(r.all()).isEqualTo(first);
+        assertThat(r.all()).contains("could not move refs/devbox/fetched (LOCK_FAILURE)");
+        assertThat(sourceState(state).path("error").asString()).contains("could not move refs/devbox/fetched");
+    }
+
+    private static Path cacheClone(Path state) throws Exception {
+        try (Stream<Path> s = Files.list(state.resolve("git"))) {
+            return s.filter(Files::isDirectory).findFirst().orElseThrow();
+        }
+    }
+
     @Test
     void validateChecksTheRemoteHeadAndAFirstRunWithoutSourceChangesNothing() throws Exception {
         Path state = tmp.resolve("state");
