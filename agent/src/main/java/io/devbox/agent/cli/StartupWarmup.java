@@ -139,8 +139,9 @@ final class StartupWarmup {
         JGitText.get();
     }
 
+    /** jackson-core, with a fractional number both ways (the metrics file keeps its gauges as doubles). */
     private static void initialiseJson() {
-        Json.read(Json.pretty(Json.object().put("warm", 1).set("up", Json.array().add("x"))));
+        Json.read(Json.pretty(Json.object().put("warm", 1).put("at", 1_765_000_000.123).set("up", Json.array().add("x"))));
     }
 
     /** snakeyaml through the Compose API the profile reader uses. */
@@ -156,7 +157,8 @@ final class StartupWarmup {
     /** The metrics registry and its exposition, in memory: the metrics of a run are counted at its end. */
     private static void initialiseMetrics() {
         AgentMetrics metrics = AgentMetrics.unread(Path.of("/nonexistent"), null);
-        metrics.runFinished("warm-up", true, Duration.ZERO, Instant.EPOCH, List.of(), null, false, 0);
+        metrics.runFinished("warm-up", true, Duration.ofMillis(321), Instant.ofEpochMilli(1_765_000_000_123L), List.of(), null,
+                false, 0);
         metrics.exposition();
     }
 }
