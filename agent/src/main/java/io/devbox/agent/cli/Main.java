@@ -1,5 +1,6 @@
 package io.devbox.agent.cli;
 
+import io.devbox.agent.enrol.Installation;
 import io.devbox.agent.host.Redactor;
 import picocli.CommandLine;
 
@@ -11,6 +12,8 @@ import java.io.PrintStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 
 /** Entry point: {@code agent COMMAND [options]}. */
 public final class Main {
@@ -24,17 +27,28 @@ public final class Main {
         int code = run(System.out, System.err, args);
         System.out.flush();
         System.err.flush();
-        // Not System.exit: the only shutdown hook is JGit's, which deletes the lock files of JGit work still under way
-        // when the JVM is stopped (SIGTERM and Ctrl-C still run it). Here the command has returned and every JGit
-        // operation has released its locks; the hook would only start a thread pool and load JGit's message bundle to
-        // find that out (≈ 5 ms of every command that read a repository).
-        Runtime.getRuntime().halt(code);
+        if (haltsAtExit(System.getProperty(Installation.PROPERTY), System.getenv())) Runtime.getRuntime().halt(code);
+        System.exit(code);
+    }
+
+    /** Where extra JVM options come from: a profiler, a coverage agent or a flight recording among them writes at exit. */
+    static final List<String> JVM_OPTION_VARIABLES = List.of("DEVBOX_AGENT_JAVA_OPTS", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS");
+
+    /**
+     * Whether the process ends without running shutdown hooks. The agent registers none; JGit's deletes the lock files
+     * of JGit work still under way when the JVM is stopped (SIGTERM and Ctrl-C still run it). Once the command has
+     * returned, every JGit operation has released its locks, and the hook would only start a thread pool to find that
+     * out (≈ 5 ms of every command that read a repository). Only when started by the launcher with no extra JVM options:
+     * a flight recording to a file, a coverage or profiling agent write their results from a shutdown hook.
+     */
+    static boolean haltsAtExit(String launcher, Map<String, String> env) {
+        return launcher != null && JVM_OPTION_VARIABLES.stream().allMatch(v -> env.getOrDefault(v, "").isBlank());
     }
 
     /** @param redactedOut where the command's output goes, redacted already (so it is not redacted twice) */
     private static int run(OutputStream redactedOut, OutputStream redactedErr, String... args) {
         StartupWarmup warmup = StartupWarmup.startFor(args);
-        CommandLine cmd = AgentCommand.commandLine(args, io.devbox.agent.enrol.Installation.current().program());
+        CommandLine cmd = AgentCommand.commandLine(args, Installation.current().program());
         cmd.setExecutionStrategy(new AfterWarmup(warmup));
         PrintWriter out = new PrintWriter(new OutputStreamWriter(redactedOut, StandardCharsets.UTF_8));
         PrintWriter err = new PrintWriter(new OutputStreamWriter(redactedErr, StandardCharsets.UTF_8));

@@ -81,6 +81,26 @@ class CliContractSystemTest {
         return Files.readString(root.resolve("proc/sys").resolve(key.replace('.', '/'))).strip();
     }
 
+    /**
+     * The launcher ends a command without the JVM's shutdown hooks unless extra JVM options are given: a flight
+     * recording to a file (the README's way to profile the real process) is written by one.
+     */
+    @Test
+    void aFlightRecordingOfTheRealProcessIsWrittenAtExit() throws Exception {
+        commit("base.yaml", "base", "spec:\n  sysctl: {vm.swappiness: 10}\n");
+        Path recording = tmp.resolve("plan.jfr");
+        List<String> argv = launcher();
+        argv.addAll(List.of("plan", "--repo", repo.toString(), "--root", root.toString(), "--state-dir", state.toString(),
+                "--hostname", "dev-1", "--no-color"));
+
+        SystemTests.Result r = SystemTests.run(argv, Map.of("DEVBOX_AGENT_JAVA_OPTS", "-XX:StartFlightRecording=filename=" + recording),
+                tmp, Duration.ofMinutes(1));
+
+        assertThat(r.exitCode()).as(r.all()).isEqualTo(0);
+        assertThat(r.stdout()).contains("sysctl[vm.swappiness]");
+        assertThat(recording).isNotEmptyFile();
+    }
+
     @Test
     void everyValueATypedIsCheckedBeforeAnythingRuns() throws Exception {
         commit("base.yaml", "base", "spec:\n  sysctl: {vm.swappiness: 10}\n");
