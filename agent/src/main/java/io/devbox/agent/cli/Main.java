@@ -42,7 +42,13 @@ public final class Main {
      * a flight recording to a file, a coverage or profiling agent write their results from a shutdown hook.
      */
     static boolean haltsAtExit(String launcher, Map<String, String> env) {
-        return launcher != null && JVM_OPTION_VARIABLES.stream().allMatch(v -> env.getOrDefault(v, "").isBlank());
+        if (launcher == null) return false;
+        // a loop, not a stream: a lambda here would be made at run time (the start-up archive is trained without the
+        // launcher, so it never runs this far)
+        for (String variable : JVM_OPTION_VARIABLES) {
+            if (!env.getOrDefault(variable, "").isBlank()) return false;
+        }
+        return true;
     }
 
     /** @param redactedOut where the command's output goes, redacted already (so it is not redacted twice) */
