@@ -150,6 +150,7 @@ class FleetReportSystemTest {
                 for (Future<SystemTests.Result> f : results) {
                     SystemTests.Result r = f.get();
                     assertThat(r.exitCode()).as(r.all()).isZero();
+                    assertThat(r.stdout()).as(r.all()).startsWith("{");
                     assertThat(JSON.readTree(r.stdout()).path("ref").asString()).isEqualTo("refs/devbox/reports/" + shard);
                     commits.add(JSON.readTree(r.stdout()).path("commit").asString());
                 }
