@@ -231,6 +231,7 @@ class GitOpsSourceSystemTest {
 
         r = agent(url, state, "plan", "--json");
 
+        assertThat(r.exitCode()).as("an unusable fetch fails the run, as an unreachable source does\n" + r.all()).isEqualTo(1);
         assertThat(json(r).path("source").path("commit").asString()).as(r.all()).isEqualTo(first);
         assertThat(r.all()).contains("could not move refs/devbox/fetched (LOCK_FAILURE)");
         assertThat(sourceState(state).path("error").asString()).contains("could not move refs/devbox/fetched");
