@@ -183,8 +183,20 @@ class WatchSystemTest {
         SystemTests.Result show = agent("history", "show", newest.path("id").asString(), "--json");
         assertThat(show.exitCode()).as(show.all()).isZero();
         assertThat(json(show.stdout()).path("resources")).hasSize(2);
-        SystemTests.Result text = agent("history", "show", newest.path("id").asString().substring(0, 22));
+        // a unique prefix shows the run; two cycles that start within one second share their time and command, and a
+        // prefix of only those is ambiguous
+        String id = newest.path("id").asString();
+        String older = history.path("runs").get(1).path("id").asString();
+        int shared = 0;
+        while (shared < Math.min(id.length(), older.length()) && id.charAt(shared) == older.charAt(shared)) shared++;
+        SystemTests.Result text = agent("history", "show", id.substring(0, Math.max(22, shared + 1)));
+        assertThat(text.exitCode()).as(text.all()).isZero();
         assertThat(text.stdout()).contains("sysctl[net.core.somaxconn]", second);
+        if (shared >= 22) {
+            SystemTests.Result ambiguous = agent("history", "show", id.substring(0, shared));
+            assertThat(ambiguous.exitCode()).isEqualTo(1);
+            assertThat(ambiguous.stderr()).contains("is ambiguous (2 runs); give more of it");
+        }
         assertThat(agent("history", "show", "19990101").exitCode()).isEqualTo(1);
 
         JsonNode status = json(agent("status", "--json").stdout());
