@@ -16,6 +16,7 @@ import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.CredentialsProvider;
+import org.eclipse.jgit.transport.FetchResult;
 import org.eclipse.jgit.transport.PushResult;
 import org.eclipse.jgit.transport.ReceiveCommand;
 import org.eclipse.jgit.transport.RefSpec;
@@ -114,9 +115,9 @@ final class ReportStore implements AutoCloseable {
         String ref = ReportNames.PREFIX + shard;
         if (remote()) {
             try {
-                CacheClone.requireMoved(Git.wrap(repo).fetch().setRemote(url).setRefSpecs(new RefSpec("+" + ref + ":" + localName(shard)))
-                        .setTagOpt(TagOpt.NO_TAGS).setCredentialsProvider(credentials).setTimeout(seconds(timeout)).call(),
-                        clone.dir(), ref + " from " + where());
+                FetchResult fetched = Git.wrap(repo).fetch().setRemote(url).setRefSpecs(new RefSpec("+" + ref + ":" + localName(shard)))
+                        .setTagOpt(TagOpt.NO_TAGS).setCredentialsProvider(credentials).setTimeout(seconds(timeout)).call();
+                CacheClone.requireMoved(fetched, clone.dir(), ref + " from " + where());
             } catch (GitAPIException e) {
                 if (!String.valueOf(e.getMessage()).contains("does not have")) {
                     throw new SourceException("cannot fetch " + ref + " from " + where() + ": " + e.getMessage(), e);
@@ -233,10 +234,11 @@ final class ReportStore implements AutoCloseable {
     void refreshReports(Duration timeout) throws SourceException {
         if (!remote()) return;
         try {
-            CacheClone.requireMoved(Git.wrap(repo).fetch().setRemote(url)
+            FetchResult fetched = Git.wrap(repo).fetch().setRemote(url)
                     .setRefSpecs(new RefSpec("+" + ReportNames.PREFIX + "*:" + TRACKING + "*"))
                     .setTagOpt(TagOpt.NO_TAGS).setRemoveDeletedRefs(true)
-                    .setCredentialsProvider(credentials).setTimeout(seconds(timeout)).call(), clone.dir(), "the fleet's reports from " + where());
+                    .setCredentialsProvider(credentials).setTimeout(seconds(timeout)).call();
+            CacheClone.requireMoved(fetched, clone.dir(), "the fleet's reports from " + where());
         } catch (GitAPIException e) {
             throw new SourceException("cannot fetch the fleet's reports from " + where() + ": " + e.getMessage(), e);
         }
