@@ -1,10 +1,10 @@
 package io.devbox.agent.cli;
 
 import io.devbox.agent.host.Json;
+import io.devbox.agent.source.JGitShutdown;
 import io.devbox.agent.kinds.Kinds;
 import io.devbox.agent.metrics.AgentMetrics;
 import org.eclipse.jgit.errors.ConfigInvalidException;
-import org.eclipse.jgit.internal.JGitText;
 import org.eclipse.jgit.internal.storage.file.FileSnapshot;
 import org.eclipse.jgit.lib.Config;
 import org.eclipse.jgit.util.FS;
@@ -27,7 +27,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Start-up on the second core. A one-off command spends much of its time initialising libraries: picocli builds the
- * command model while JGit (file system detection, file snapshots, its message bundle and config parser), SLF4J,
+ * command model while JGit (file system detection, file snapshots, its config parser), SLF4J,
  * jackson-core, snakeyaml and the agent's kinds and metrics would wait their turn. For the commands that read profiles
  * and state, that initialisation is a queue of tasks: two threads take tasks from it while the main thread parses the
  * command line, and the main thread takes what is left once it is done, then waits for the tasks under way. So the
@@ -67,12 +67,12 @@ final class StartupWarmup {
     }
 
     /**
-     * The tasks, longest chain first: JGit's own start needs SLF4J, SHA-1, the time zone rules and its message bundle,
+     * The tasks, longest chain first: JGit's own start needs SLF4J, SHA-1 and the time zone rules,
      * which the other threads start meanwhile (a thread that needs a class another one is initialising waits for it).
      */
     static List<Runnable> tasks() {
         return List.of(StartupWarmup::initialiseGit, StartupWarmup::initialiseLogging, StartupWarmup::initialiseDigests,
-                StartupWarmup::initialiseTime, StartupWarmup::initialiseGitMessages, StartupWarmup::initialiseJson,
+                StartupWarmup::initialiseTime, StartupWarmup::initialiseJson,
                 StartupWarmup::initialiseYaml, StartupWarmup::initialiseKinds, StartupWarmup::initialiseMetrics);
     }
 
@@ -97,13 +97,15 @@ final class StartupWarmup {
     }
 
     /**
-     * JGit's file system detection and the classes a repository opens with: its file snapshots and file store
-     * attributes (which register JGit's shutdown hook) and its config parser. Not its config files: the command first
+     * JGit's file system detection and the classes a repository opens with: its cleanup service first (see
+     * JGitShutdown: no shutdown hook of JGit's, and no message bundle loaded for one), its file snapshots and file store
+     * attributes (which register with that cleanup) and its config parser. Not its config files: the command first
      * points JGit at the state directory for them (StateDirGitConfig), and reading them here would make JGit measure,
      * and write down, the home's file system.
      */
     private static void initialiseGit() {
         try {
+            JGitShutdown.withoutShutdownHook();
             if (FS.DETECTED != null && FileSnapshot.DIRTY != null && FS.FileStoreAttributes.FALLBACK_FILESTORE_ATTRIBUTES != null) {
                 new Config().fromText("[core]\n\tbare = false\n");
             }
@@ -132,11 +134,6 @@ final class StartupWarmup {
     /** Date formatting and the time zone rules (JGit's file snapshots make a formatter in the box's zone). */
     private static void initialiseTime() {
         DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.nnnnnnnnn").withZone(ZoneId.systemDefault()).format(Instant.EPOCH);
-    }
-
-    /** JGit's message bundle, which its shutdown hook loads when the first task registers with it. */
-    private static void initialiseGitMessages() {
-        JGitText.get();
     }
 
     /** jackson-core, with a fractional number both ways (the metrics file keeps its gauges as doubles). */

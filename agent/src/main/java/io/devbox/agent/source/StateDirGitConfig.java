@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * what it measured of a file system, on first use). By default JGit reads {@code ~/.gitconfig} and
  * {@code /etc/gitconfig} and writes {@code ~/.config/jgit/config}: a write outside the state directory during a
  * read-only plan, and a stack trace on stderr where the home is not writable. JGit's {@link SystemReader} is one per
- * process (a JGit design); it is installed once, before the first repository is opened.
+ * process (a JGit design); it is installed once, before the first repository is opened, together with the agent's
+ * way of ending JGit ({@link JGitShutdown}).
  */
 public final class StateDirGitConfig extends SystemReader.Delegate {
     static final String DIR = "git-config";
@@ -34,6 +35,7 @@ public final class StateDirGitConfig extends SystemReader.Delegate {
      */
     public static synchronized void install(Path stateDir) {
         if (SystemReader.getInstance() instanceof StateDirGitConfig) return;
+        JGitShutdown.withoutShutdownHook();
         Path dir = stateDir.toAbsolutePath().normalize().resolve(DIR);
         try {
             // the state directory is private (run records name repositories); JGit would create it with the umask's mode

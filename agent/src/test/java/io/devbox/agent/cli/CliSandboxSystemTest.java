@@ -65,7 +65,7 @@ class CliSandboxSystemTest {
      * The start-up archive the build makes holds every class of the agent that a plan of the bundled profiles loads,
      * lambdas included (one per call site: alike lambdas at two call sites need two archived proxies), so that none is
      * loaded from the jar or spun at run time: what keeps a plan's start-up short. Run twice on one state directory,
-     * as on a box (the second run reads what the first wrote).
+     * as on a box (the second run reads what the first wrote). JGit's message bundle stays unloaded.
      */
     @Test
     void aPlanOfTheBundledProfilesTakesEveryAgentClassFromTheStartupArchive() throws Exception {
@@ -84,6 +84,9 @@ class CliSandboxSystemTest {
             List<String> agentClasses = Files.readAllLines(log).stream().filter(l -> l.contains(" io.devbox.agent.")).toList();
             assertThat(agentClasses).as("classes of the agent loaded by plan " + format).hasSizeGreaterThan(300);
             assertThat(agentClasses).as("loaded from elsewhere than the archive").allMatch(l -> l.endsWith("source: shared objects file"));
+            // JGit loads its message bundle (reflection over a thousand fields) only for its shutdown hook (JGitShutdown)
+            assertThat(Files.readAllLines(log)).as("JGit's message bundle, loaded by a plan that reports no git error")
+                    .noneMatch(l -> l.contains(" org.eclipse.jgit.internal.JGitText "));
         }
     }
 
