@@ -123,8 +123,19 @@ public final class TrustedPaths {
         }
     }
 
-    /** The effective uid of this process ({@code /proc/self/status}), or 0 / 65534 by user name when unreadable. */
+    /**
+     * The effective uid of this process ({@code /proc/self/status}), or 0 / 65534 by user name when unreadable. Read
+     * once: a JVM never changes its uid, and every trust check of a run asks.
+     */
     public static int effectiveUid() {
+        return EffectiveUid.VALUE;
+    }
+
+    private static final class EffectiveUid {
+        static final int VALUE = read();
+    }
+
+    private static int read() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.UTF_8)) {
                 if (line.startsWith("Uid:")) return Integer.parseInt(line.substring(4).strip().split("\\s+")[1]);
