@@ -1,6 +1,7 @@
 package io.devbox.agent.cli;
 
 import io.devbox.agent.host.Json;
+import io.devbox.agent.host.TrustedPaths;
 import io.devbox.agent.source.JGitShutdown;
 import io.devbox.agent.kinds.Kinds;
 import io.devbox.agent.metrics.AgentMetrics;
@@ -73,7 +74,8 @@ final class StartupWarmup {
     static List<Runnable> tasks() {
         return List.of(StartupWarmup::initialiseGit, StartupWarmup::initialiseLogging, StartupWarmup::initialiseDigests,
                 StartupWarmup::initialiseTime, StartupWarmup::initialiseJson,
-                StartupWarmup::initialiseYaml, StartupWarmup::initialiseKinds, StartupWarmup::initialiseMetrics);
+                StartupWarmup::initialiseYaml, StartupWarmup::initialiseKinds, StartupWarmup::initialiseMetrics,
+                StartupWarmup::initialiseTrust);
     }
 
     /** Runs the tasks no warm-up thread has taken yet, then waits until the others are over. */
@@ -141,14 +143,23 @@ final class StartupWarmup {
         Json.read(Json.pretty(Json.object().put("warm", 1).put("at", 1_765_000_000.123).set("up", Json.array().add("x"))));
     }
 
-    /** snakeyaml through the Compose API the profile reader uses. */
+    /** Block mappings and sequences, flow style, quoting, a comment and dotted keys, as profiles have them. */
+    private static final String YAML = "# warm-up\nspec:\n  sysctl:\n    net.core.somaxconn: 4096\n    net.ipv4.ip_local_port_range: \"1024 65000\"\n"
+            + "  list:\n    - 'x'\n    - {a: 1, b: [true, ~]}\n";
+
+    /** snakeyaml through the Compose API the profile reader uses, with a document shaped like a profile. */
     private static void initialiseYaml() {
-        new Compose(LoadSettings.builder().setUseMarks(true).build()).composeString("warm: [up, 1, true]\n");
+        new Compose(LoadSettings.builder().setUseMarks(true).build()).composeString(YAML);
     }
 
     /** The kinds and their reconcilers, which every command that reads profiles makes (no kind probes anything here). */
     private static void initialiseKinds() {
         Kinds.registry().names();
+    }
+
+    /** The process's effective uid, which every trust check of the state directory and config asks (a file read). */
+    private static void initialiseTrust() {
+        TrustedPaths.effectiveUid();
     }
 
     /** The metrics registry and its exposition, in memory: the metrics of a run are counted at its end. */
