@@ -144,8 +144,8 @@ final class StartupWarmup {
     }
 
     /** Block mappings and sequences, flow style, quoting, a comment and dotted keys, as profiles have them. */
-    private static final String YAML = "# warm-up\nspec:\n  sysctl:\n    net.core.somaxconn: 4096\n    net.ipv4.ip_local_port_range: \"1024 65000\"\n"
-            + "  list:\n    - 'x'\n    - {a: 1, b: [true, ~]}\n";
+    private static final String YAML = "# warm-up\nspec:\n  sysctl:\n    net.core.somaxconn: 4096\n"
+            + "    net.ipv4.ip_local_port_range: \"1024 65000\"\n  list:\n    - 'x'\n    - {a: 1, b: [true, ~]}\n";
 
     /** snakeyaml through the Compose API the profile reader uses, with a document shaped like a profile. */
     private static void initialiseYaml() {
