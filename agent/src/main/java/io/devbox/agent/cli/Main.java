@@ -12,8 +12,6 @@ import java.io.PrintStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Map;
 
 /** Entry point: {@code agent COMMAND [options]}. */
 public final class Main {
@@ -27,28 +25,7 @@ public final class Main {
         int code = run(System.out, System.err, args);
         System.out.flush();
         System.err.flush();
-        if (haltsAtExit(System.getProperty(Installation.PROPERTY), System.getenv())) Runtime.getRuntime().halt(code);
         System.exit(code);
-    }
-
-    /** Where extra JVM options come from: a profiler, a coverage agent or a flight recording among them writes at exit. */
-    static final List<String> JVM_OPTION_VARIABLES = List.of("DEVBOX_AGENT_JAVA_OPTS", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS");
-
-    /**
-     * Whether the process ends without running shutdown hooks. Neither the agent nor JGit registers one (see
-     * JGitShutdown), so halting once the output is flushed loses nothing; while JGit's hook was there it spared ≈ 5 ms
-     * of every command that read a repository (a thread pool started to find no lock file). Only when started by the
-     * launcher with no extra JVM options: a flight recording to a file, a coverage or profiling agent write their
-     * results from a shutdown hook.
-     */
-    static boolean haltsAtExit(String launcher, Map<String, String> env) {
-        if (launcher == null) return false;
-        // a loop, not a stream: a lambda here would be made at run time (the start-up archive is trained without the
-        // launcher, so it never runs this far)
-        for (String variable : JVM_OPTION_VARIABLES) {
-            if (!env.getOrDefault(variable, "").isBlank()) return false;
-        }
-        return true;
     }
 
     /** @param redactedOut where the command's output goes, redacted already (so it is not redacted twice) */

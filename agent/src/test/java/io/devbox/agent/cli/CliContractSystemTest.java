@@ -82,8 +82,8 @@ class CliContractSystemTest {
     }
 
     /**
-     * The launcher ends a command without the JVM's shutdown hooks unless extra JVM options are given: a flight
-     * recording to a file (the README's way to profile the real process) is written by one.
+     * A flight recording to a file (the README's way to profile the real process) is written by a shutdown hook: a
+     * command must end through the JVM's exit, not a halt.
      */
     @Test
     void aFlightRecordingOfTheRealProcessIsWrittenAtExit() throws Exception {
