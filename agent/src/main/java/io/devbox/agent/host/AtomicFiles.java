@@ -131,7 +131,8 @@ public final class AtomicFiles {
     public static void removeLeftovers(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) return;
         List<Path> stale = new ArrayList<>();
-        try (var s = Files.newDirectoryStream(dir, TEMP_PREFIX + "*")) {
+        // a name filter, not a glob: the JDK compiles a glob into a regex on every call, and every write calls this
+        try (var s = Files.newDirectoryStream(dir, p -> p.getFileName().toString().startsWith(TEMP_PREFIX))) {
             for (Path p : s) {
                 if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(p)) continue;
                 if (isStale(p)) stale.add(p);
