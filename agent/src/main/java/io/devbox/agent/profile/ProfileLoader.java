@@ -40,6 +40,12 @@ public final class ProfileLoader {
     record Entry(Profile profile, YamlReader.Parsed parsed, String key) {
     }
 
+    /** The order of composition: by priority, then by file (a plain lambda: see {@link ProfileFile#BY_PATH}). */
+    private static final Comparator<Entry> LAYER_ORDER = (a, b) -> {
+        int byPriority = Integer.compare(a.profile().priority(), b.profile().priority());
+        return byPriority != 0 ? byPriority : a.profile().file().compareTo(b.profile().file());
+    };
+
     /**
      * Every profile file of a revision, read and checked alone: the profiles of the files whose shape is valid, and
      * the errors of all files (shape errors, and variables that no box knows). Composes for any box.
@@ -94,7 +100,7 @@ public final class ProfileLoader {
         List<ProfileError> errors = new ArrayList<>(read.errors());
         List<Entry> selected = new ArrayList<>();
         for (Entry e : read.entries()) if (e.profile().selector().matches(host)) selected.add(e);
-        selected.sort(Comparator.comparingInt((Entry e) -> e.profile().priority()).thenComparing(e -> e.profile().file()));
+        selected.sort(LAYER_ORDER);
         List<Composition.Layer> layers = new ArrayList<>(selected.size());
         List<String> names = new ArrayList<>(selected.size());
         Map<Node.Scalar, YamlReader.ScalarInfo> types = new IdentityHashMap<>();
@@ -139,7 +145,7 @@ public final class ProfileLoader {
 
     private List<Entry> readAll(List<ProfileFile> files, List<ProfileError> errors) {
         List<ProfileFile> sorted = new ArrayList<>(files);
-        sorted.sort(Comparator.comparing(ProfileFile::path));
+        sorted.sort(ProfileFile.BY_PATH);
         byte[] schemaDigest = cache == ValidationCache.NONE ? null : schema.digest();
         List<String> nowValid = new ArrayList<>();
         List<Entry> result = new ArrayList<>();

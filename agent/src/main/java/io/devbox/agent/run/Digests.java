@@ -5,7 +5,6 @@ import io.devbox.agent.profile.ProfileFile;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -17,7 +16,7 @@ final class Digests {
     static String profiles(List<ProfileFile> files) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            for (ProfileFile f : files.stream().sorted(Comparator.comparing(ProfileFile::path)).toList()) {
+            for (ProfileFile f : files.stream().sorted(ProfileFile.BY_PATH).toList()) {
                 md.update(f.path().getBytes(StandardCharsets.UTF_8));
                 md.update((byte) 0);
                 md.update(f.content());

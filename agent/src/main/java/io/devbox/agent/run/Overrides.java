@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -81,7 +80,7 @@ public final class Overrides {
                 throw new IOException("overrides file " + file + " has an entry with a bad time: " + n);
             }
         }
-        out.sort(Comparator.comparing(Entry::resource));
+        out.sort((a, b) -> a.resource().compareTo(b.resource())); // not Comparator.comparing: see ProfileFile.BY_PATH
         return out;
     }
 
