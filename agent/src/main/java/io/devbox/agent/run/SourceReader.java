@@ -8,6 +8,7 @@ import io.devbox.agent.profile.HostIdentity;
 import io.devbox.agent.profile.ProfileException;
 import io.devbox.agent.profile.ProfileLoader;
 import io.devbox.agent.report.RunInfo;
+import io.devbox.agent.source.ProfileSource;
 import io.devbox.agent.source.RemoteGitSource;
 import io.devbox.agent.source.Snapshot;
 import io.devbox.agent.source.SourceException;
@@ -53,9 +54,11 @@ final class SourceReader {
     }
 
     Head head() throws SourceException {
-        Snapshot snap = Sources.isRemote(options) ? remote.get().head() : Sources.open(options, Optional.empty()).snapshot();
-        String signature = Sources.isRemote(options) ? null : Sources.verifyLocal(options, git, snap);
-        String note = Sources.uncommittedNote(options, snap);
+        if (Sources.isRemote(options)) return new Head(remote.get().head(), null, List.of());
+        ProfileSource source = Sources.open(options, Optional.empty());
+        Snapshot snap = source.snapshot();
+        String signature = Sources.verifyLocal(options, git, snap);
+        String note = Sources.uncommittedNote(options, source, snap);
         return new Head(snap, signature, note == null ? List.of() : List.of(note));
     }
 
@@ -66,8 +69,9 @@ final class SourceReader {
 
     Session.Loaded load(Optional<String> pinnedCommit) throws SourceException, ProfileException, IOException {
         if (Sources.isRemote(options)) return loadRemote(pinnedCommit);
-        Snapshot snap = Sources.open(options, pinnedCommit).snapshot();
-        String note = pinnedCommit.isPresent() ? null : Sources.uncommittedNote(options, snap);
+        ProfileSource source = Sources.open(options, pinnedCommit);
+        Snapshot snap = source.snapshot();
+        String note = pinnedCommit.isPresent() ? null : Sources.uncommittedNote(options, source, snap);
         List<String> notes = note == null ? List.of() : List.of(note);
         pinned = new RunInfo.SourceInfo(snap.repo(), snap.ref(), snap.commit(), null, null, null, null, List.of(), notes);
         String signature = Sources.verifyLocal(options, git, snap);

@@ -61,13 +61,12 @@ final class Sources {
      * For a run that read the committed HEAD of a local repository: the note that the work tree holds other profile
      * files than that commit (with how to plan them), or null.
      */
-    static String uncommittedNote(AgentOptions o, Snapshot snap) {
+    static String uncommittedNote(AgentOptions o, ProfileSource source, Snapshot snap) {
         if (isRemote(o) || o.worktree() || snap.commit() == null) return null;
         if (o.ref() != null && !o.ref().isBlank() && !o.ref().equals("HEAD")) return null;
+        Optional<Path> top = source.workTree(); // the repository Sources.open found, not looked for again
+        if (top.isEmpty()) return null; // a bare repository has no work tree
         try {
-            Optional<Path> top = GitTreeSource.findTop(o.repo() == null ? o.workingDir()
-                    : o.workingDir().resolve(o.repo()).toAbsolutePath().normalize());
-            if (top.isEmpty() || !Files.exists(top.get().resolve(".git"))) return null; // a bare repository has no work tree
             String path = io.devbox.agent.source.ProfilePaths.normalize(o.path() == null ? "profiles" : o.path());
             return UncommittedProfiles.note(UncommittedProfiles.list(top.get(), path, snap.profiles()), path, snap.shortCommit());
         } catch (SourceException e) {

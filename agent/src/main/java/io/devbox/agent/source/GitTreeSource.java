@@ -56,6 +56,12 @@ public final class GitTreeSource implements ProfileSource {
         return Optional.of(top.toPath().toAbsolutePath().normalize());
     }
 
+    /** The repository's top directory when it is a work tree (a bare repository has none). */
+    @Override
+    public Optional<Path> workTree() {
+        return new File(repoDir.toFile(), ".git").exists() ? Optional.of(repoDir) : Optional.empty();
+    }
+
     @Override
     public Snapshot snapshot() throws SourceException {
         String rel = ProfilePaths.normalize(path);
