@@ -14,17 +14,21 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Makes the {@link RunInfo} of what a run did and tells its {@link RunListener}s (the run record, the metrics). A run
  * whose profiles were refused is recorded too (its errors, nothing probed), so that a watch daemon's history shows why
- * a cycle changed nothing.
+ * a cycle changed nothing. One recorder records one run.
  */
 final class RunRecorder {
     private final Host host;
     private final List<RunListener> listeners;
     private final Clock clock;
+    /** The listeners that took this run as finished: a failure after that (another listener's) is not an abort to them. */
+    private final Set<RunListener> toldFinished = ConcurrentHashMap.newKeySet();
 
     RunRecorder(Host host, List<RunListener> listeners, Clock clock) {
         this.host = host;
@@ -42,7 +46,16 @@ final class RunRecorder {
                 loaded.sourceInfo(), host.facts(), loaded.spec().profileNames(), loaded.profilesDigest(), resources, all,
                 only, true);
         RunListener.Finished finished = new RunListener.Finished(run, start, end, loaded.snapshot().commit(), applies, activeOverrides);
-        for (RunListener l : listeners) l.finished(finished);
+        // at once: the record and the metrics are separate files, each a serialisation and an fsynced atomic write, and a
+        // plan's second core is otherwise idle here
+        List<Concurrently.Step> steps = new ArrayList<>();
+        for (RunListener l : listeners) {
+            steps.add(() -> {
+                l.finished(finished);
+                toldFinished.add(l);
+            });
+        }
+        Concurrently.runAll(steps, "run-listener");
         return run;
     }
 
@@ -78,6 +91,7 @@ final class RunRecorder {
     void aborted(String command, Instant start, Exception e) {
         Instant end = clock.instant();
         for (RunListener l : listeners) {
+            if (toldFinished.contains(l)) continue;
             try {
                 l.aborted(command, start, end, e);
             } catch (IOException | RuntimeException failed) {
