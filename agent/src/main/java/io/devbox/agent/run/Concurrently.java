@@ -7,8 +7,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 
 /**
- * A few independent steps at once: all but the last on threads of their own, the last on the caller's thread, and back
- * when every one is over (also when one failed: the others may be writing files under the run's lock).
+ * A few independent steps at once: the first on the caller's thread (put the longest first), the others on threads of
+ * their own, and back when every one is over (also when one failed: the others may be writing files under the run's
+ * lock).
  */
 final class Concurrently {
     /** One step; it may fail with an I/O error or an unchecked one. */
@@ -23,7 +24,7 @@ final class Concurrently {
     static void runAll(List<Step> steps, String threadName) throws IOException {
         if (steps.isEmpty()) return;
         List<FutureTask<Void>> started = new ArrayList<>();
-        for (Step step : steps.subList(0, steps.size() - 1)) {
+        for (Step step : steps.subList(1, steps.size())) {
             FutureTask<Void> task = new FutureTask<>(() -> {
                 step.run();
                 return null;
@@ -33,18 +34,16 @@ final class Concurrently {
             t.start();
             started.add(task);
         }
-        Throwable onCaller = null;
-        try {
-            steps.get(steps.size() - 1).run();
-        } catch (IOException | RuntimeException | Error e) {
-            onCaller = e;
-        }
         List<Throwable> failures = new ArrayList<>();
+        try {
+            steps.get(0).run();
+        } catch (IOException | RuntimeException | Error e) {
+            failures.add(e);
+        }
         for (FutureTask<Void> task : started) {
             Throwable failure = outcome(task);
             if (failure != null) failures.add(failure);
         }
-        if (onCaller != null) failures.add(onCaller);
         if (failures.isEmpty()) return;
         Throwable first = failures.get(0);
         failures.subList(1, failures.size()).forEach(first::addSuppressed);

@@ -47,7 +47,7 @@ final class RunRecorder {
                 only, true);
         RunListener.Finished finished = new RunListener.Finished(run, start, end, loaded.snapshot().commit(), applies, activeOverrides);
         // at once: the record and the metrics are separate files, each a serialisation and an fsynced atomic write, and a
-        // plan's second core is otherwise idle here
+        // plan's second core is otherwise idle here (the record, the longer, on this thread)
         List<Concurrently.Step> steps = new ArrayList<>();
         for (RunListener l : listeners) {
             steps.add(() -> {

@@ -32,7 +32,7 @@ class ConcurrentlyTest {
             throw new UncheckedIOException(new IOException("disk full"));
         };
 
-        assertThatThrownBy(() -> Concurrently.runAll(List.of(slow, failing), "test-step"))
+        assertThatThrownBy(() -> Concurrently.runAll(List.of(failing, slow), "test-step"))
                 .isInstanceOf(UncheckedIOException.class);
         assertThat(otherDone).isTrue();
     }
@@ -51,7 +51,7 @@ class ConcurrentlyTest {
         Thread caller = Thread.currentThread();
         Concurrently.Step interruptsItsCaller = caller::interrupt;
 
-        Concurrently.runAll(List.of(other, interruptsItsCaller), "test-step");
+        Concurrently.runAll(List.of(interruptsItsCaller, other), "test-step");
 
         assertThat(otherDone).isTrue();
         assertThat(Thread.interrupted()).isTrue();

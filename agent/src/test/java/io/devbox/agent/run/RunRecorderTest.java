@@ -66,7 +66,7 @@ class RunRecorderTest {
     }
 
     @Test
-    void theListenersOfAFinishedRunAreToldAtOnceTheLastOnTheCallersThread() throws IOException {
+    void theListenersOfAFinishedRunAreToldAtOnceTheFirstOnTheCallersThread() throws IOException {
         CountDownLatch together = new CountDownLatch(2);
         Listener record = new Listener(together, null);
         Listener metrics = new Listener(together, null);
@@ -76,8 +76,8 @@ class RunRecorderTest {
         assertThat(run.command()).isEqualTo("plan");
         assertThat(record.told).containsExactly("finished");
         assertThat(metrics.told).containsExactly("finished");
-        assertThat(metrics.threads).containsExactly(Thread.currentThread());
-        assertThat(record.threads).doesNotContain(Thread.currentThread());
+        assertThat(record.threads).containsExactly(Thread.currentThread());
+        assertThat(metrics.threads).doesNotContain(Thread.currentThread());
     }
 
     @Test
