@@ -90,7 +90,10 @@ public final class Overrides {
 
     /** The lookup the planner takes: for a resource id, the description of its active override. */
     public static java.util.function.Function<String, Optional<String>> lookup(List<Entry> active) {
-        return id -> active.stream().filter(e -> e.resource().equals(id)).findFirst().map(Entry::describe);
+        return id -> {
+            for (Entry e : active) if (e.resource().equals(id)) return Optional.of(e.describe()); // no findFirst: see FactsProbe.first
+            return Optional.empty();
+        };
     }
 
     /** Adds or replaces the override of {@code resource}; expired entries are dropped on the way. */

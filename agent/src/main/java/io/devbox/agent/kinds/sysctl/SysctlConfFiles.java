@@ -53,7 +53,8 @@ public final class SysctlConfFiles {
         for (String dir : DIRECTORIES) {
             Path d = boxPath.apply(dir);
             if (!Files.isDirectory(d)) continue;
-            try (var s = Files.newDirectoryStream(d, "*.conf")) {
+            // a name filter, not the glob "*.conf": the JDK compiles a glob into a regex on every call
+            try (var s = Files.newDirectoryStream(d, f -> f.getFileName().toString().endsWith(".conf"))) {
                 for (Path f : s) byBasename.putIfAbsent(f.getFileName().toString(), f);
             }
         }
