@@ -49,6 +49,22 @@ public final class StateDirGitConfig extends SystemReader.Delegate {
             // measurements in memory (its write fails quietly below)
         }
         SystemReader.setInstance(new StateDirGitConfig(SystemReader.getInstance(), dir));
+        readFileSystemAttributesEarly(dir);
+    }
+
+    /**
+     * Has JGit take in the state directory's file system now, on a thread of its own. JGit does that once per file
+     * system (its timestamp resolution and racy-git threshold, read from {@link UserConfig}) on a pool thread of its
+     * own and waits for it when it first snapshots a file there, e.g. a repository's config; done here, it overlaps
+     * the rest of the command's start (its lock, its state) instead: the repositories a run reads are on this file
+     * system as a rule (a remote source's cache clone always). Nothing is reported from here: JGit falls back to its
+     * defaults on any failure, and meets it again when it needs the attributes.
+     */
+    private static void readFileSystemAttributesEarly(Path dir) {
+        Thread t = new Thread(() -> FS.FileStoreAttributes.get(dir), "jgit-file-system");
+        t.setDaemon(true);
+        t.setUncaughtExceptionHandler((thread, error) -> { });
+        t.start();
     }
 
     @Override
