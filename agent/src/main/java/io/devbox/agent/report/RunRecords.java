@@ -17,7 +17,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -26,7 +25,6 @@ import java.util.stream.Stream;
  */
 public final class RunRecords {
     public static final int KEEP = 500;
-    private static final Pattern ID = Pattern.compile("[0-9]{8}T[0-9]{6}Z-[A-Za-z0-9.-]+");
 
     /** How many records to keep, and for how long. */
     public record Retention(int keep, Duration maxAge) {
@@ -67,7 +65,7 @@ public final class RunRecords {
         List<Path> out = new ArrayList<>();
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : (Iterable<Path>) s::iterator) {
-                if (ID.matcher(idOf(p)).matches()) out.add(p);
+                if (isId(idOf(p))) out.add(p);
             }
         }
         out.sort(NEWEST_NAME_FIRST);
@@ -132,6 +130,23 @@ public final class RunRecords {
         }
     }
 
+    /**
+     * Whether {@code s} has the form of a run id, {@code [0-9]{8}T[0-9]{6}Z-[A-Za-z0-9.-]+}. By hand, not a regex: every
+     * run asks it of every record name (up to {@value #KEEP}), twice, and a regex runs interpreted in a short process.
+     */
+    static boolean isId(String s) {
+        if (s.length() < 18 || s.charAt(8) != 'T' || s.charAt(15) != 'Z' || s.charAt(16) != '-') return false;
+        for (int i = 0; i < 15; i++) {
+            if (i != 8 && (s.charAt(i) < '0' || s.charAt(i) > '9')) return false;
+        }
+        for (int i = 17; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean allowed = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
+            if (!allowed) return false;
+        }
+        return true;
+    }
+
     public static String idOf(Path file) {
         String n = file.getFileName().toString();
         return n.endsWith(".json") ? n.substring(0, n.length() - 5) : n;
@@ -166,7 +181,7 @@ public final class RunRecords {
         try (var names = Files.newDirectoryStream(dir)) {
             for (Path p : names) {
                 String id = idOf(p);
-                if (!ID.matcher(id).matches()) continue;
+                if (!isId(id)) continue;
                 count++;
                 if (oldest == null || id.compareTo(oldest) < 0) oldest = id;
             }

@@ -19,6 +19,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class RunRecordsTest {
+    /** The run id form, as a regex: what {@link RunRecords#isId} decides by hand. */
+    private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[0-9]{8}T[0-9]{6}Z-[A-Za-z0-9.-]+");
+
+    @Test
+    void theIdFormIsDecidedAsTheRegexDecidesIt() {
+        String id = "20261206T164803Z-plan-a1b2";
+        List<String> samples = new java.util.ArrayList<>(List.of(id, "20261206T164803Z-", "20261206T164803Z-x", "20261206T164803Z",
+                "2026120T164803Z-plan", "20261206t164803Z-plan", "20261206T164803z-plan", "20261206T164803Z_plan",
+                "20261206T164803Z-pl an", "20261206T164803Z-plan/../x", "20261206T164803Z-pl\u00e4n", "", ".devbox-agent-tmp-p1-x",
+                "x0261206T164803Z-plan", "20261206T16480xZ-plan", "20261206T164803Z-plan.json.1"));
+        // every character of a valid id replaced by each of a few others
+        for (int i = 0; i < id.length(); i++) {
+            for (char c : "0aZ-._/T:\u00ff ".toCharArray()) samples.add(id.substring(0, i) + c + id.substring(i + 1));
+        }
+        for (String s : samples) {
+            assertThat(RunRecords.isId(s)).as(s).isEqualTo(ID.matcher(s).matches());
+        }
+    }
+
     @TempDir
     Path dir;
     private static final Facts HOST = new Facts("dev-1", "boot", false, false, "dev", "/home/dev", true);
