@@ -8,6 +8,7 @@ import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevTree;
@@ -116,6 +117,15 @@ public final class GitTreeSource implements ProfileSource {
 
     private ObjectId resolve(Repository repo) throws IOException, SourceException {
         String spec = ref == null || ref.isBlank() ? Constants.HEAD : ref;
+        if (spec.equals(Constants.HEAD)) {
+            // the usual case, without JGit's revision parser (and its own walk, which read the commit a second time):
+            // HEAD's commit; the caller's parseCommit peels and checks the type as ^{commit} would
+            Ref head = repo.exactRef(Constants.HEAD);
+            if (head == null || head.getObjectId() == null) {
+                throw new SourceException(description + " has no commits yet (HEAD does not resolve)");
+            }
+            return head.getObjectId();
+        }
         for (String candidate : List.of(spec, Constants.R_HEADS + spec, Constants.R_TAGS + spec, Constants.R_REMOTES + "origin/" + spec)) {
             ObjectId id = repo.resolve(candidate + "^{commit}");
             if (id != null) return id;
