@@ -90,6 +90,34 @@ class CliSandboxSystemTest {
         }
     }
 
+    /**
+     * JGit's classes for a team's repository come from the archive too, whatever the state of the checkout the build
+     * trained in (a CI checkout may have a detached HEAD and only packed objects): a branch checked out (HEAD a symbolic
+     * ref), packed refs and a loose one, objects in a pack and loose. Only lambdas JGit makes in a class initialiser
+     * (which no archive holds) are made at run time.
+     */
+    @Test
+    void aPlanOfATeamsRepositoryTakesJGitsClassesFromTheStartupArchive() throws Exception {
+        Path launcher = SystemTests.agentLauncher();
+        Path archive = launcher.getParent().resolve("../target/devbox-agent.jsa").normalize();
+        SystemTests.require(Files.isRegularFile(archive), "the build made no start-up archive (this JVM cannot dump one): " + archive);
+        GitRepos.git(repo, "repack", "-adq");
+        GitRepos.git(repo, "pack-refs", "--all");
+        GitRepos.commitFile(repo, "README", "the team's profiles\n", "readme");
+        Path log = tmp.resolve("classes.log");
+
+        SystemTests.Result r = SystemTests.run(List.of(launcher.toString(), "plan", "--repo", repo.toString(), "--root",
+                        root.toString(), "--state-dir", state.toString(), "--hostname", "dev-1"),
+                Map.of("DEVBOX_AGENT_JAVA_OPTS", "-Xlog:class+load=info:file=" + log), tmp, Duration.ofMinutes(1));
+
+        assertThat(r.exitCode()).as(r.all()).isZero();
+        assertThat(GitRepos.git(repo, "symbolic-ref", "HEAD")).isEqualTo("refs/heads/main");
+        List<String> jgit = Files.readAllLines(log).stream().filter(l -> l.contains(" org.eclipse.jgit.")).toList();
+        assertThat(jgit).as("JGit classes loaded by the plan").hasSizeGreaterThan(200);
+        assertThat(jgit).as("loaded from elsewhere than the archive")
+                .allMatch(l -> l.endsWith("source: shared objects file") || l.contains("$$Lambda"));
+    }
+
     @Test
     void anInvalidProfileIsReportedWithPositionsAndChangesNothing() throws Exception {
         assertThat(onBox("apply", "--yes").exitCode()).isZero();
