@@ -91,7 +91,8 @@ public final class Overrides {
     /** The lookup the planner takes: for a resource id, the description of its active override. */
     public static java.util.function.Function<String, Optional<String>> lookup(List<Entry> active) {
         return id -> {
-            for (Entry e : active) if (e.resource().equals(id)) return Optional.of(e.describe()); // no findFirst: see FactsProbe.first
+            // a loop, not Stream.findFirst: see FactsProbe.first
+            for (Entry e : active) if (e.resource().equals(id)) return Optional.of(e.describe());
             return Optional.empty();
         };
     }

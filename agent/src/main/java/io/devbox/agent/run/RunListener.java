@@ -8,8 +8,8 @@ import java.time.Instant;
 /**
  * Told of the outcome of every run a session records: the run record ({@link RunRecordWriter}) and the metrics
  * ({@link RunMetrics}) are its listeners. They are told of a finished run at once, the first on the caller's thread
- * and the others on threads of their own, and share nothing; each takes a run once, as finished or as aborted (a listener that took it as finished is not
- * told of an abort caused by another one's failure).
+ * and the others on threads of their own, and share nothing. Each takes a run once, as finished or as aborted: one
+ * that took it as finished is not told of an abort that another one's failure causes.
  */
 interface RunListener {
     /**
