@@ -3,6 +3,7 @@ package io.devbox.agent.testing;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
 
 /**
  * A real unprivileged account made for one test ({@code useradd}, no home on the real system, no login shell) and
@@ -94,13 +96,23 @@ public final class UnixUser implements AutoCloseable {
         return SystemTests.run(as(argv), env, workDir, timeout);
     }
 
-    /** Kills what the account still runs and deletes it (its group too). */
+    /**
+     * Kills what the account still runs and deletes it (its group too), and the performance-data directory a JVM run
+     * as the account left in the temp directory ({@code hsperfdata_<name>}: the JVM removes its own file, not that).
+     */
     @Override
     public void close() throws IOException, InterruptedException {
         SystemTests.run(List.of("pkill", "-KILL", "-u", Integer.toString(uid)), Map.of(), null, Duration.ofSeconds(10));
         SystemTests.Result r = SystemTests.run(List.of("userdel", name), Map.of(), null, Duration.ofSeconds(30));
         if (r.exitCode() != 0 && r.exitCode() != 6) {
             throw new AssertionError("userdel " + name + " exited " + r.exitCode() + ": " + r.all());
+        }
+        Path perfData = Path.of(System.getProperty("java.io.tmpdir"), "hsperfdata_" + name);
+        if (Files.isDirectory(perfData, LinkOption.NOFOLLOW_LINKS)) {
+            try (Stream<Path> files = Files.list(perfData)) {
+                for (Path f : files.toList()) Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(perfData);
         }
     }
 }
