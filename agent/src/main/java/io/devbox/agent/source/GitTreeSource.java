@@ -57,7 +57,7 @@ public final class GitTreeSource implements ProfileSource {
         return Optional.of(top.toPath().toAbsolutePath().normalize());
     }
 
-    /** The repository's top directory when it is a work tree (a bare repository has none). */
+    /** The repository's top directory when it is a work tree (it holds a {@code .git}); a bare repository has none. */
     @Override
     public Optional<Path> workTree() {
         return new File(repoDir.toFile(), ".git").exists() ? Optional.of(repoDir) : Optional.empty();
@@ -105,7 +105,7 @@ public final class GitTreeSource implements ProfileSource {
         try {
             FileRepositoryBuilder b = new FileRepositoryBuilder().setMustExist(true);
             File dir = repoDir.toFile();
-            if (new File(dir, ".git").exists()) b.setWorkTree(dir);
+            if (workTree().isPresent()) b.setWorkTree(dir);
             else b.setGitDir(dir);
             return b.setup().build();
         } catch (RepositoryNotFoundException e) {
